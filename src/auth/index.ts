@@ -1,0 +1,58 @@
+/**
+ * The BetterAuth instance: built once per configuration and reused by every request of the
+ * isolate. It holds the config and a stateless database client, never a request's I/O object.
+ */
+import { betterAuth } from 'better-auth/minimal'
+import { drizzleAdapter } from 'better-auth/adapters/drizzle'
+import { bearer } from 'better-auth/plugins/bearer'
+import * as schema from '../../db/schema.ts'
+import type { Config } from '../config/index.ts'
+import type { DatabaseClient } from '../database.ts'
+
+export const PASSWORD_MIN_LENGTH = 8
+export const PASSWORD_MAX_LENGTH = 128
+
+/** BetterAuth options that depend only on configuration, kept apart so they can be inspected. */
+function authOptions(config: Config, database: DatabaseClient) {
+  const [current] = config.secrets
+  const versioned = config.secrets.filter((s) => s.version !== null)
+  const unversioned = config.secrets.find((s) => s.version === null)
+  const { cookies } = config
+  return {
+    appName: 'edge-auth',
+    baseURL: config.baseURL,
+    basePath: '/api/auth',
+    // Passed explicitly, so BetterAuth never falls back to its own reading of the environment.
+    secret: unversioned?.value ?? current!.value,
+    secrets: versioned.length > 0 ? versioned.map((s) => ({ version: s.version!, value: s.value })) : undefined,
+    trustedOrigins: config.trustedOrigins.map((o) => o.value),
+    database: drizzleAdapter(database.db, { provider: 'pg', schema, transaction: false }),
+    emailAndPassword: {
+      enabled: true,
+      autoSignIn: true,
+      minPasswordLength: PASSWORD_MIN_LENGTH,
+      maxPasswordLength: PASSWORD_MAX_LENGTH,
+    },
+    advanced: {
+      // The cookie's name and attributes follow configuration, never the request or NODE_ENV.
+      useSecureCookies: cookies.secure,
+      defaultCookieAttributes: {
+        httpOnly: true,
+        path: '/',
+        secure: cookies.secure,
+        sameSite: cookies.sameSite,
+        partitioned: cookies.partitioned,
+      },
+      crossSubDomainCookies: cookies.domain ? { enabled: true, domain: cookies.domain } : undefined,
+      ipAddress: { ipAddressHeaders: ['cf-connecting-ip', 'x-real-ip', 'x-forwarded-for'] },
+    },
+    telemetry: { enabled: false },
+    plugins: [bearer()],
+  } satisfies Parameters<typeof betterAuth>[0]
+}
+
+export function buildAuth(config: Config, database: DatabaseClient) {
+  return betterAuth(authOptions(config, database))
+}
+
+export type Auth = ReturnType<typeof buildAuth>

@@ -1,0 +1,88 @@
+/**
+ * Trusted origins: parsed once from `TRUSTED_ORIGINS`, shared by CORS and BetterAuth.
+ *
+ * An entry is an exact origin (`https://docs.example.com`) or a wildcard over
+ * subdomains (`https://*.example.com`, one or more labels, as BetterAuth matches it).
+ */
+
+/** A normalised origin entry: `value` is what BetterAuth receives as a trusted origin. */
+export interface OriginPattern {
+  /** Normalised text, e.g. `https://docs.example.com` or `https://*.example.com`. */
+  readonly value: string
+  readonly protocol: 'http:' | 'https:'
+  /** Exact hostname, or the suffix after `*.` for a wildcard. */
+  readonly host: string
+  readonly port: string
+  readonly wildcard: boolean
+}
+
+export type OriginParseResult =
+  | { ok: true; pattern: OriginPattern }
+  | { ok: false; problem: string }
+
+const WILDCARD_PREFIX = '*.'
+
+/**
+ * Parses one allowlist entry, normalising scheme and host case and a trailing slash.
+ *
+ * @example
+ * parseOriginPattern('HTTPS://Docs.Example.com/') // { ok: true, pattern: { value: 'https://docs.example.com', ... } }
+ */
+export function parseOriginPattern(entry: string): OriginParseResult {
+  const text = entry.trim()
+  const schemeEnd = text.indexOf('://')
+  if (schemeEnd < 0) return { ok: false, problem: `"${text}" is not an origin (expected scheme://host[:port])` }
+  const scheme = text.slice(0, schemeEnd).toLowerCase()
+  let rest = text.slice(schemeEnd + 3)
+  const wildcard = rest.startsWith(WILDCARD_PREFIX)
+  if (wildcard) rest = rest.slice(WILDCARD_PREFIX.length)
+  if (rest.includes('*')) return { ok: false, problem: `"${text}" may use a wildcard only as its first label (https://*.example.com)` }
+
+  let url: URL
+  try {
+    url = new URL(`${scheme}://${wildcard ? 'wildcard.' : ''}${rest}`)
+  } catch {
+    return { ok: false, problem: `"${text}" is not a valid origin` }
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return { ok: false, problem: `"${text}" must use http or https` }
+  }
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || url.username || url.password) {
+    return { ok: false, problem: `"${text}" must be an origin only, without path, query or credentials` }
+  }
+  const host = wildcard ? url.hostname.slice('wildcard.'.length) : url.hostname
+  if (wildcard && !host.includes('.')) {
+    return { ok: false, problem: `"${text}" is too broad: a wildcard needs a domain with at least two labels` }
+  }
+  const authority = `${wildcard ? WILDCARD_PREFIX : ''}${host}${url.port ? `:${url.port}` : ''}`
+  return {
+    ok: true,
+    pattern: { value: `${url.protocol}//${authority}`, protocol: url.protocol, host, port: url.port, wildcard },
+  }
+}
+
+/**
+ * Builds a predicate that answers whether a request's `Origin` header is trusted.
+ *
+ * @example
+ * const isTrusted = createOriginMatcher(patterns)
+ * isTrusted('https://a.example.com') // true for https://*.example.com
+ */
+export function createOriginMatcher(patterns: readonly OriginPattern[]): (origin: string | null | undefined) => boolean {
+  const exact = new Set(patterns.filter((p) => !p.wildcard).map((p) => p.value))
+  const wildcards = patterns.filter((p) => p.wildcard)
+
+  return function isTrustedOrigin(origin) {
+    if (!origin) return false
+    let url: URL
+    try {
+      url = new URL(origin)
+    } catch {
+      return false
+    }
+    if (exact.has(url.origin)) return true
+    return wildcards.some(
+      (p) => p.protocol === url.protocol && p.port === url.port && url.hostname.endsWith(`.${p.host}`),
+    )
+  }
+}

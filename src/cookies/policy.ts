@@ -1,0 +1,117 @@
+/**
+ * Cookie policy: which cookie mode the deployment needs, derived once from configuration.
+ *
+ * Browsers decide "same-site" by scheme plus registrable domain (eTLD+1 from the Public
+ * Suffix List, private section included, so `a.github.io` and `b.github.io` are two sites).
+ */
+import { getDomain } from 'tldts'
+import type { OriginPattern } from '../config/origins.ts'
+
+export type CookieMode = 'same-site' | 'cross-site'
+
+/** What BetterAuth is told about cookies, and what `/health/auth` reports. */
+export interface CookiePolicy {
+  readonly mode: CookieMode
+  /** `auto` when derived, otherwise the `COOKIE_MODE` that forced it. */
+  readonly modeSource: 'auto' | 'COOKIE_MODE'
+  /** True when the cookie carries `Secure` and so the `__Secure-` name prefix. */
+  readonly secure: boolean
+  readonly sameSite: 'lax' | 'none'
+  readonly partitioned: boolean
+  readonly domain: string | undefined
+  /** Frontend origins on another site than the service (the reason for cross-site mode). */
+  readonly crossSiteOrigins: readonly string[]
+}
+
+export interface CookiePolicyProblem {
+  variable: 'COOKIE_DOMAIN' | 'COOKIE_MODE' | 'BETTER_AUTH_URL'
+  problem: string
+}
+
+/** Scheme plus registrable domain; hosts with no registrable domain (localhost, IPs) stand alone. */
+export function siteOf(protocol: string, host: string): string {
+  return `${protocol}//${getDomain(host, { allowPrivateDomains: true }) ?? host}`
+}
+
+function isLocalHost(host: string): boolean {
+  return host === 'localhost' || host.endsWith('.localhost') || host === '127.0.0.1' || host === '[::1]'
+}
+
+function isWithinDomain(host: string, domain: string): boolean {
+  return host === domain || host.endsWith(`.${domain}`)
+}
+
+/**
+ * Derives the cookie policy for a service URL and its trusted frontends.
+ *
+ * @example
+ * deriveCookiePolicy({ serviceUrl: new URL('https://auth.example.com'), origins, cookieDomain: undefined, forcedMode: undefined })
+ * // { policy: { mode: 'same-site', sameSite: 'lax', secure: true, ... }, problems: [] }
+ */
+export function deriveCookiePolicy(input: {
+  serviceUrl: URL
+  origins: readonly OriginPattern[]
+  cookieDomain: string | undefined
+  forcedMode: string | undefined
+}): { policy: CookiePolicy; problems: CookiePolicyProblem[] } {
+  const { serviceUrl, origins } = input
+  const problems: CookiePolicyProblem[] = []
+  const serviceSite = siteOf(serviceUrl.protocol, serviceUrl.hostname)
+
+  const crossSiteOrigins = origins
+    .filter(function isOtherSite(origin) {
+      // A wildcard over a public suffix (https://*.vercel.app) spans many sites.
+      if (origin.wildcard && getDomain(`x.${origin.host}`, { allowPrivateDomains: true }) === `x.${origin.host}`) return true
+      return siteOf(origin.protocol, origin.host) !== serviceSite
+    })
+    .map((origin) => origin.value)
+
+  let mode: CookieMode = crossSiteOrigins.length > 0 ? 'cross-site' : 'same-site'
+  let modeSource: CookiePolicy['modeSource'] = 'auto'
+  const forced = input.forcedMode?.trim().toLowerCase()
+  if (forced && forced !== 'auto') {
+    if (forced === 'same-site' || forced === 'cross-site') {
+      mode = forced
+      modeSource = 'COOKIE_MODE'
+    } else {
+      problems.push({ variable: 'COOKIE_MODE', problem: `must be auto, same-site or cross-site, not "${forced}"` })
+    }
+  }
+
+  const httpsOrLocal = serviceUrl.protocol === 'https:' || isLocalHost(serviceUrl.hostname)
+  if (mode === 'cross-site' && !httpsOrLocal) {
+    problems.push({
+      variable: 'BETTER_AUTH_URL',
+      problem: `must be https: frontends on other sites (${crossSiteOrigins.join(', ')}) need SameSite=None; Secure cookies`,
+    })
+  }
+
+  const domain = input.cookieDomain?.trim().toLowerCase().replace(/^\./, '') || undefined
+  if (domain) {
+    if (mode === 'cross-site') {
+      problems.push({
+        variable: 'COOKIE_DOMAIN',
+        problem: `cannot be used when frontends are on other sites (${crossSiteOrigins.join(', ') || 'COOKIE_MODE=cross-site'})`,
+      })
+    } else if (getDomain(domain, { allowPrivateDomains: true }) === null) {
+      problems.push({ variable: 'COOKIE_DOMAIN', problem: `"${domain}" is a public suffix; browsers reject cookies for it` })
+    } else {
+      const outside = [serviceUrl.hostname, ...origins.map((o) => o.host)].filter((h) => !isWithinDomain(h, domain))
+      if (outside.length > 0) {
+        problems.push({ variable: 'COOKIE_DOMAIN', problem: `"${domain}" is not a parent of ${outside.join(', ')}` })
+      }
+    }
+  }
+
+  const crossSite = mode === 'cross-site'
+  const policy: CookiePolicy = {
+    mode,
+    modeSource,
+    secure: crossSite || serviceUrl.protocol === 'https:',
+    sameSite: crossSite ? 'none' : 'lax',
+    partitioned: crossSite,
+    domain: crossSite ? undefined : domain,
+    crossSiteOrigins,
+  }
+  return { policy, problems }
+}

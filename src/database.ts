@@ -1,0 +1,30 @@
+/**
+ * Database access: Drizzle over Neon's HTTP driver. Each query is one stateless HTTPS
+ * request, so the client holds no socket and may live for the whole isolate.
+ */
+import { neon, neonConfig, type NeonQueryFunction } from '@neondatabase/serverless'
+import { drizzle, type NeonHttpDatabase } from 'drizzle-orm/neon-http'
+import * as schema from '../db/schema.ts'
+import type { Config } from './config/index.ts'
+
+export type Database = NeonHttpDatabase<typeof schema>
+
+export interface DatabaseClient {
+  readonly db: Database
+  /** Raw driver, for the few queries that need per-call fetch options (timeouts). */
+  readonly sql: NeonQueryFunction<false, false>
+}
+
+/**
+ * Creates the database client for a configuration. `NEON_HTTP_ENDPOINT` redirects the
+ * driver (a module-level setting of `@neondatabase/serverless`) to a local endpoint.
+ *
+ * @example
+ * const { db } = createDatabaseClient(config)
+ * await db.select().from(schema.user).limit(1)
+ */
+export function createDatabaseClient(config: Config): DatabaseClient {
+  if (config.neonHttpEndpoint) neonConfig.fetchEndpoint = config.neonHttpEndpoint
+  const sql = neon(config.databaseUrl)
+  return { db: drizzle({ client: sql, schema }), sql }
+}
