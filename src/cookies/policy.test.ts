@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest'
+import { parseOriginPattern } from '../config/origins.ts'
+import { deriveCookiePolicy } from './policy.ts'
+
+function derive(service: string, origins: string[], cookieDomain?: string, forcedMode?: string) {
+  return deriveCookiePolicy({
+    serviceUrl: new URL(service),
+    origins: origins.map((o) => {
+      const parsed = parseOriginPattern(o)
+      if (!parsed.ok) throw new Error(parsed.problem)
+      return parsed.pattern
+    }),
+    cookieDomain,
+    forcedMode,
+  })
+}
+
+describe('deriveCookiePolicy', () => {
+  it('is same-site (Lax) when every frontend shares the registrable domain', () => {
+    const { policy, problems } = derive('https://auth.example.com', ['https://docs.example.com', 'https://*.example.com'])
+    expect(problems).toEqual([])
+    expect(policy).toMatchObject({ mode: 'same-site', sameSite: 'lax', secure: true, partitioned: false, crossSiteOrigins: [] })
+  })
+
+  it.each([
+    ['https://auth.workers.dev', 'https://docs.pages.dev'],
+    ['https://me-auth.vercel.app', 'https://me-docs.vercel.app'],
+    ['https://auth.example.com', 'https://me.github.io'],
+    ['https://auth.example.com', 'http://docs.example.com'],
+  ])('is cross-site (None; Secure; Partitioned) for %s with %s', (service, origin) => {
+    const { policy, problems } = derive(service, [origin])
+    expect(problems).toEqual([])
+    expect(policy).toMatchObject({ mode: 'cross-site', sameSite: 'none', secure: true, partitioned: true, crossSiteOrigins: [origin] })
+  })
+
+  it('treats a wildcard over a public suffix as cross-site', () => {
+    expect(derive('https://auth.example.com', ['https://*.vercel.app']).policy.mode).toBe('cross-site')
+  })
+
+  it('keeps plain http on localhost same-site and unsecured', () => {
+    expect(derive('http://localhost:8787', ['http://localhost:3000']).policy).toMatchObject({ mode: 'same-site', secure: false })
+  })
+
+  it('allows cross-site on http://localhost (browsers treat it as secure)', () => {
+    expect(derive('http://localhost:8787', ['http://127.0.0.1:3000']).problems).toEqual([])
+  })
+
+  it('refuses cross-site over plain http elsewhere', () => {
+    expect(derive('http://auth.example.com', ['http://docs.other.com']).problems[0]?.variable).toBe('BETTER_AUTH_URL')
+  })
+
+  it('accepts COOKIE_DOMAIN that is a parent of the service and every frontend', () => {
+    const { policy, problems } = derive('https://auth.example.com', ['https://docs.example.com'], '.Example.com')
+    expect(problems).toEqual([])
+    expect(policy.domain).toBe('example.com')
+  })
+
+  it.each([
+    ['other.com', 'is not a parent of auth.example.com, docs.example.com'],
+    ['docs.example.com', 'is not a parent of auth.example.com'],
+    ['com', 'public suffix'],
+  ])('rejects COOKIE_DOMAIN=%s', (domain, message) => {
+    const { problems } = derive('https://auth.example.com', ['https://docs.example.com'], domain)
+    expect(problems).toEqual([{ variable: 'COOKIE_DOMAIN', problem: expect.stringContaining(message) }])
+  })
+
+  it('rejects COOKIE_DOMAIN when a frontend is on another site', () => {
+    expect(derive('https://auth.example.com', ['https://docs.other.com'], 'example.com').problems[0]?.variable).toBe('COOKIE_DOMAIN')
+  })
+
+  it('lets COOKIE_MODE force a mode and rejects unknown ones', () => {
+    expect(derive('https://auth.example.com', ['https://docs.other.com'], undefined, 'same-site').policy).toMatchObject({
+      mode: 'same-site',
+      modeSource: 'COOKIE_MODE',
+      sameSite: 'lax',
+    })
+    expect(derive('https://auth.example.com', [], undefined, 'strict').problems[0]?.variable).toBe('COOKIE_MODE')
+  })
+})
