@@ -4,8 +4,11 @@
  */
 import { Hono } from 'hono'
 import type { EnvBindings } from './config/index.ts'
+import { handleAuthRequest } from './auth/handler.ts'
 import { corsFor } from './cors/index.ts'
+import { diagnosticsRoutes } from './diagnostics/index.ts'
 import { handleError, handleNotFound } from './errors.ts'
+import { handoffRoutes } from './handoff/index.ts'
 import { healthRoutes } from './health/index.ts'
 import { resolveRuntime, type Runtime } from './runtime.ts'
 
@@ -35,7 +38,9 @@ export function createApp() {
   })
   app.use('*', (c, next) => corsFor(c.var.runtime.config)(c, next))
 
-  app.on(['GET', 'POST'], '/api/auth/*', (c) => c.var.runtime.auth.handler(c.req.raw))
+  app.route('/', diagnosticsRoutes())
+  app.route('/', handoffRoutes())
+  app.on(['GET', 'POST'], '/api/auth/*', handleAuthRequest)
 
   return app
 }

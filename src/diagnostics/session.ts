@@ -1,0 +1,162 @@
+/**
+ * "Why is my session null?" A verdict on the credentials a request carries, with the likely
+ * cause read from the request itself. Never includes a token or cookie value.
+ */
+import { eq } from 'drizzle-orm'
+import { session as sessionTable } from '../../db/schema.ts'
+import { siteOf } from '../cookies/policy.ts'
+import type { Runtime } from '../runtime.ts'
+
+export type SessionStatus = 'valid' | 'no_credentials' | 'bad_signature' | 'not_found' | 'expired'
+
+export interface Cause {
+  readonly code: string
+  readonly message: string
+  readonly fix: string
+}
+
+export interface SessionDiagnosis {
+  status: SessionStatus
+  credential: 'cookie' | 'bearer' | null
+  causes: Cause[]
+  signedWith?: { version: number | null; current: boolean }
+  session?: { id: string; userId: string; expiresAt: string }
+}
+
+const SECURE_PREFIX = '__Secure-'
+const HOST_PREFIX = '__Host-'
+const BEARER = /^bearer\s+(.+)$/i
+
+function cookieNames(header: string | null): Map<string, string> {
+  const cookies = new Map<string, string>()
+  for (const pair of (header ?? '').split(';')) {
+    const eq = pair.indexOf('=')
+    if (eq > 0) cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim())
+  }
+  return cookies
+}
+
+function baseName(name: string): string {
+  return name.replace(SECURE_PREFIX, '').replace(HOST_PREFIX, '')
+}
+
+function noCredentialCauses(runtime: Runtime, request: Request, cookieName: string, cookies: Map<string, string>): Cause[] {
+  const { config } = runtime
+  const causes: Cause[] = []
+  const origin = request.headers.get('origin')
+  const serviceUrl = new URL(config.baseURL)
+  if (origin && origin !== config.baseURL && !config.isTrustedOrigin(origin)) {
+    causes.push({
+      code: 'origin_not_trusted',
+      message: `The request came from ${origin}, which is not in TRUSTED_ORIGINS, so the browser gets no CORS credentials and BetterAuth refuses its sign-in.`,
+      fix: `Add ${origin} to TRUSTED_ORIGINS.`,
+    })
+  }
+  const otherName = [...cookies.keys()].find((name) => name !== cookieName && baseName(name) === baseName(cookieName))
+  if (otherName) {
+    causes.push({
+      code: 'cookie_name_mismatch',
+      message: `The request carries "${otherName}" but this deployment reads "${cookieName}": the cookie was set by a deployment with other cookie settings (for example http versus https).`,
+      fix: 'Sign in again against this deployment; keep BETTER_AUTH_URL and the cookie settings identical wherever one session must work.',
+    })
+  }
+  let crossSite = request.headers.get('sec-fetch-site') === 'cross-site'
+  if (!crossSite && origin && origin !== 'null') {
+    try {
+      const originUrl = new URL(origin)
+      crossSite = siteOf(originUrl.protocol, originUrl.hostname) !== siteOf(serviceUrl.protocol, serviceUrl.hostname)
+    } catch {
+      crossSite = false
+    }
+  }
+  if (crossSite && !request.headers.has('cookie') && causes.length === 0) {
+    causes.push(
+      config.cookies.mode === 'same-site'
+        ? {
+            code: 'cross_site_lax_cookie',
+            message: 'This cross-site request carried no cookie: the session cookie is SameSite=Lax, which browsers never send across sites.',
+            fix: 'Remove COOKIE_MODE=same-site so the service uses partitioned SameSite=None cookies, or use the bearer token (set-auth-token).',
+          }
+        : {
+            code: 'cross_site_cookie_not_sent',
+            message:
+              'This cross-site request carried no cookie. Either the frontend fetch lacks credentials: "include", or the cookie was set while the browser was on another top-level site (a redirect), so it lives in another partition.',
+            fix: 'Use credentials: "include" on every fetch; after redirects through the service, exchange the one-time token on the frontend; or use the bearer token.',
+          },
+    )
+  }
+  if (causes.length === 0) {
+    causes.push({
+      code: 'no_session_cookie',
+      message: `The request carried neither a "${cookieName}" cookie nor an Authorization header.`,
+      fix: 'Sign in first, and send credentials: "include" (cookies) or Authorization: Bearer <set-auth-token>.',
+    })
+  }
+  return causes
+}
+
+/**
+ * Diagnoses the session credentials of a request.
+ *
+ * @example
+ * const diagnosis = await diagnoseSession(runtime, c.req.raw) // { status: 'bad_signature', ... }
+ */
+export async function diagnoseSession(runtime: Runtime, request: Request): Promise<SessionDiagnosis> {
+  const cookieName = (await runtime.sessionCookies).session.name
+  const cookies = cookieNames(request.headers.get('cookie'))
+  const bearer = BEARER.exec(request.headers.get('authorization') ?? '')?.[1]?.trim()
+  const cookieValue = cookies.get(cookieName)
+  const credential = cookieValue ? 'cookie' : bearer ? 'bearer' : null
+  const presented = cookieValue ?? bearer
+  if (!credential || !presented) {
+    return { status: 'no_credentials', credential: null, causes: noCredentialCauses(runtime, request, cookieName, cookies) }
+  }
+
+  const verified = presented.includes('.') || presented.includes('%') ? await runtime.signer.verify(presented) : null
+  if (!verified) {
+    return {
+      status: 'bad_signature',
+      credential,
+      causes: [
+        {
+          code: 'unknown_secret',
+          message:
+            'The session credential is signed by a secret this deployment does not know: it came from a deployment with another BETTER_AUTH_SECRET, or the secret changed without keeping the old one.',
+          fix: 'Compare secret fingerprints in /health/auth across deployments; to rotate, set BETTER_AUTH_SECRETS="<new version>:<new>,<old version>:<old>".',
+        },
+      ],
+    }
+  }
+  const secret = runtime.config.secrets[verified.secretIndex]!
+  const signedWith = { version: secret.version, current: verified.secretIndex === 0 }
+  const [row] = await runtime.database.db
+    .select({ id: sessionTable.id, userId: sessionTable.userId, expiresAt: sessionTable.expiresAt })
+    .from(sessionTable)
+    .where(eq(sessionTable.token, verified.token))
+    .limit(1)
+  if (!row) {
+    return {
+      status: 'not_found',
+      credential,
+      signedWith,
+      causes: [
+        {
+          code: 'session_not_found',
+          message: 'The credential is genuine but no such session exists: it was signed out or revoked, or this deployment uses another database or branch.',
+          fix: 'Sign in again; if it recurs, check that every deployment sharing sessions uses the same DATABASE_URL.',
+        },
+      ],
+    }
+  }
+  const session = { id: row.id, userId: row.userId, expiresAt: row.expiresAt.toISOString() }
+  if (row.expiresAt.getTime() <= Date.now()) {
+    return {
+      status: 'expired',
+      credential,
+      signedWith,
+      session,
+      causes: [{ code: 'session_expired', message: `The session expired at ${session.expiresAt}.`, fix: 'Sign in again.' }],
+    }
+  }
+  return { status: 'valid', credential, signedWith, session, causes: [] }
+}

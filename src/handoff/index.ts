@@ -1,0 +1,52 @@
+/**
+ * Redirect hand-off across sites. A cookie set while the browser is on the service's own origin
+ * (an OAuth callback, an email link) lands in the service's partition, where the frontend's
+ * cross-site fetches never see it. So such flows end at
+ *
+ *   GET /auth/handoff?callbackURL=https://docs.example.com/signed-in
+ *
+ * which redirects to the callback URL with a single-use `ott` parameter; the frontend exchanges
+ * it by fetch (`POST /api/auth/one-time-token/verify`) and gets its own cookie and bearer token.
+ */
+import { Hono } from 'hono'
+import type { AppEnv } from '../app.ts'
+import { apiError } from '../errors.ts'
+
+export const HANDOFF_PATH = '/auth/handoff'
+export const HANDOFF_TOKEN_PARAM = 'ott'
+export const HANDOFF_ERROR_PARAM = 'auth_error'
+
+/**
+ * @example
+ * app.route('/', handoffRoutes())
+ */
+export function handoffRoutes() {
+  const routes = new Hono<AppEnv>()
+
+  routes.get(HANDOFF_PATH, async function handoff(c) {
+    const { config, auth } = c.var.runtime
+    const raw = c.req.query('callbackURL')
+    let callback: URL
+    try {
+      callback = new URL(raw ?? '')
+    } catch {
+      throw apiError(400, 'INVALID_CALLBACK_URL', 'callbackURL must be an absolute URL on a trusted origin')
+    }
+    if (!config.isTrustedOrigin(callback.origin)) {
+      throw apiError(400, 'UNTRUSTED_CALLBACK_URL', 'callbackURL is not on an origin listed in TRUSTED_ORIGINS')
+    }
+    const { request } = await c.var.runtime.upgradeCredentials(c.req.raw)
+    const session = await auth.api.getSession({ headers: request.headers })
+    if (!session) {
+      callback.searchParams.set(HANDOFF_ERROR_PARAM, 'no_session')
+      return c.redirect(callback.toString(), 302)
+    }
+    const { token } = await auth.api.generateOneTimeToken({ headers: request.headers })
+    callback.searchParams.set(HANDOFF_TOKEN_PARAM, token)
+    c.header('Cache-Control', 'no-store')
+    c.header('Referrer-Policy', 'no-referrer')
+    return c.redirect(callback.toString(), 302)
+  })
+
+  return routes
+}

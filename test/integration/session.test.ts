@@ -1,0 +1,140 @@
+/**
+ * The foundation end to end, in workerd, on every database backend: sign-up, sign-in,
+ * get-session, sign-out, refusals that write nothing, and sessions that survive restarts.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { backendNamed, backendNames, queryEndpoint } from '../support/backends.ts'
+import { TestClient } from '../support/client.ts'
+import { startService, TEST_SECRET, uniqueEmail, type TestService } from '../support/service.ts'
+
+describe.each(backendNames)('sessions on %s', (backendName) => {
+  const backend = backendNamed(backendName)
+  let service: TestService
+  const client = () => new TestClient(service.worker.url)
+  const countUsers = async (email: string) =>
+    Number((await queryEndpoint(service.endpoint, 'select count(*) from "user" where email = $1', [email]))[0]![0])
+
+  beforeAll(async () => {
+    service = await startService(backend)
+  })
+  afterAll(async () => {
+    await service?.stop()
+    await backend.cleanup()
+  })
+
+  it('signs up, reads the session, signs out, and then reads null', async () => {
+    const tab = client()
+    const email = uniqueEmail()
+    const signUp = await tab.signUp(email)
+    expect(signUp.status).toBe(200)
+    expect((await signUp.json()).user.email).toBe(email)
+    expect((await tab.session())?.user.email).toBe(email)
+
+    const signOut = await tab.request('/api/auth/sign-out', { method: 'POST', json: {} })
+    expect(signOut.status).toBe(200)
+    expect(await tab.session()).toBeNull()
+  })
+
+  it('signs in an existing user in a fresh tab', async () => {
+    const email = uniqueEmail()
+    await client().signUp(email)
+    const tab = client()
+    const signIn = await tab.signIn(email)
+    expect(signIn.status).toBe(200)
+    expect((await tab.session())?.user.email).toBe(email)
+  })
+
+  it('answers a wrong password and an unknown email alike: 401, no session', async () => {
+    const email = uniqueEmail()
+    await client().signUp(email)
+    const wrongPassword = await client().signIn(email, 'not the password')
+    const unknownEmail = await client().signIn(uniqueEmail('nobody'), 'not the password')
+    expect(wrongPassword.status).toBe(401)
+    expect(unknownEmail.status).toBe(401)
+    expect(await wrongPassword.json()).toEqual(await unknownEmail.json())
+  })
+
+  it('refuses a duplicate email without creating a second user', async () => {
+    const email = uniqueEmail()
+    expect((await client().signUp(email)).status).toBe(200)
+    const again = await client().signUp(email, 'another password 123')
+    expect(again.status).toBeGreaterThanOrEqual(400)
+    expect(again.status).toBeLessThan(500)
+    expect(await countUsers(email)).toBe(1)
+  })
+
+  it.each([
+    ['malformed JSON', { body: '{"email": "x@example.com", ', headers: { 'content-type': 'application/json' } }],
+    ['a missing password', { json: { email: 'EMAIL', name: 'No Password' } }],
+    ['a missing email', { json: { password: 'long enough password', name: 'No Email' } }],
+    ['an invalid email', { json: { email: 'not-an-email', password: 'long enough password', name: 'Bad Email' } }],
+    ['a 7-character password', { json: { email: 'EMAIL', password: '1234567', name: 'Short' } }],
+    ['a 129-character password', { json: { email: 'EMAIL', password: 'p'.repeat(129), name: 'Long' } }],
+  ])('answers %s with a 4xx JSON error and writes nothing', async (_label, init) => {
+    const email = uniqueEmail('bad')
+    const request = 'json' in init ? { json: JSON.parse(JSON.stringify(init.json).replace('EMAIL', email)) } : init
+    const response = await client().request('/api/auth/sign-up/email', { method: 'POST', ...request })
+    expect(response.status).toBeGreaterThanOrEqual(400)
+    expect(response.status).toBeLessThan(500)
+    expect(response.headers.get('content-type')).toContain('application/json')
+    expect(await countUsers(email)).toBe(0)
+  })
+
+  it('accepts passwords of exactly 8 and 128 characters', async () => {
+    expect((await client().signUp(uniqueEmail(), '12345678')).status).toBe(200)
+    expect((await client().signUp(uniqueEmail(), 'p'.repeat(128))).status).toBe(200)
+  })
+
+  it('answers unknown routes with a JSON 404', async () => {
+    for (const path of ['/nope', '/api/nope', '/api/auth/nope']) {
+      const response = await client().request(path)
+      expect(response.status, path).toBe(404)
+      expect(response.headers.get('content-type'), path).toContain('application/json')
+    }
+  })
+
+  it('reports a healthy /health/auth without revealing the secret', async () => {
+    const response = await client().request('/health/auth')
+    expect(response.status).toBe(200)
+    const body = await response.json()
+    expect(body.secret).toMatchObject({ present: true, length: 43, source: 'BETTER_AUTH_SECRET', fingerprint: expect.stringMatching(/^[0-9a-f]{12}$/) })
+    expect(body.database).toMatchObject({ reachable: true, latencyMs: expect.any(Number), migrations: { applied: 1, expected: 1, pending: [] } })
+    expect(JSON.stringify(body)).not.toContain(TEST_SECRET)
+  })
+
+  it('keeps /health free of database access', async () => {
+    await fetch(`${service.endpoint.url.replace(/\/sql$/, '')}/_stats/reset`, { method: 'POST' })
+    expect((await client().request('/health')).status).toBe(200)
+    const stats = await (await fetch(`${service.endpoint.url.replace(/\/sql$/, '')}/_stats`)).json()
+    expect(JSON.stringify(stats)).not.toMatch(/"queries":\s*[1-9]/)
+  })
+})
+
+describe.each(backendNames)('restarts on %s', (backendName) => {
+  const backend = backendNamed(backendName)
+  const dataDir = mkdtempSync(`${tmpdir()}/edge-auth-restart-`)
+  afterAll(async () => {
+    await backend.cleanup()
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  it('keeps a session valid after the Worker and the database endpoint restart', async () => {
+    const first = await startService(backend, {}, { dataDir })
+    const tab = new TestClient(first.worker.url)
+    const email = uniqueEmail()
+    expect((await tab.signUp(email)).status).toBe(200)
+    const cookie = tab.cookieHeader()
+    await first.stop()
+
+    const second = await startService(backend, {}, { dataDir })
+    try {
+      const again = new TestClient(second.worker.url)
+      const response = await again.request('/api/auth/get-session', { headers: { cookie } })
+      expect((await response.json())?.user.email).toBe(email)
+    } finally {
+      await second.stop()
+    }
+  })
+})
