@@ -82,7 +82,7 @@ async function main() {
   const wrangler = spawn(
     `${root}/node_modules/.bin/wrangler`,
     ['dev', '--port', String(port), '--ip', '127.0.0.1', '--env-file', generatedEnvPath, '--show-interactive-dev-session=false'],
-    { cwd: root, stdio: 'inherit', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
+    { cwd: root, stdio: 'inherit', env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' } },
   )
 
   let stopping = false

@@ -53,6 +53,7 @@ export async function startWorker(bindings: Record<string, string>, scriptPath =
     compatibilityDate: date,
     compatibilityFlags: flags,
     bindings,
+    cf: false,
   })
   const mf = new Miniflare({ ...options, enableDevRegistry: false })
   const url = (await mf.ready).toString().replace(/\/$/, '')
