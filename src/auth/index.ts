@@ -5,19 +5,15 @@
 import { betterAuth } from 'better-auth/minimal'
 import { drizzleAdapter } from 'better-auth/adapters/drizzle'
 import { bearer } from 'better-auth/plugins/bearer'
-import { jwt } from 'better-auth/plugins/jwt'
 import { oneTimeToken } from 'better-auth/plugins/one-time-token'
 import * as schema from '../../db/schema.ts'
 import type { Config } from '../config/index.ts'
 import type { DatabaseClient } from '../database.ts'
+import { jwtPlugins } from '../tokens/jwt.ts'
 
 export const PASSWORD_MIN_LENGTH = 8
 export const PASSWORD_MAX_LENGTH = 128
 export const ONE_TIME_TOKEN_MINUTES = 3
-/** Signing keys are replaced this often; a retired key stays published for one token lifetime more. */
-export const JWT_KEY_ROTATION_SECONDS = 30 * 24 * 3600
-/** Allowance for clock skew between this service and the services verifying its tokens. */
-export const JWT_CLOCK_SKEW_SECONDS = 60
 
 /** BetterAuth options that depend only on configuration, kept apart so they can be inspected. */
 function authOptions(config: Config, database: DatabaseClient) {
@@ -58,20 +54,7 @@ function authOptions(config: Config, database: DatabaseClient) {
       bearer(),
       // Redirect hand-off (see handoff/): single use, stored hashed, valid for 3 minutes.
       oneTimeToken({ storeToken: 'hashed', expiresIn: ONE_TIME_TOKEN_MINUTES }),
-      jwt({
-        jwks: {
-          keyPairConfig: { alg: 'EdDSA', crv: 'Ed25519' },
-          rotationInterval: JWT_KEY_ROTATION_SECONDS,
-          gracePeriod: config.jwt.ttlSeconds + JWT_CLOCK_SKEW_SECONDS,
-        },
-        jwt: {
-          issuer: config.jwt.issuer,
-          audience: config.jwt.audience,
-          expirationTime: `${config.jwt.ttlSeconds}s`,
-          // Minimal claims: sub (the user id) is set by the plugin; iat and exp by jose.
-          definePayload: ({ user, session }) => ({ email: user.email, email_verified: user.emailVerified, sid: session.id }),
-        },
-      }),
+      ...jwtPlugins(config),
     ],
   } satisfies Parameters<typeof betterAuth>[0]
 }

@@ -7,6 +7,7 @@ import { Hono } from 'hono'
 import { loadConfig, type Config, type EnvBindings } from '../config/index.ts'
 import { parseSecrets, secretFingerprint, type SigningSecret } from '../config/secrets.ts'
 import { resolveRuntime } from '../runtime.ts'
+import { checkSigningKey, type SigningKeyState } from '../tokens/signing-key.ts'
 import { probeDatabase } from './database.ts'
 
 /** The database probe gives up here so the whole answer stays within 3 s. */
@@ -17,6 +18,15 @@ interface SecretReport {
   source: SigningSecret['source']
   length: number
   fingerprint: string
+}
+
+/** Resolves to null when `promise` fails or takes longer than `ms`. */
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const deadline = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ms)
+  })
+  return Promise.race([promise.catch(() => null), deadline]).finally(() => clearTimeout(timer))
 }
 
 const fingerprintsBySecret = new Map<string, Promise<string>>()
@@ -89,8 +99,11 @@ export function healthRoutes() {
       probeDatabase(database, DATABASE_PROBE_TIMEOUT_MS),
       auth.$context,
     ])
+    const remainingMs = Math.max(0, DATABASE_PROBE_TIMEOUT_MS - db.latencyMs)
+    const signingKey: SigningKeyState | null =
+      db.reachable && db.migrations?.pending.length === 0 ? await withDeadline(checkSigningKey(result.runtime), remainingMs) : null
     const current = secrets[0]!
-    const healthy = db.reachable && db.migrations?.pending.length === 0
+    const healthy = db.reachable && db.migrations?.pending.length === 0 && signingKey?.decryptable !== false
     return c.json(
       {
         status: healthy ? 'ok' : 'error',
@@ -105,6 +118,7 @@ export function healthRoutes() {
         },
         database: db,
         cookies: describeCookies(config, context.authCookies.sessionToken.name),
+        jwt: { issuer: config.jwt.issuer, audience: config.jwt.audience, ttlSeconds: config.jwt.ttlSeconds, signingKey },
         baseURL: config.baseURL,
         trustedOrigins: config.trustedOrigins.map((o) => o.value),
       },

@@ -1,0 +1,64 @@
+/**
+ * JWTs for downstream APIs: BetterAuth's JWT plugin configured from `Config.jwt`, and the
+ * `set-auth-jwt` header on get-session set by a plugin of ours, so that a signing key this
+ * deployment cannot decrypt (its secret is gone) drops the header instead of failing the
+ * whole get-session with a 500. `/health/auth` names that condition (see signing-key.ts).
+ */
+import { createAuthMiddleware } from 'better-auth/api'
+import { getJwtToken, jwt, type JwtOptions } from 'better-auth/plugins/jwt'
+import type { Config } from '../config/index.ts'
+
+/** Signing keys are replaced this often; a retired key stays published for one token lifetime more. */
+export const JWT_KEY_ROTATION_SECONDS = 30 * 24 * 3600
+/** Allowance for clock skew between this service and the services verifying its tokens. */
+export const JWT_CLOCK_SKEW_SECONDS = 60
+export const JWT_HEADER = 'set-auth-jwt'
+
+/** The JWT plugin's options for a configuration. */
+export function jwtOptions(config: Config) {
+  return {
+    disableSettingJwtHeader: true,
+    jwks: {
+      keyPairConfig: { alg: 'EdDSA', crv: 'Ed25519' },
+      rotationInterval: JWT_KEY_ROTATION_SECONDS,
+      gracePeriod: config.jwt.ttlSeconds + JWT_CLOCK_SKEW_SECONDS,
+    },
+    jwt: {
+      issuer: config.jwt.issuer,
+      audience: config.jwt.audience,
+      expirationTime: `${config.jwt.ttlSeconds}s`,
+      // Minimal claims: sub (the user id) is added by the plugin, iat here, exp by the signer.
+      definePayload: ({ user, session }) => ({ email: user.email, email_verified: user.emailVerified, sid: session.id }),
+    },
+  } satisfies JwtOptions
+}
+
+/**
+ * The JWT plugin plus our get-session header.
+ *
+ * @example
+ * plugins: [...jwtPlugins(config)]
+ */
+export function jwtPlugins(config: Config) {
+  const options = jwtOptions(config)
+  const jwtHeader = {
+    id: 'edge-auth-jwt-header',
+    hooks: {
+      after: [
+        {
+          matcher: (context: { path?: string }) => context.path === '/get-session',
+          handler: createAuthMiddleware(async function setJwtHeader(ctx) {
+            const session = ctx.context.session ?? ctx.context.newSession
+            if (!session?.session) return
+            try {
+              ctx.setHeader(JWT_HEADER, await getJwtToken(ctx as Parameters<typeof getJwtToken>[0], options))
+            } catch (error) {
+              console.error(JSON.stringify({ event: 'jwt_signing_failed', reason: (error as Error).message.slice(0, 120) }))
+            }
+          }),
+        },
+      ],
+    },
+  }
+  return [jwt(options), jwtHeader] as const
+}

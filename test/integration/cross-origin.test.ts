@@ -1,0 +1,227 @@
+/**
+ * Cross-origin sessions over HTTP, in workerd: one allowlist for CORS and BetterAuth, cookie
+ * attributes per mode, bearer tokens, secret rotation, the session diagnosis and the hand-off.
+ */
+import { randomBytes } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { backendNamed, backendNames, queryEndpoint } from '../support/backends.ts'
+import { parseSetCookie, TestClient } from '../support/client.ts'
+import { startService, TEST_SECRET, uniqueEmail, type TestService } from '../support/service.ts'
+
+const FRONTEND = 'https://docs.example.com'
+const PREVIEW = 'https://pr-7.preview.example.com'
+const OTHER_SITE = 'https://me.github.io'
+const SERVICE_URL = 'https://auth.example.com'
+const NEW_SECRET = randomBytes(32).toString('base64url')
+
+function sessionCookieLine(response: Response) {
+  const line = response.headers.getSetCookie().find((l) => l.includes('session_token='))
+  if (!line) throw new Error('no session cookie set')
+  return parseSetCookie(line)
+}
+
+describe.each(backendNames)('cross-origin on %s', (backendName) => {
+  const backend = backendNamed(backendName)
+  let service: TestService
+  const tab = (origin: string | null = FRONTEND) => new TestClient(service.worker.url, origin)
+
+  beforeAll(async () => {
+    service = await startService(backend, {
+      BETTER_AUTH_URL: SERVICE_URL,
+      TRUSTED_ORIGINS: `${FRONTEND}/, https://*.preview.example.com, ${OTHER_SITE}`,
+    })
+  })
+  afterAll(async () => {
+    await service?.stop()
+    await backend.cleanup()
+  })
+
+  describe('CORS from the one allowlist', () => {
+    it.each([FRONTEND, PREVIEW, OTHER_SITE])('answers a preflight from %s with credentials and exposed headers', async (origin) => {
+      const response = await service.worker.fetch('/api/auth/sign-in/email', {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' },
+      })
+      expect(response.status).toBe(204)
+      expect(response.headers.get('access-control-allow-origin')).toBe(origin)
+      expect(response.headers.get('access-control-allow-credentials')).toBe('true')
+      expect(response.headers.get('vary')).toMatch(/origin/i)
+      expect(response.headers.get('access-control-allow-headers')?.toLowerCase()).toMatch(/content-type.*authorization/)
+    })
+
+    it('exposes set-auth-token and set-auth-jwt on real responses', async () => {
+      const response = await tab().request('/api/auth/get-session')
+      expect(response.headers.get('access-control-allow-origin')).toBe(FRONTEND)
+      expect(response.headers.get('access-control-expose-headers')?.toLowerCase()).toMatch(/set-auth-token.*set-auth-jwt|set-auth-jwt.*set-auth-token/)
+    })
+
+    it('gives an untrusted origin no CORS headers and refuses its sign-in', async () => {
+      const evil = 'https://evil.example.net'
+      const preflight = await service.worker.fetch('/api/auth/sign-in/email', {
+        method: 'OPTIONS',
+        headers: { origin: evil, 'access-control-request-method': 'POST' },
+      })
+      expect(preflight.headers.get('access-control-allow-origin')).toBeNull()
+      const email = uniqueEmail()
+      await tab().signUp(email)
+      const signIn = await tab(evil).signIn(email)
+      expect(signIn.status).toBe(403)
+      expect(signIn.headers.get('access-control-allow-origin')).toBeNull()
+      expect(signIn.headers.getSetCookie()).toEqual([])
+    })
+  })
+
+  describe('cookies and bearer tokens', () => {
+    it('sets a partitioned SameSite=None cookie when a frontend is on another site, named the same every time', async () => {
+      const response = await tab().signUp(uniqueEmail())
+      const cookie = sessionCookieLine(response)
+      expect(cookie.name).toBe('__Secure-better-auth.session_token')
+      expect([...cookie.attributes.keys()]).toEqual(expect.arrayContaining(['secure', 'httponly', 'partitioned']))
+      expect(cookie.attributes.get('samesite')?.toLowerCase()).toBe('none')
+      const health = await (await service.worker.fetch('/health/auth')).json()
+      expect(health.cookies).toMatchObject({ mode: 'cross-site', name: cookie.name, attributes: { sameSite: 'None', partitioned: true, secure: true } })
+      expect(health.cookies.crossSiteOrigins).toEqual([OTHER_SITE])
+    })
+
+    it('returns a bearer token that works without cookies', async () => {
+      const response = await tab().signUp(uniqueEmail())
+      const token = response.headers.get('set-auth-token')
+      expect(token).toBeTruthy()
+      const bearerOnly = tab()
+      const session = await bearerOnly.request('/api/auth/get-session', { headers: { authorization: `Bearer ${token}` } })
+      expect((await session.json())?.user).toBeTruthy()
+    })
+  })
+
+  describe('GET /health/session', () => {
+    it('names a valid session without echoing credentials', async () => {
+      const client = tab()
+      await client.signUp(uniqueEmail())
+      const response = await client.request('/health/session')
+      const body = await response.json()
+      expect(body).toMatchObject({ status: 'valid', credential: 'cookie', signedWith: { version: null, current: true } })
+      const token = client.cookies.get('__Secure-better-auth.session_token')!
+      expect(JSON.stringify(body)).not.toContain(decodeURIComponent(token).split('.')[0]!)
+      expect(response.headers.get('access-control-allow-origin')).toBe(FRONTEND)
+    })
+
+    it('says no_credentials, and why, for a cross-site request without a cookie', async () => {
+      const body = await (await tab(OTHER_SITE).request('/health/session', { headers: { 'sec-fetch-site': 'cross-site' } })).json()
+      expect(body.status).toBe('no_credentials')
+      expect(body.causes[0].code).toBe('cross_site_cookie_not_sent')
+    })
+
+    it('names an origin missing from TRUSTED_ORIGINS', async () => {
+      const body = await (await tab('https://unlisted.example.org').request('/health/session')).json()
+      expect(body.causes.map((c: { code: string }) => c.code)).toContain('origin_not_trusted')
+    })
+
+    it('names a cookie of the other name prefix (http versus https)', async () => {
+      const body = await (await tab().request('/health/session', { headers: { cookie: 'better-auth.session_token=abc.def' } })).json()
+      expect(body).toMatchObject({ status: 'no_credentials', causes: [{ code: 'cookie_name_mismatch' }] })
+    })
+
+    it('says bad_signature for a cookie signed by an unknown secret', async () => {
+      const forged = `${randomBytes(16).toString('hex')}.${'A'.repeat(43)}=`
+      const body = await (await tab().request('/health/session', { headers: { cookie: `__Secure-better-auth.session_token=${encodeURIComponent(forged)}` } })).json()
+      expect(body.status).toBe('bad_signature')
+      expect(JSON.stringify(body)).not.toContain(forged.split('.')[0]!)
+    })
+
+    it('says not_found after sign-out, and expired for an expired session', async () => {
+      const signedOut = tab()
+      await signedOut.signUp(uniqueEmail())
+      const cookie = signedOut.cookieHeader()
+      await signedOut.request('/api/auth/sign-out', { method: 'POST', json: {} })
+      expect((await (await tab().request('/health/session', { headers: { cookie } })).json()).status).toBe('not_found')
+
+      const expiring = tab()
+      const email = uniqueEmail()
+      await expiring.signUp(email)
+      await queryEndpoint(
+        service.endpoint,
+        `update session set expires_at = now() - interval '1 minute' where user_id = (select id from "user" where email = $1)`,
+        [email],
+      )
+      expect((await (await expiring.request('/health/session')).json()).status).toBe('expired')
+    })
+  })
+
+  describe('redirect hand-off', () => {
+    it('redirects a signed-in browser to a trusted callback with a one-time token the frontend can exchange once', async () => {
+      const onService = tab(SERVICE_URL)
+      const email = uniqueEmail()
+      await onService.signUp(email)
+      const redirect = await onService.request(`/auth/handoff?callbackURL=${encodeURIComponent(`${FRONTEND}/signed-in?x=1`)}`)
+      expect(redirect.status).toBe(302)
+      const location = new URL(redirect.headers.get('location')!)
+      expect(location.origin + location.pathname).toBe(`${FRONTEND}/signed-in`)
+      const ott = location.searchParams.get('ott')!
+      expect(ott).toBeTruthy()
+
+      const frontend = tab()
+      const exchange = await frontend.request('/api/auth/one-time-token/verify', { json: { token: ott } })
+      expect(exchange.status).toBe(200)
+      expect(exchange.headers.get('set-auth-token')).toBeTruthy()
+      expect((await frontend.session())?.user.email).toBe(email)
+      expect((await tab().request('/api/auth/one-time-token/verify', { json: { token: ott } })).status).toBe(400)
+    })
+
+    it.each(['https://evil.example.net/x', 'not a url', ''])('refuses the callback %j with a 400', async (callback) => {
+      const onService = tab(SERVICE_URL)
+      await onService.signUp(uniqueEmail())
+      const response = await onService.request(`/auth/handoff?callbackURL=${encodeURIComponent(callback)}`)
+      expect(response.status).toBe(400)
+      expect((await response.json()).error).toMatch(/CALLBACK_URL/)
+    })
+
+    it('sends a browser without a session back with auth_error=no_session', async () => {
+      const response = await tab(SERVICE_URL).request(`/auth/handoff?callbackURL=${encodeURIComponent(`${FRONTEND}/x`)}`)
+      expect(new URL(response.headers.get('location')!).searchParams.get('auth_error')).toBe('no_session')
+    })
+  })
+
+  describe('secret rotation', () => {
+    it('keeps cookie and bearer sessions from the old secret, re-signed with the new one', async () => {
+      const client = tab()
+      const email = uniqueEmail()
+      const signUp = await client.signUp(email)
+      const oldBearer = signUp.headers.get('set-auth-token')!
+      const oldCookie = client.cookieHeader()
+
+      await service.restartWorker({ BETTER_AUTH_SECRETS: `2:${NEW_SECRET},1:${TEST_SECRET}` })
+      try {
+        const viaCookie = await tab().request('/api/auth/get-session', { headers: { cookie: oldCookie } })
+        expect((await viaCookie.json())?.user.email).toBe(email)
+        const reissued = sessionCookieLine(viaCookie)
+        expect(decodeURIComponent(reissued.value)).not.toBe(decodeURIComponent(oldCookie.split('=')[1]!))
+
+        const viaBearer = await tab().request('/api/auth/get-session', { headers: { authorization: `Bearer ${oldBearer}` } })
+        expect((await viaBearer.json())?.user.email).toBe(email)
+        const newBearer = viaBearer.headers.get('set-auth-token')!
+        expect(newBearer).not.toBe(oldBearer)
+
+        const health = await (await service.worker.fetch('/health/auth')).json()
+        expect(health.secret.versions.map((v: { version: number | null }) => v.version)).toEqual([2, 1, null])
+
+        // With only the new secret left, the re-issued credentials still work and the old ones do not.
+        await service.restartWorker({ BETTER_AUTH_SECRETS: `2:${NEW_SECRET}`, BETTER_AUTH_SECRET: '' })
+        const reissuedCookie = `${reissued.name}=${reissued.value}`
+        expect((await (await tab().request('/api/auth/get-session', { headers: { cookie: reissuedCookie } })).json())?.user.email).toBe(email)
+        expect((await (await tab().request('/api/auth/get-session', { headers: { authorization: `Bearer ${newBearer}` } })).json())?.user.email).toBe(email)
+        expect(await (await tab().request('/api/auth/get-session', { headers: { cookie: oldCookie } })).json()).toBeNull()
+        expect((await (await tab().request('/health/session', { headers: { cookie: oldCookie } })).json()).status).toBe('bad_signature')
+
+        // The JWT signing key was encrypted under the retired secret: named plainly, never a 500.
+        const withoutOldSecret = await service.worker.fetch('/health/auth')
+        expect(withoutOldSecret.status).toBe(503)
+        expect((await withoutOldSecret.json()).jwt.signingKey).toMatchObject({ present: true, decryptable: false, problem: expect.stringContaining('BETTER_AUTH_SECRETS') })
+        const token = await tab().request('/api/auth/token', { headers: { cookie: reissuedCookie } })
+        expect(token.status).toBe(503)
+        expect((await token.json()).error).toBe('SIGNING_KEY_UNDECRYPTABLE')
+      } finally {
+        await service.restartWorker({ BETTER_AUTH_SECRETS: '', BETTER_AUTH_SECRET: TEST_SECRET })
+      }
+    })
+  })
+})
