@@ -11,6 +11,8 @@ import { handleError, handleNotFound } from './errors.ts'
 import { handoffRoutes } from './handoff/index.ts'
 import { healthRoutes } from './health/index.ts'
 import { resolveRuntime, type Runtime } from './runtime.ts'
+import { sessionsRoutes } from './sessions/index.ts'
+import { jwksRoutes } from './tokens/routes.ts'
 
 export type AppEnv = { Bindings: EnvBindings; Variables: { runtime: Runtime } }
 
@@ -40,6 +42,8 @@ export function createApp() {
 
   app.route('/', diagnosticsRoutes())
   app.route('/', handoffRoutes())
+  app.route('/', jwksRoutes())
+  app.route('/', sessionsRoutes())
   app.on(['GET', 'POST'], '/api/auth/*', handleAuthRequest)
 
   return app

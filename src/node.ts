@@ -1,0 +1,57 @@
+/**
+ * Node entry (`npm start`, or `node src/node.ts` on Node 24): the same app on `@hono/node-server`.
+ * The environment is `process.env`, the same object on every request. `PORT` (default 8787) and
+ * `HOST` (default: every interface) choose where it listens; SIGINT/SIGTERM stop accepting new
+ * connections, let requests in flight finish (at most 10 s), then exit.
+ *
+ * On start it prints one JSON line: `{"event":"listening","url":"http://127.0.0.1:8787"}`.
+ *
+ * @example
+ * // PORT=8787 BETTER_AUTH_SECRET=… BETTER_AUTH_URL=http://localhost:8787 DATABASE_URL=postgres://… node src/node.ts
+ */
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import { createApp } from './app.ts'
+import type { EnvBindings } from './config/index.ts'
+
+const DEFAULT_PORT = 8787
+const SHUTDOWN_GRACE_MS = 10_000
+
+function listenPort(value: string | undefined): number {
+  if (!value?.trim()) return DEFAULT_PORT
+  const port = Number(value)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(JSON.stringify({ event: 'invalid_port', problem: 'PORT must be an integer between 0 and 65535' }))
+    process.exit(1)
+  }
+  return port
+}
+
+const app = createApp()
+const env = process.env as EnvBindings
+const hostname = process.env.HOST?.trim() || undefined
+
+const server = serve({ fetch: (request) => app.fetch(request, env), port: listenPort(process.env.PORT), hostname }, (info: AddressInfo) => {
+  const host = info.family === 'IPv6' ? `[${info.address}]` : info.address
+  console.log(JSON.stringify({ event: 'listening', url: `http://${host}:${info.port}` }))
+})
+
+let stopping = false
+function shutdown(signal: NodeJS.Signals): void {
+  if (stopping) return
+  stopping = true
+  console.log(JSON.stringify({ event: 'shutdown', signal }))
+  const forced = setTimeout(() => {
+    console.error(JSON.stringify({ event: 'shutdown_forced', afterMs: SHUTDOWN_GRACE_MS }))
+    process.exit(1)
+  }, SHUTDOWN_GRACE_MS)
+  forced.unref()
+  server.close((error) => {
+    clearTimeout(forced)
+    process.exit(error ? 1 : 0)
+  })
+  if ('closeIdleConnections' in server) server.closeIdleConnections()
+}
+
+process.once('SIGINT', shutdown)
+process.once('SIGTERM', shutdown)

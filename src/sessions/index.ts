@@ -1,0 +1,64 @@
+/**
+ * The user's own sessions, behind the guard:
+ *   GET    /api/users/:userId/sessions             the caller's active sessions (never tokens)
+ *   DELETE /api/users/:userId/sessions/:sessionId  revoke one (another user's id is a 404)
+ *   DELETE /api/users/:userId/sessions             revoke all but the current one
+ */
+import { and, desc, eq, gt, ne } from 'drizzle-orm'
+import { Hono } from 'hono'
+import { session } from '../../db/schema.ts'
+import { apiError } from '../errors.ts'
+import { requireOwnUserId, requireUser, type GuardEnv } from '../guard/index.ts'
+
+/**
+ * @example
+ * app.route('/', sessionsRoutes())
+ */
+export function sessionsRoutes() {
+  const routes = new Hono<GuardEnv>()
+  routes.use('/api/users/:userId/*', requireUser, requireOwnUserId())
+
+  routes.get('/api/users/:userId/sessions', async function listSessions(c) {
+    const rows = await c.var.runtime.database.db
+      .select({
+        id: session.id,
+        createdAt: session.createdAt,
+        expiresAt: session.expiresAt,
+        ipAddress: session.ipAddress,
+        userAgent: session.userAgent,
+      })
+      .from(session)
+      .where(and(eq(session.userId, c.var.user.id), gt(session.expiresAt, new Date())))
+      .orderBy(desc(session.createdAt))
+    c.header('Cache-Control', 'no-store')
+    return c.json({
+      sessions: rows.map((row) => ({
+        id: row.id,
+        createdAt: row.createdAt.toISOString(),
+        expiresAt: row.expiresAt.toISOString(),
+        ipAddress: row.ipAddress,
+        userAgent: row.userAgent,
+        current: row.id === c.var.sessionId,
+      })),
+    })
+  })
+
+  routes.delete('/api/users/:userId/sessions/:sessionId', async function revokeSession(c) {
+    const revoked = await c.var.runtime.database.db
+      .delete(session)
+      .where(and(eq(session.id, c.req.param('sessionId')), eq(session.userId, c.var.user.id)))
+      .returning({ id: session.id })
+    // Another user's session id looks exactly like one that does not exist.
+    if (revoked.length === 0) throw apiError(404, 'SESSION_NOT_FOUND', 'No such session.')
+    return c.json({ revoked: 1 })
+  })
+
+  routes.delete('/api/users/:userId/sessions', async function revokeOtherSessions(c) {
+    const current = c.var.sessionId
+    const condition = current ? and(eq(session.userId, c.var.user.id), ne(session.id, current)) : eq(session.userId, c.var.user.id)
+    const revoked = await c.var.runtime.database.db.delete(session).where(condition).returning({ id: session.id })
+    return c.json({ revoked: revoked.length })
+  })
+
+  return routes
+}

@@ -1,0 +1,35 @@
+/**
+ * The service's own published JWKS as a jose key set, for verifying its JWTs in-process.
+ * Refreshed at most every minute per isolate, or sooner when a token names an unknown key.
+ */
+import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose'
+import type { Auth } from '../auth/index.ts'
+
+const REFRESH_MS = 60_000
+const MIN_REFRESH_MS = 5_000
+
+/**
+ * @example
+ * const keySet = publishedKeySet(auth)
+ * await jwtVerify(token, keySet, { issuer, audience })
+ */
+export function publishedKeySet(auth: Auth): JWTVerifyGetKey {
+  let cached: { at: number; keySet: JWTVerifyGetKey } | undefined
+
+  async function load(now: number) {
+    const jwks = (await auth.api.getJwks()) as JSONWebKeySet
+    cached = { at: now, keySet: createLocalJWKSet(jwks) }
+    return cached.keySet
+  }
+
+  return async function getKey(header, token) {
+    const now = Date.now()
+    const keySet = cached && now - cached.at < REFRESH_MS ? cached.keySet : await load(now)
+    try {
+      return await keySet(header, token)
+    } catch (error) {
+      if (!cached || now - cached.at < MIN_REFRESH_MS) throw error
+      return (await load(now))(header, token)
+    }
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * Verifying edge-auth's access tokens in a downstream service, offline from the JWKS.
+ *
+ * @example
+ * import { verifyAccessToken } from 'edge-auth/verify'
+ * const user = await verifyAccessToken(token, {
+ *   jwksUrl: 'https://auth.example.com/.well-known/jwks.json',
+ *   issuer: 'https://auth.example.com',
+ *   audience: 'https://auth.example.com',
+ * })
+ * user.sub // the user id
+ */
+export { AccessTokenError, type AccessTokenErrorCode } from './errors.ts'
+export { accessTokenMiddleware, type AccessTokenVariables } from './middleware.ts'
+export { ALLOWED_ALGORITHMS, verifyAccessToken, verifyWithKeySet, type AccessTokenClaims, type VerifyOptions } from './verify.ts'

@@ -1,0 +1,31 @@
+/**
+ * A Hono middleware for downstream services: `Authorization: Bearer <jwt>` verified offline.
+ */
+import { createMiddleware } from 'hono/factory'
+import { verifyAccessToken, type AccessTokenClaims, type VerifyOptions } from './verify.ts'
+import { AccessTokenError } from './errors.ts'
+
+export type AccessTokenVariables = { accessToken: AccessTokenClaims }
+
+const BEARER = /^bearer\s+(.+)$/i
+
+/**
+ * Puts the verified claims on `c.var.accessToken`; answers 401 JSON `{ error, message }` otherwise.
+ *
+ * @example
+ * app.use('/api/*', accessTokenMiddleware({ jwksUrl, issuer, audience }))
+ * app.get('/api/me', (c) => c.json({ userId: c.var.accessToken.sub }))
+ */
+export function accessTokenMiddleware(options: VerifyOptions) {
+  return createMiddleware<{ Variables: AccessTokenVariables }>(async function requireAccessToken(c, next) {
+    const token = BEARER.exec(c.req.header('authorization') ?? '')?.[1]?.trim()
+    try {
+      c.set('accessToken', await verifyAccessToken(token, options))
+    } catch (error) {
+      const refusal = error instanceof AccessTokenError ? error : new AccessTokenError('TOKEN_MALFORMED', 'The token could not be verified.')
+      const status = refusal.code === 'JWKS_UNAVAILABLE' ? 503 : 401
+      return c.json({ error: refusal.code, message: refusal.message }, status, status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {})
+    }
+    await next()
+  })
+}

@@ -1,0 +1,249 @@
+/**
+ * Tokens for downstream APIs, in workerd: a separate process verifies the service's JWTs offline
+ * from its JWKS and refuses every forgery; the guard and the user's sessions API enforce ownership.
+ */
+import { createHmac } from 'node:crypto'
+import { symmetricDecrypt } from 'better-auth/crypto'
+import { decodeJwt, decodeProtectedHeader, importJWK, SignJWT, type JWK } from 'jose'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { backendNamed, backendNames, queryEndpoint } from '../support/backends.ts'
+import { TestClient } from '../support/client.ts'
+import { startDownstream, type Downstream } from '../support/downstream.ts'
+import { startService, TEST_SECRET, uniqueEmail, type TestService } from '../support/service.ts'
+
+const ISSUER = 'http://localhost:8787'
+const TTL_SECONDS = 900
+const GRACE_SECONDS = TTL_SECONDS + 60
+
+function base64url(value: string | Buffer): string {
+  return Buffer.from(value).toString('base64url')
+}
+
+describe.each(backendNames)('tokens on %s', (backendName) => {
+  const backend = backendNamed(backendName)
+  let service: TestService
+  let downstream: Downstream
+  const tab = () => new TestClient(service.worker.url)
+
+  async function signedInTab(email = uniqueEmail()) {
+    const client = tab()
+    const response = await client.signUp(email)
+    const body = await response.json()
+    return { client, userId: body.user.id as string, email, bearer: response.headers.get('set-auth-token')! }
+  }
+
+  async function mintJwt(client: TestClient): Promise<string> {
+    const response = await client.request('/api/auth/token')
+    expect(response.status).toBe(200)
+    return (await response.json()).token
+  }
+
+  async function callDownstream(token: string, api = downstream) {
+    const response = await fetch(`${api.url}/me`, { headers: { authorization: `Bearer ${token}` } })
+    return { status: response.status, body: await response.json() }
+  }
+
+  /** The service's current signing key, decrypted with the test secret, to forge claims on purpose. */
+  async function serviceSigningKey() {
+    const [row] = await queryEndpoint(service.endpoint, 'select id, private_key, alg from jwks order by created_at desc limit 1')
+    const jwk = JSON.parse(await symmetricDecrypt({ key: TEST_SECRET, data: JSON.parse(row![1]!) })) as JWK
+    return { kid: row![0]!, key: await importJWK(jwk, 'EdDSA'), publicJwk: { kty: jwk.kty, crv: jwk.crv, x: jwk.x } }
+  }
+
+  async function forge(claims: Record<string, unknown>, times: { iat: number; exp: number }) {
+    const { kid, key } = await serviceSigningKey()
+    return new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', kid }).setIssuedAt(times.iat).setExpirationTime(times.exp).sign(key)
+  }
+
+  beforeAll(async () => {
+    service = await startService(backend)
+    downstream = await startDownstream({ jwksUrl: `${service.worker.url}/.well-known/jwks.json`, issuer: ISSUER, audience: ISSUER })
+  })
+  afterAll(async () => {
+    await downstream?.stop()
+    await service?.stop()
+    await backend.cleanup()
+  })
+
+  describe('JWTs verified offline by a downstream process', () => {
+    it('accepts a fresh token with minimal claims', async () => {
+      const { client, userId, email } = await signedInTab()
+      const token = await mintJwt(client)
+      const { status, body } = await callDownstream(token)
+      expect(status).toBe(200)
+      expect(Object.keys(body.claims).sort()).toEqual(['aud', 'email', 'email_verified', 'exp', 'iat', 'iss', 'sid', 'sub'])
+      expect(body.claims).toMatchObject({ sub: userId, email, email_verified: false, iss: ISSUER, aud: ISSUER })
+      expect(body.claims.exp - body.claims.iat).toBe(TTL_SECONDS)
+      expect(decodeProtectedHeader(token).alg).toBe('EdDSA')
+    })
+
+    it('also accepts the set-auth-jwt header of get-session', async () => {
+      const { client } = await signedInTab()
+      const response = await client.request('/api/auth/get-session')
+      const jwt = response.headers.get('set-auth-jwt')!
+      expect((await callDownstream(jwt)).status).toBe(200)
+    })
+
+    it('publishes the same JWKS at both URLs with a cache lifetime', async () => {
+      const a = await service.worker.fetch('/.well-known/jwks.json')
+      const b = await service.worker.fetch('/api/auth/jwks')
+      expect(a.headers.get('cache-control')).toMatch(/max-age=\d+/)
+      expect(b.headers.get('cache-control')).toMatch(/max-age=\d+/)
+      expect(await a.json()).toEqual(await b.json())
+    })
+
+    it.each([
+      ['an expired token', { exp: -120, iat: -1000 }, {}, 'TOKEN_EXPIRED'],
+      ['a wrong audience', { exp: 600, iat: 0 }, { aud: 'https://other-api.example.com' }, 'WRONG_AUDIENCE'],
+      ['a wrong issuer', { exp: 600, iat: 0 }, { iss: 'https://evil.example.com' }, 'WRONG_ISSUER'],
+    ])('refuses %s', async (_label, offsets, override, code) => {
+      const now = Math.floor(Date.now() / 1000)
+      const token = await forge({ sub: 'someone', iss: ISSUER, aud: ISSUER, ...override }, { iat: now + offsets.iat, exp: now + offsets.exp })
+      expect(await callDownstream(token)).toEqual({ status: 401, body: { error: code, message: expect.any(String) } })
+    })
+
+    it('refuses a tampered payload', async () => {
+      const { client } = await signedInTab()
+      const [header, payload, signature] = (await mintJwt(client)).split('.')
+      const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString())
+      const tampered = `${header}.${base64url(JSON.stringify({ ...claims, sub: 'admin' }))}.${signature}`
+      expect((await callDownstream(tampered)).body.error).toBe('BAD_SIGNATURE')
+    })
+
+    it('refuses alg: none', async () => {
+      const { client } = await signedInTab()
+      const claims = decodeJwt(await mintJwt(client))
+      const unsigned = `${base64url(JSON.stringify({ alg: 'none', typ: 'JWT' }))}.${base64url(JSON.stringify(claims))}.`
+      const { status, body } = await callDownstream(unsigned)
+      expect(status).toBe(401)
+      expect(['ALGORITHM_NOT_ALLOWED', 'TOKEN_MALFORMED']).toContain(body.error)
+    })
+
+    it('refuses an HS256 token signed with the public key', async () => {
+      const { client } = await signedInTab()
+      const claims = decodeJwt(await mintJwt(client))
+      const { kid, publicJwk } = await serviceSigningKey()
+      const signingInput = `${base64url(JSON.stringify({ alg: 'HS256', kid }))}.${base64url(JSON.stringify(claims))}`
+      for (const secret of [JSON.stringify(publicJwk), Buffer.from(publicJwk.x!, 'base64url')]) {
+        const forged = `${signingInput}.${createHmac('sha256', secret).update(signingInput).digest('base64url')}`
+        expect((await callDownstream(forged)).body.error).toBe('ALGORITHM_NOT_ALLOWED')
+      }
+    })
+
+    it('keeps a retired key published through its grace period, and drops it after', async () => {
+      const { client } = await signedInTab()
+      const oldToken = await mintJwt(client)
+      const oldKid = decodeProtectedHeader(oldToken).kid!
+
+      // Retired 10 s ago: a new key signs, the old one is still published.
+      await queryEndpoint(service.endpoint, `update jwks set expires_at = now() - interval '10 seconds' where id = $1`, [oldKid])
+      const newToken = await mintJwt(client)
+      expect(decodeProtectedHeader(newToken).kid).not.toBe(oldKid)
+      const kids = async () => ((await (await service.worker.fetch('/.well-known/jwks.json')).json()).keys as { kid: string }[]).map((k) => k.kid)
+      expect(await kids()).toContain(oldKid)
+      const fresh = await startDownstream({ jwksUrl: `${service.worker.url}/.well-known/jwks.json`, issuer: ISSUER, audience: ISSUER })
+      try {
+        expect((await callDownstream(oldToken, fresh)).status).toBe(200)
+      } finally {
+        await fresh.stop()
+      }
+
+      // Retired longer ago than the grace period: gone from the JWKS, its tokens refused.
+      await queryEndpoint(service.endpoint, `update jwks set expires_at = now() - make_interval(secs => $2::int) where id = $1`, [oldKid, GRACE_SECONDS + 1])
+      expect(await kids()).not.toContain(oldKid)
+      const later = await startDownstream({ jwksUrl: `${service.worker.url}/.well-known/jwks.json`, issuer: ISSUER, audience: ISSUER })
+      try {
+        expect((await callDownstream(oldToken, later)).body.error).toBe('UNKNOWN_KEY')
+        expect((await callDownstream(newToken, later)).status).toBe(200)
+      } finally {
+        await later.stop()
+      }
+    })
+  })
+
+  describe('the guard', () => {
+    it('answers 401 JSON without credentials, or with refused ones', async () => {
+      const { userId } = await signedInTab()
+      for (const headers of <Record<string, string>[]>[{}, { authorization: 'Bearer nonsense' }, { authorization: 'Bearer a.b.c' }, { cookie: 'better-auth.session_token=x.y' }]) {
+        const response = await tab().request(`/api/users/${userId}/sessions`, { headers })
+        expect(response.status).toBe(401)
+        expect((await response.json()).error).toBe('UNAUTHORIZED')
+      }
+    })
+
+    it('accepts the session cookie, the bearer session token and a JWT', async () => {
+      const { client, userId, bearer } = await signedInTab()
+      const jwt = await mintJwt(client)
+      expect((await client.request(`/api/users/${userId}/sessions`)).status).toBe(200)
+      for (const authorization of [`Bearer ${bearer}`, `Bearer ${jwt}`]) {
+        expect((await tab().request(`/api/users/${userId}/sessions`, { headers: { authorization } })).status).toBe(200)
+      }
+    })
+
+    it("answers 403 for another user's id in the path", async () => {
+      const me = await signedInTab()
+      const other = await signedInTab()
+      const response = await me.client.request(`/api/users/${other.userId}/sessions`)
+      expect(response.status).toBe(403)
+      expect((await response.json()).error).toBe('FORBIDDEN')
+    })
+  })
+
+  describe("the user's sessions API", () => {
+    it('lists active sessions with the current one marked and no tokens', async () => {
+      const email = uniqueEmail()
+      const first = await signedInTab(email)
+      const second = tab()
+      await second.signIn(email)
+      const response = await second.request(`/api/users/${first.userId}/sessions`)
+      const { sessions } = await response.json()
+      expect(sessions).toHaveLength(2)
+      expect(sessions.filter((s: { current: boolean }) => s.current)).toHaveLength(1)
+      for (const s of sessions) expect(Object.keys(s).sort()).toEqual(['createdAt', 'current', 'expiresAt', 'id', 'ipAddress', 'userAgent'])
+      expect(JSON.stringify(sessions)).not.toContain(first.bearer.split('.')[0])
+    })
+
+    it('revokes one session: its get-session is null and it can mint no JWT', async () => {
+      const email = uniqueEmail()
+      const keeper = await signedInTab(email)
+      const doomed = tab()
+      await doomed.signIn(email)
+      const doomedId = (await doomed.session())!.session.id
+      const response = await keeper.client.request(`/api/users/${keeper.userId}/sessions/${doomedId}`, { method: 'DELETE' })
+      expect(response.status).toBe(200)
+      expect(await doomed.session()).toBeNull()
+      expect((await doomed.request('/api/auth/token')).status).toBe(401)
+      expect(await keeper.client.session()).not.toBeNull()
+    })
+
+    it("answers 404, not 403, for another user's session id", async () => {
+      const me = await signedInTab()
+      const other = await signedInTab()
+      const otherSessionId = (await other.client.session())!.session.id
+      const response = await me.client.request(`/api/users/${me.userId}/sessions/${otherSessionId}`, { method: 'DELETE' })
+      expect(response.status).toBe(404)
+      const unknown = await me.client.request(`/api/users/${me.userId}/sessions/does-not-exist`, { method: 'DELETE' })
+      expect(unknown.status).toBe(404)
+      expect(await response.json()).toEqual(await unknown.json())
+      expect(await other.client.session()).not.toBeNull()
+    })
+
+    it('revokes every session but the current one', async () => {
+      const email = uniqueEmail()
+      const current = await signedInTab(email)
+      const others = [tab(), tab()]
+      for (const other of others) await other.signIn(email)
+      const response = await current.client.request(`/api/users/${current.userId}/sessions`, { method: 'DELETE' })
+      expect(await response.json()).toEqual({ revoked: 2 })
+      for (const other of others) expect(await other.session()).toBeNull()
+      expect(await current.client.session()).not.toBeNull()
+    })
+
+    it('refuses a cookie-authenticated revocation from an untrusted origin', async () => {
+      const { client, userId } = await signedInTab()
+      const response = await client.request(`/api/users/${userId}/sessions`, { method: 'DELETE', headers: { origin: 'https://evil.example.net' } })
+      expect(response.status).toBe(403)
+      expect(await client.session()).not.toBeNull()
+    })
+  })
+})
