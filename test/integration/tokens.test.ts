@@ -164,7 +164,8 @@ describe.each(backendNames)('tokens on %s', (backendName) => {
   describe('the guard', () => {
     it('answers 401 JSON without credentials, or with refused ones', async () => {
       const { userId } = await signedInTab()
-      for (const headers of <Record<string, string>[]>[{}, { authorization: 'Bearer nonsense' }, { authorization: 'Bearer a.b.c' }, { cookie: 'better-auth.session_token=x.y' }]) {
+      const refused: Record<string, string>[] = [{}, { authorization: 'Bearer nonsense' }, { authorization: 'Bearer a.b.c' }, { cookie: 'better-auth.session_token=x.y' }]
+      for (const headers of refused) {
         const response = await tab().request(`/api/users/${userId}/sessions`, { headers })
         expect(response.status).toBe(401)
         expect((await response.json()).error).toBe('UNAUTHORIZED')
