@@ -3,6 +3,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { Miniflare, convertV4MiniflareOptions } from 'miniflare'
 
@@ -41,13 +42,17 @@ export interface RunningWorker {
  * const worker = await startWorker({ BETTER_AUTH_URL: 'http://localhost:8787', ... })
  * const res = await worker.fetch('/health')
  */
-export async function startWorker(bindings: Record<string, string>, scriptPath = `${TEST_BUNDLE_DIR}/index.js`): Promise<RunningWorker> {
+export async function startWorker(
+  bindings: Record<string, string>,
+  scriptPath = `${TEST_BUNDLE_DIR}/index.js`,
+  server: { port?: number } = {},
+): Promise<RunningWorker> {
   if (!existsSync(scriptPath)) buildWorkerBundle()
   const { date, flags } = readCompatibility()
   // Miniflare 5 takes a nested option shape; its converter accepts the documented v4 shape.
   const options = convertV4MiniflareOptions({
     host: '127.0.0.1',
-    port: 0,
+    port: server.port ?? 0,
     modules: true,
     scriptPath,
     compatibilityDate: date,
@@ -62,4 +67,16 @@ export async function startWorker(bindings: Record<string, string>, scriptPath =
     fetch: (path, init) => fetch(`${url}${path}`, init),
     stop: () => mf.dispose(),
   }
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1, for a service that must know its own URL. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
 }

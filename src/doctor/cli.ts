@@ -1,0 +1,45 @@
+/**
+ * `edge-auth doctor <service-url> --origin <frontend-origin> [--email E --password P]`
+ * Prints each check, each problem with its fix, and exits 1 when there is a problem.
+ */
+import { parseArgs } from 'node:util'
+import { runDoctor, type Finding } from './checks.ts'
+
+const USAGE = 'usage: edge-auth doctor <service-url> --origin <frontend-origin> [--email <email> --password <password>]'
+
+function print(finding: Finding) {
+  const mark = finding.ok ? 'ok  ' : 'FAIL'
+  console.log(`${mark} ${finding.check}: ${finding.message}`)
+  if (!finding.ok && finding.fix) console.log(`     fix: ${finding.fix}`)
+}
+
+/** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let parsed
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { origin: { type: 'string' }, email: { type: 'string' }, password: { type: 'string' } } })
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`)
+    return 2
+  }
+  const [command, serviceUrl] = parsed.positionals
+  const { origin, email, password } = parsed.values
+  if (command !== 'doctor' || !serviceUrl || !origin) {
+    console.error(USAGE)
+    return 2
+  }
+  let service: URL
+  let frontend: URL
+  try {
+    service = new URL(serviceUrl)
+    frontend = new URL(origin)
+  } catch {
+    console.error(`the service URL and --origin must be absolute URLs\n${USAGE}`)
+    return 2
+  }
+  const findings = await runDoctor({ serviceUrl: service.origin, origin: frontend.origin, email, password })
+  findings.forEach(print)
+  const problems = findings.filter((f) => !f.ok).length
+  console.log(problems === 0 ? '\nNo problems found.' : `\n${problems} problem${problems === 1 ? '' : 's'} found.`)
+  return problems === 0 ? 0 : 1
+}
