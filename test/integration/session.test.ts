@@ -138,3 +138,52 @@ describe.each(backendNames)('restarts on %s', (backendName) => {
     }
   })
 })
+
+describe.each(backendNames)('account and session management on %s', (backendName) => {
+  const backend = backendNamed(backendName)
+  let service: TestService
+  const client = () => new TestClient(service.worker.url)
+  beforeAll(async () => {
+    service = await startService(backend)
+  })
+  afterAll(async () => {
+    await service?.stop()
+    await backend.cleanup()
+  })
+
+  it('changes the password: the old one stops working, the new one signs in', async () => {
+    const email = uniqueEmail()
+    const tab = client()
+    await tab.signUp(email, 'first password 1')
+    const change = await tab.request('/api/auth/change-password', {
+      json: { currentPassword: 'first password 1', newPassword: 'second password 2', revokeOtherSessions: true },
+    })
+    expect(change.status).toBe(200)
+    expect((await client().signIn(email, 'first password 1')).status).toBe(401)
+    expect((await client().signIn(email, 'second password 2')).status).toBe(200)
+  })
+
+  it('refuses a password change with the wrong current password, changing nothing', async () => {
+    const email = uniqueEmail()
+    const tab = client()
+    await tab.signUp(email, 'first password 1')
+    const change = await tab.request('/api/auth/change-password', { json: { currentPassword: 'wrong password', newPassword: 'second password 2' } })
+    expect(change.status).toBe(400)
+    expect((await client().signIn(email, 'first password 1')).status).toBe(200)
+  })
+
+  it("lists the user's sessions and revokes one through BetterAuth's routes", async () => {
+    const email = uniqueEmail()
+    const first = client()
+    await first.signUp(email)
+    const second = client()
+    await second.signIn(email)
+    const sessions = await (await first.request('/api/auth/list-sessions')).json()
+    expect(sessions).toHaveLength(2)
+    const secondToken = (await second.session())!.session as unknown as { token: string }
+    const revoke = await first.request('/api/auth/revoke-session', { json: { token: secondToken.token } })
+    expect(revoke.status).toBe(200)
+    expect(await second.session()).toBeNull()
+    expect(await first.session()).not.toBeNull()
+  })
+})
