@@ -17,16 +17,17 @@ export const ONE_TIME_TOKEN_MINUTES = 3
 
 /** BetterAuth options that depend only on configuration, kept apart so they can be inspected. */
 function authOptions(config: Config, database: DatabaseClient) {
-  const [current] = config.secrets
   const versioned = config.secrets.filter((s) => s.version !== null)
-  const unversioned = config.secrets.find((s) => s.version === null)
+  // Data BetterAuth encrypted before versioned secrets (the JWT signing key) was written under the
+  // secret that was current then: BETTER_AUTH_SECRET if still set, else the oldest listed version.
+  const legacy = config.secrets.find((s) => s.version === null) ?? versioned.at(-1)!
   const { cookies } = config
   return {
     appName: 'edge-auth',
     baseURL: config.baseURL,
     basePath: '/api/auth',
     // Passed explicitly, so BetterAuth never falls back to its own reading of the environment.
-    secret: unversioned?.value ?? current!.value,
+    secret: legacy.value,
     secrets: versioned.length > 0 ? versioned.map((s) => ({ version: s.version!, value: s.value })) : undefined,
     trustedOrigins: config.trustedOrigins.map((o) => o.value),
     database: drizzleAdapter(database.db, { provider: 'pg', schema, transaction: false }),

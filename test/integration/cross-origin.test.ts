@@ -188,8 +188,11 @@ describe.each(backendNames)('cross-origin on %s', (backendName) => {
       const signUp = await client.signUp(email)
       const oldBearer = signUp.headers.get('set-auth-token')!
       const oldCookie = client.cookieHeader()
+      // A JWT before the rotation, so the signing key exists encrypted under the old secret.
+      expect((await client.request('/api/auth/token')).status).toBe(200)
 
-      await service.restartWorker({ BETTER_AUTH_SECRETS: `2:${NEW_SECRET},1:${TEST_SECRET}` })
+      // Rotated as the service advises: the old secret moves into BETTER_AUTH_SECRETS behind the new one.
+      await service.restartWorker({ BETTER_AUTH_SECRETS: `2:${NEW_SECRET},1:${TEST_SECRET}`, BETTER_AUTH_SECRET: '' })
       try {
         const viaCookie = await tab().request('/api/auth/get-session', { headers: { cookie: oldCookie } })
         expect((await viaCookie.json())?.user.email).toBe(email)
@@ -202,10 +205,13 @@ describe.each(backendNames)('cross-origin on %s', (backendName) => {
         expect(newBearer).not.toBe(oldBearer)
 
         const health = await (await service.worker.fetch('/health/auth')).json()
-        expect(health.secret.versions.map((v: { version: number | null }) => v.version)).toEqual([2, 1, null])
+        expect(health.secret.versions.map((v: { version: number | null }) => v.version)).toEqual([2, 1])
+        // The JWT signing key, encrypted before the rotation, still decrypts: JWTs keep flowing.
+        expect(health.jwt.signingKey).toMatchObject({ present: true, decryptable: true })
+        expect((await tab().request('/api/auth/token', { headers: { cookie: oldCookie } })).status).toBe(200)
 
         // With only the new secret left, the re-issued credentials still work and the old ones do not.
-        await service.restartWorker({ BETTER_AUTH_SECRETS: `2:${NEW_SECRET}`, BETTER_AUTH_SECRET: '' })
+        await service.restartWorker({ BETTER_AUTH_SECRETS: `2:${NEW_SECRET}` })
         const reissuedCookie = `${reissued.name}=${reissued.value}`
         expect((await (await tab().request('/api/auth/get-session', { headers: { cookie: reissuedCookie } })).json())?.user.email).toBe(email)
         expect((await (await tab().request('/api/auth/get-session', { headers: { authorization: `Bearer ${newBearer}` } })).json())?.user.email).toBe(email)
