@@ -1,0 +1,83 @@
+/**
+ * Same-site subdomains over HTTPS: the page at https://docs.site.test signs in against the
+ * service at https://auth.site.test (one site, two origins). The service derives same-site
+ * mode: SameSite=Lax, Domain=site.test, not partitioned; the session survives a reload.
+ * PGlite backend only (see harness.ts).
+ */
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { backendNamed } from '../support/backends.ts'
+import { launchChromium } from '../support/browser.ts'
+import { startBrowserService, type BrowserService } from '../support/browser-service.ts'
+import { parseSetCookie } from '../support/client.ts'
+import { uniqueEmail } from '../support/service.ts'
+import { makeCertificate, type TestCertificate } from '../support/tls.ts'
+import { BROWSER_BACKEND, openPage, SESSION_COOKIE } from './harness.ts'
+import { startPageServer, type PageServer } from './page/server.ts'
+
+describe('same-site subdomains over HTTPS (docs.site.test -> auth.site.test)', () => {
+  let tls: TestCertificate
+  let frontend: PageServer
+  let service: BrowserService
+  let browser: Browser
+
+  beforeAll(async () => {
+    tls = makeCertificate(['docs.site.test', 'auth.site.test'])
+    frontend = await startPageServer({ host: 'docs.site.test', tls })
+    service = await startBrowserService(backendNamed(BROWSER_BACKEND), {
+      host: 'auth.site.test',
+      tls,
+      bindings: { TRUSTED_ORIGINS: frontend.origin, COOKIE_DOMAIN: 'site.test' },
+    })
+    frontend.config = { mode: 'same-site', serviceOrigin: service.origin, transport: 'cookie' }
+    browser = await launchChromium({ https: true })
+  }, 180_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await service?.stop()
+    await frontend?.close()
+    tls?.remove()
+  })
+
+  it('reports same-site mode in /health/auth', async () => {
+    const { status, body } = await service.get('/health/auth')
+    expect(status).toBe(200)
+    expect(body).toMatchObject({
+      cookies: { mode: 'same-site', name: SESSION_COOKIE, attributes: { sameSite: 'Lax', secure: true, partitioned: false, domain: 'site.test' } },
+    })
+  })
+
+  it('signs up from the page with a SameSite=Lax cookie for site.test, and the session survives a reload', async () => {
+    const { context, driver, errors } = await openPage(browser, `${frontend.origin}/`)
+    try {
+      expect(await driver.getSession()).toBeNull()
+      const email = uniqueEmail('same-site')
+      const { result, setCookies } = await driver.setCookiesOf('/api/auth/sign-up/email', () => driver.signUp(email))
+      expect(result).toMatchObject({ ok: true, status: 200, email })
+
+      const session = parseSetCookie(setCookies.find((line) => line.startsWith(`${SESSION_COOKIE}=`)) ?? '')
+      expect(session.name).toBe(SESSION_COOKIE)
+      expect(session.attributes.get('samesite')).toBe('Lax')
+      expect(session.attributes.get('domain')).toBe('site.test')
+      expect(session.attributes.has('secure')).toBe(true)
+      expect(session.attributes.has('httponly')).toBe(true)
+      expect(session.attributes.has('partitioned')).toBe(false)
+
+      // The browser kept it as an ordinary (unpartitioned) cookie for the whole site.
+      const stored = (await context.cookies()).find((c) => c.name === SESSION_COOKIE)
+      expect(stored).toMatchObject({ domain: '.site.test', sameSite: 'Lax', secure: true, httpOnly: true })
+      expect(stored?.partitionKey).toBeUndefined()
+
+      const afterReload = await driver.reload()
+      expect(afterReload.session?.email).toBe(email)
+      expect(afterReload.diagnosis).toMatchObject({ status: 'valid', credential: 'cookie', causes: [] })
+      expect(await driver.getSession()).toMatchObject({ email })
+      expect(await driver.page.locator('body').getAttribute('data-session')).toBe('present')
+      await driver.screenshot('same-site')
+      expect(errors).toEqual([])
+    } finally {
+      await context.close()
+    }
+  })
+})

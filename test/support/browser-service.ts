@@ -1,0 +1,140 @@
+/**
+ * The service for browser tests: the wrangler-built Worker in workerd on a fixed loopback port
+ * (BETTER_AUTH_URL must name it before the Worker starts), over HTTPS with a test certificate
+ * when asked, restartable on the same port with other bindings against the same database.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { request as httpsRequest } from 'node:https'
+import { createServer } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { Miniflare, convertV4MiniflareOptions } from 'miniflare'
+import type { LocalNeon } from '../../db/local-neon/index.ts'
+import type { Backend } from './backends.ts'
+import { serviceBindings } from './service.ts'
+import type { TestCertificate } from './tls.ts'
+import { buildWorkerBundle, TEST_BUNDLE_DIR } from './worker.ts'
+
+const wranglerToml = fileURLToPath(new URL('../../wrangler.toml', import.meta.url))
+
+/** A loopback port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  if (!address || typeof address === 'string') throw new Error('no port')
+  return address.port
+}
+
+function readCompatibility(): { date: string; flags: string[] } {
+  const text = readFileSync(wranglerToml, 'utf8')
+  const date = /compatibility_date\s*=\s*"([^"]+)"/.exec(text)?.[1]
+  const flags = /compatibility_flags\s*=\s*\[([^\]]*)\]/.exec(text)?.[1] ?? ''
+  if (!date) throw new Error('wrangler.toml has no compatibility_date')
+  return { date, flags: [...flags.matchAll(/"([^"]+)"/g)].map((m) => m[1]!) }
+}
+
+async function startMiniflare(bindings: Record<string, string>, port: number, tls: TestCertificate | undefined): Promise<Miniflare> {
+  const scriptPath = `${TEST_BUNDLE_DIR}/index.js`
+  if (!existsSync(scriptPath)) buildWorkerBundle()
+  const { date, flags } = readCompatibility()
+  const options = convertV4MiniflareOptions({
+    host: '127.0.0.1',
+    port,
+    ...(tls ? { https: true, httpsKey: tls.key, httpsCert: tls.cert } : {}),
+    modules: true,
+    scriptPath,
+    compatibilityDate: date,
+    compatibilityFlags: flags,
+    bindings,
+    // No request.cf lookup: the tests have no network beyond loopback.
+    cf: false,
+  })
+  const mf = new Miniflare({ ...options, enableDevRegistry: false })
+  await mf.ready
+  return mf
+}
+
+export interface BrowserService {
+  /** What the browser calls, e.g. `https://auth.site.test:41234`; also BETTER_AUTH_URL. */
+  readonly origin: string
+  readonly port: number
+  readonly endpoint: LocalNeon
+  /** The bindings the running Worker got. */
+  readonly bindings: Readonly<Record<string, string>>
+  /**
+   * Replaces the Worker (a new isolate, same port and database). `undefined` removes a binding,
+   * e.g. `{ BETTER_AUTH_SECRET: undefined, BETTER_AUTH_SECRETS: '2:…,1:…' }`.
+   */
+  restart(changes: Record<string, string | undefined>): Promise<void>
+  /** GET from Node (not the browser), straight to the loopback port; the certificate is not checked. */
+  get(path: string): Promise<{ status: number; body: unknown }>
+  stop(): Promise<void>
+}
+
+/**
+ * @example
+ * const service = await startBrowserService(backendNamed('pglite'), {
+ *   host: 'auth.site.test', tls, bindings: { TRUSTED_ORIGINS: 'https://docs.site.test:4443' },
+ * })
+ */
+export async function startBrowserService(
+  backend: Backend,
+  options: { host: string; tls?: TestCertificate; bindings: Record<string, string | undefined> },
+): Promise<BrowserService> {
+  const port = await freePort()
+  const origin = `${options.tls ? 'https' : 'http'}://${options.host}:${port}`
+  const endpoint = await backend.start()
+  let bindings = applyChanges(serviceBindings(endpoint, { BETTER_AUTH_URL: origin }), options.bindings)
+  let mf: Miniflare
+  try {
+    mf = await startMiniflare(bindings, port, options.tls)
+  } catch (error) {
+    await endpoint.close()
+    throw error
+  }
+  const scheme = options.tls ? 'https' : 'http'
+  return {
+    origin,
+    port,
+    endpoint,
+    get bindings() {
+      return bindings
+    },
+    async restart(changes) {
+      await mf.dispose()
+      bindings = applyChanges(bindings, changes)
+      mf = await startMiniflare(bindings, port, options.tls)
+    },
+    async get(path) {
+      const url = `${scheme}://127.0.0.1:${port}${path}`
+      if (!options.tls) {
+        const response = await fetch(url)
+        return { status: response.status, body: await response.json() }
+      }
+      return new Promise((resolve, reject) => {
+        const request = httpsRequest(url, { rejectUnauthorized: false, headers: { host: `${options.host}:${port}` } }, (response) => {
+          const chunks: Buffer[] = []
+          response.on('data', (chunk: Buffer) => chunks.push(chunk))
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }))
+          response.on('error', reject)
+        })
+        request.on('error', reject)
+        request.end()
+      })
+    },
+    async stop() {
+      await mf.dispose()
+      await endpoint.close()
+    },
+  }
+}
+
+function applyChanges(base: Record<string, string>, changes: Record<string, string | undefined>): Record<string, string> {
+  const next = { ...base }
+  for (const [name, value] of Object.entries(changes)) {
+    if (value === undefined) delete next[name]
+    else next[name] = value
+  }
+  return next
+}
