@@ -5,6 +5,7 @@
 import { Hono } from 'hono'
 import type { EnvBindings } from './config/index.ts'
 import { handleAuthRequest } from './auth/handler.ts'
+import { limitBody } from './auth/limits.ts'
 import { corsFor } from './cors/index.ts'
 import { diagnosticsRoutes } from './diagnostics/index.ts'
 import { handleError, handleNotFound } from './errors.ts'
@@ -39,6 +40,7 @@ export function createApp() {
     await next()
   })
   app.use('*', (c, next) => corsFor(c.var.runtime.config)(c, next))
+  app.use('/api/*', limitBody)
 
   app.route('/', diagnosticsRoutes())
   app.route('/', handoffRoutes())

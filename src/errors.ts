@@ -5,6 +5,7 @@
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { logEvent } from './logging.ts'
 
 /**
  * An `HTTPException` whose response is a JSON error body.
@@ -20,7 +21,7 @@ export function apiError(status: ContentfulStatusCode, code: string, message: st
 /** `app.onError`: typed errors keep their response; anything else is a logged 500 with no detail. */
 export function handleError(error: Error, c: Context): Response {
   if (error instanceof HTTPException) return error.getResponse()
-  console.error(JSON.stringify({ event: 'unhandled_error', path: new URL(c.req.url).pathname, name: error.name, message: error.message }))
+  logEvent('error', 'unhandled_error', { path: new URL(c.req.url).pathname, error })
   return c.json({ error: 'INTERNAL_ERROR', message: 'The service failed to handle this request.' }, 500)
 }
 

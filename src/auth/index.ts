@@ -9,6 +9,8 @@ import { oneTimeToken } from 'better-auth/plugins/one-time-token'
 import * as schema from '../../db/schema.ts'
 import type { Config } from '../config/index.ts'
 import type { DatabaseClient } from '../database.ts'
+import { betterAuthLogger } from '../logging.ts'
+import { inputLimits } from './limits.ts'
 import { jwtPlugins } from '../tokens/jwt.ts'
 
 export const PASSWORD_MIN_LENGTH = 8
@@ -51,7 +53,9 @@ function authOptions(config: Config, database: DatabaseClient) {
       ipAddress: { ipAddressHeaders: ['cf-connecting-ip', 'x-real-ip', 'x-forwarded-for'] },
     },
     telemetry: { enabled: false },
+    logger: betterAuthLogger,
     plugins: [
+      inputLimits,
       bearer(),
       // Redirect hand-off (see handoff/): single use, stored hashed, valid for 3 minutes.
       oneTimeToken({ storeToken: 'hashed', expiresIn: ONE_TIME_TOKEN_MINUTES }),

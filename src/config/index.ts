@@ -5,6 +5,7 @@
 import { deriveCookiePolicy, type CookiePolicy } from '../cookies/policy.ts'
 import { createOriginMatcher, parseOriginPattern, type OriginPattern } from './origins.ts'
 import { parseSecrets, type SigningSecret } from './secrets.ts'
+import { logEvent } from '../logging.ts'
 
 /** The variables the service reads. Anything else in the environment is ignored. */
 export interface EnvBindings {
@@ -149,7 +150,7 @@ export function loadConfig(env: EnvBindings): ConfigResult {
   const result = parseConfig(env)
   resultsByEnv.set(env, result)
   if (!result.ok) {
-    console.error(JSON.stringify({ event: 'config_invalid', problems: result.problems }))
+    logEvent('error', 'config_invalid', { problems: result.problems })
   }
   return result
 }

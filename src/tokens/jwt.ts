@@ -7,6 +7,7 @@
 import { createAuthMiddleware } from 'better-auth/api'
 import { getJwtToken, jwt, type JwtOptions } from 'better-auth/plugins/jwt'
 import type { Config } from '../config/index.ts'
+import { logEvent } from '../logging.ts'
 
 /** Signing keys are replaced this often; a retired key stays published for one token lifetime more. */
 export const JWT_KEY_ROTATION_SECONDS = 30 * 24 * 3600
@@ -53,7 +54,7 @@ export function jwtPlugins(config: Config) {
             try {
               ctx.setHeader(JWT_HEADER, await getJwtToken(ctx as Parameters<typeof getJwtToken>[0], options))
             } catch (error) {
-              console.error(JSON.stringify({ event: 'jwt_signing_failed', reason: (error as Error).message.slice(0, 120) }))
+              logEvent('error', 'jwt_signing_failed', { error })
             }
           }),
         },
