@@ -1,0 +1,113 @@
+/**
+ * `npm run size`: the Worker's size budget. Builds the minified bundle exactly as `wrangler deploy`
+ * would upload it (`wrangler deploy --dry-run --minify --outdir dist/size`, with wrangler's own
+ * esbuild metafile), prints its raw and gzip size (node:zlib, level 9), the 15 inputs that
+ * contribute most bytes, and the same grouped by package; exits 1 when gzip exceeds the budget.
+ *
+ * @example
+ * // npm run size            → prints the report; exit code 1 when over 250 KiB gzip
+ * // node scripts/bundle-size.ts --json   → the report as JSON
+ */
+import { execFileSync } from 'node:child_process'
+import { readFileSync, rmSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+
+const root = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '')
+/** 250 KiB of gzip: the budget the Worker must stay under. */
+export const GZIP_BUDGET_BYTES = 256_000
+const OUTDIR = `${root}/dist/size`
+const TOP = 15
+
+interface Metafile {
+  outputs: Record<string, { bytes: number; inputs: Record<string, { bytesInOutput: number }> }>
+}
+
+export interface SizeReport {
+  readonly bundle: string
+  readonly rawBytes: number
+  readonly gzipBytes: number
+  readonly budgetBytes: number
+  readonly overBudget: boolean
+  /** Inputs by bytes in the minified output, largest first. */
+  readonly inputs: { path: string; bytes: number }[]
+  /** The same, summed per npm package (`src` and `db` for our own code). */
+  readonly packages: { name: string; bytes: number }[]
+}
+
+/** `node_modules/.pnpm/…/node_modules/@scope/pkg/dist/x.js` → `@scope/pkg`; our own files by top folder. */
+export function packageOf(input: string): string {
+  const parts = input.split('node_modules/')
+  const last = parts[parts.length - 1]!
+  if (parts.length === 1) return last.split('/')[0] ?? last
+  const segments = last.split('/')
+  return segments[0]!.startsWith('@') ? `${segments[0]}/${segments[1]}` : segments[0]!
+}
+
+/**
+ * Builds the minified Worker with wrangler and measures it.
+ *
+ * @example
+ * const report = measureWorkerBundle()
+ * if (report.overBudget) console.log(report.packages.slice(0, 5))
+ */
+export function measureWorkerBundle(): SizeReport {
+  rmSync(OUTDIR, { recursive: true, force: true })
+  const metafilePath = `${OUTDIR}/bundle-meta.json`
+  execFileSync(
+    `${root}/node_modules/.bin/wrangler`,
+    ['deploy', '--dry-run', '--minify', '--outdir', OUTDIR, '--metafile', metafilePath, '--config', `${root}/wrangler.toml`],
+    { cwd: root, stdio: 'pipe', env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' } },
+  )
+  const bundle = `${OUTDIR}/index.js`
+  const code = readFileSync(bundle)
+  const metafile = JSON.parse(readFileSync(metafilePath, 'utf8')) as Metafile
+  const output = Object.entries(metafile.outputs).find(([path]) => path.endsWith('index.js'))?.[1]
+  if (!output) throw new Error(`no index.js in ${metafilePath}`)
+
+  const inputs = Object.entries(output.inputs)
+    .map(([path, { bytesInOutput }]) => ({ path, bytes: bytesInOutput }))
+    .filter((input) => input.bytes > 0)
+    .sort((a, b) => b.bytes - a.bytes)
+  const byPackage = new Map<string, number>()
+  for (const input of inputs) byPackage.set(packageOf(input.path), (byPackage.get(packageOf(input.path)) ?? 0) + input.bytes)
+  const gzipBytes = gzipSync(code, { level: 9 }).byteLength
+
+  return {
+    bundle,
+    rawBytes: code.byteLength,
+    gzipBytes,
+    budgetBytes: GZIP_BUDGET_BYTES,
+    overBudget: gzipBytes > GZIP_BUDGET_BYTES,
+    inputs,
+    packages: [...byPackage].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes),
+  }
+}
+
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1).padStart(7)} KiB`
+
+function printReport(report: SizeReport): void {
+  const minified = report.inputs.reduce((sum, input) => sum + input.bytes, 0)
+  console.log(`Worker bundle ${report.bundle}`)
+  console.log(`  raw  ${kib(report.rawBytes)} (${report.rawBytes} bytes)`)
+  console.log(`  gzip ${kib(report.gzipBytes)} (${report.gzipBytes} bytes, level 9); budget ${kib(report.budgetBytes)} (${report.budgetBytes} bytes)`)
+  console.log(`\nTop ${TOP} inputs by minified bytes in the bundle:`)
+  for (const input of report.inputs.slice(0, TOP)) {
+    console.log(`  ${kib(input.bytes)} ${((100 * input.bytes) / minified).toFixed(1).padStart(5)}%  ${input.path}`)
+  }
+  console.log(`\nBy package:`)
+  for (const pkg of report.packages.slice(0, TOP)) {
+    console.log(`  ${kib(pkg.bytes)} ${((100 * pkg.bytes) / minified).toFixed(1).padStart(5)}%  ${pkg.name}`)
+  }
+  const verdict = report.overBudget
+    ? `OVER BUDGET by ${kib(report.gzipBytes - report.budgetBytes).trim()} gzip`
+    : `within budget (${kib(report.budgetBytes - report.gzipBytes).trim()} to spare)`
+  console.log(`\n${verdict}`)
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const report = measureWorkerBundle()
+  if (process.argv.includes('--json')) console.log(JSON.stringify(report, null, 2))
+  else printReport(report)
+  process.exitCode = report.overBudget ? 1 : 0
+}
