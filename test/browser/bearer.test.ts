@@ -8,13 +8,13 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { backendNamed } from '../support/backends.ts'
-import { launchChromium } from '../support/browser.ts'
+import { describeBrowser, launchChromium } from '../support/browser.ts'
 import { startBrowserService, type BrowserService } from '../support/browser-service.ts'
 import { uniqueEmail } from '../support/service.ts'
 import { BROWSER_BACKEND, openPage } from './harness.ts'
 import { startPageServer, type PageServer } from './page/server.ts'
 
-describe('bearer token from set-auth-token (localhost -> 127.0.0.1)', () => {
+describeBrowser('bearer token from set-auth-token (localhost -> 127.0.0.1)', () => {
   let frontend: PageServer
   let service: BrowserService
   let browser: Browser

@@ -8,14 +8,14 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { backendNamed } from '../support/backends.ts'
-import { launchChromium } from '../support/browser.ts'
+import { describeBrowser, launchChromium } from '../support/browser.ts'
 import { startBrowserService, type BrowserService } from '../support/browser-service.ts'
 import { uniqueEmail } from '../support/service.ts'
 import { makeCertificate, type TestCertificate } from '../support/tls.ts'
 import { BROWSER_BACKEND, drive, PASSWORD, SESSION_COOKIE } from './harness.ts'
 import { startPageServer, type PageServer } from './page/server.ts'
 
-describe('redirect hand-off (auth.service.test top-level -> docs.other.test)', () => {
+describeBrowser('redirect hand-off (auth.service.test top-level -> docs.other.test)', () => {
   let tls: TestCertificate
   let frontend: PageServer
   let service: BrowserService

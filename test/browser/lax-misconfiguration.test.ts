@@ -8,7 +8,7 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { backendNamed } from '../support/backends.ts'
-import { launchChromium } from '../support/browser.ts'
+import { describeBrowser, launchChromium } from '../support/browser.ts'
 import { startBrowserService, type BrowserService } from '../support/browser-service.ts'
 import { parseSetCookie } from '../support/client.ts'
 import { uniqueEmail } from '../support/service.ts'
@@ -16,7 +16,7 @@ import { makeCertificate, type TestCertificate } from '../support/tls.ts'
 import { BROWSER_BACKEND, openPage, SESSION_COOKIE } from './harness.ts'
 import { startPageServer, type PageServer } from './page/server.ts'
 
-describe('COOKIE_MODE=same-site with a cross-site frontend (docs.other.test -> auth.service.test)', () => {
+describeBrowser('COOKIE_MODE=same-site with a cross-site frontend (docs.other.test -> auth.service.test)', () => {
   let tls: TestCertificate
   let frontend: PageServer
   let service: BrowserService

@@ -11,7 +11,7 @@ import { createHmac, randomBytes } from 'node:crypto'
 import type { Browser, BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { backendNamed } from '../support/backends.ts'
-import { launchChromium } from '../support/browser.ts'
+import { describeBrowser, launchChromium } from '../support/browser.ts'
 import { startBrowserService, type BrowserService } from '../support/browser-service.ts'
 import { parseSetCookie } from '../support/client.ts'
 import { uniqueEmail } from '../support/service.ts'
@@ -34,7 +34,7 @@ function signerOf(cookieValue: string): { token: string; secret: 'old' | 'new' |
   return { token, secret }
 }
 
-describe('secrets across Worker restarts, seen from a cross-site page', () => {
+describeBrowser('secrets across Worker restarts, seen from a cross-site page', () => {
   let tls: TestCertificate
   let frontend: PageServer
   let service: BrowserService
