@@ -17,6 +17,16 @@ export const PASSWORD_MIN_LENGTH = 8
 export const PASSWORD_MAX_LENGTH = 128
 export const ONE_TIME_TOKEN_MINUTES = 3
 
+/**
+ * The header carrying the client's address, set by the platform's edge so a client cannot forge
+ * it: Cloudflare overwrites CF-Connecting-IP; Vercel (and a proxy in front of Node) sets
+ * X-Real-IP / X-Forwarded-For. Trusting CF-Connecting-IP elsewhere would let a client choose its
+ * own rate-limit bucket.
+ */
+function clientIpHeaders(): string[] {
+  return globalThis.navigator?.userAgent === 'Cloudflare-Workers' ? ['cf-connecting-ip'] : ['x-real-ip', 'x-forwarded-for']
+}
+
 /** BetterAuth options that depend only on configuration, kept apart so they can be inspected. */
 function authOptions(config: Config, database: DatabaseClient) {
   const versioned = config.secrets.filter((s) => s.version !== null)
@@ -50,8 +60,10 @@ function authOptions(config: Config, database: DatabaseClient) {
         partitioned: cookies.partitioned,
       },
       crossSubDomainCookies: cookies.domain ? { enabled: true, domain: cookies.domain } : undefined,
-      ipAddress: { ipAddressHeaders: ['cf-connecting-ip', 'x-real-ip', 'x-forwarded-for'] },
+      ipAddress: { ipAddressHeaders: clientIpHeaders() },
     },
+    // On by default (BetterAuth only enables it when NODE_ENV=production, which Workers never set).
+    rateLimit: { enabled: config.rateLimit, storage: 'memory' },
     telemetry: { enabled: false },
     logger: betterAuthLogger,
     plugins: [

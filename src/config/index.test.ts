@@ -77,6 +77,13 @@ describe('parseConfig', () => {
     expect(result.ok && result.config.jwt.ttlSeconds).toBe(seconds)
   })
 
+  it('turns rate limiting on unless RATE_LIMIT=off, and rejects other values', () => {
+    expect(parseConfig(valid).ok && (parseConfig(valid) as { config: { rateLimit: boolean } }).config.rateLimit).toBe(true)
+    const off = parseConfig({ ...valid, RATE_LIMIT: 'off' })
+    expect(off.ok && off.config.rateLimit).toBe(false)
+    expect(problemsOf({ ...valid, RATE_LIMIT: 'sometimes' })[0]?.variable).toBe('RATE_LIMIT')
+  })
+
   it('rejects an out-of-range JWT_TTL', () => {
     expect(problemsOf({ ...valid, JWT_TTL: '2d' })[0]?.variable).toBe('JWT_TTL')
   })

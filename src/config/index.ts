@@ -20,6 +20,7 @@ export interface EnvBindings {
   JWT_TTL?: string
   JWT_ISSUER?: string
   JWT_AUDIENCE?: string
+  RATE_LIMIT?: string
 }
 
 export interface ConfigProblem {
@@ -38,6 +39,8 @@ export interface Config {
   readonly isTrustedOrigin: (origin: string | null | undefined) => boolean
   readonly cookies: CookiePolicy
   readonly jwt: { readonly ttlSeconds: number; readonly issuer: string; readonly audience: string }
+  /** BetterAuth's per-IP rate limits (3 sign-in/sign-up attempts per 10 s), kept per isolate. */
+  readonly rateLimit: boolean
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] }
@@ -104,6 +107,10 @@ export function parseConfig(env: EnvBindings): ConfigResult {
   }
 
   const jwtTtl = parseTtl(env.JWT_TTL, problems)
+  const rateLimitSetting = (env.RATE_LIMIT?.trim() || 'on').toLowerCase()
+  if (rateLimitSetting !== 'on' && rateLimitSetting !== 'off') {
+    problems.push({ variable: 'RATE_LIMIT', problem: 'must be on or off' })
+  }
   let cookies: CookiePolicy | undefined
   if (baseUrl) {
     const derived = deriveCookiePolicy({
@@ -131,6 +138,7 @@ export function parseConfig(env: EnvBindings): ConfigResult {
       issuer: env.JWT_ISSUER?.trim() || origin,
       audience: env.JWT_AUDIENCE?.trim() || origin,
     },
+    rateLimit: rateLimitSetting !== 'off',
   }
   return { ok: true, config: Object.freeze(config) }
 }
