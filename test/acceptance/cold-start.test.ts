@@ -5,12 +5,11 @@
  * concurrent requests: no "Cannot perform I/O on behalf of a different request", no 5xx, and
  * the database sees exactly the round trips the same requests cost one after another.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, expect, it } from 'vitest'
 import type { LocalNeon, StatsSnapshot } from '../../db/local-neon/index.ts'
-import { backendNamed, backendNames } from '../support/backends.ts'
 import { TestClient } from '../support/client.ts'
 import { serviceBindings, uniqueEmail } from '../support/service.ts'
-import { startTarget, targetNames, type RunningTarget, type TargetName } from '../support/targets.ts'
+import { describeEveryBackendAndTarget, startTarget, type RunningTarget, type TargetName } from '../support/targets.ts'
 
 const FRONTEND = 'http://localhost:3000'
 const USERS = 4
@@ -96,56 +95,43 @@ function expectCorrect(outcomes: Outcome[]): void {
   }
 }
 
-describe.each(backendNames)('cold start on %s', (backendName) => {
-  const backend = backendNamed(backendName)
-  let endpoint: LocalNeon
+describeEveryBackendAndTarget('cold start on %s', (targetName, database) => {
+  let bindings: Record<string, string>
+  let users: SeededUser[]
+  /** Round trips of the whole mix sent one request at a time to a fresh isolate. */
+  let sequential: StatsSnapshot['total']
 
   beforeAll(async () => {
-    endpoint = await backend.start()
+    bindings = serviceBindings(database.endpoint, { TRUSTED_ORIGINS: FRONTEND })
+    users = await seedUsers(targetName, bindings)
+    const target = await startTarget(targetName, bindings)
+    try {
+      await resetStats(database.endpoint)
+      const outcomes: Outcome[] = []
+      for (const [i, kind] of MIX.entries()) outcomes.push(await send(target, users, kind, i))
+      expectCorrect(outcomes)
+      sequential = await readStats(database.endpoint)
+    } finally {
+      await target.stop()
+    }
   })
-  afterAll(async () => {
-    await endpoint?.close()
-    await backend.cleanup()
-  })
 
-  describe.each(targetNames)('%s', (targetName) => {
-    let bindings: Record<string, string>
-    let users: SeededUser[]
-    /** Round trips of the whole mix sent one request at a time to a fresh isolate. */
-    let sequential: StatsSnapshot['total']
-
-    beforeAll(async () => {
-      bindings = serviceBindings(endpoint, { TRUSTED_ORIGINS: FRONTEND })
-      users = await seedUsers(targetName, bindings)
-      const target = await startTarget(targetName, bindings)
-      try {
-        await resetStats(endpoint)
-        const outcomes: Outcome[] = []
-        for (const [i, kind] of MIX.entries()) outcomes.push(await send(target, users, kind, i))
-        expectCorrect(outcomes)
-        sequential = await readStats(endpoint)
-      } finally {
-        await target.stop()
-      }
-    })
-
-    it('answers 32 concurrent first requests to a fresh isolate correctly, with no duplicated database work', async () => {
-      const target = await startTarget(targetName, bindings)
-      try {
-        await resetStats(endpoint)
-        const outcomes = await Promise.all(MIX.map((kind, i) => send(target, users, kind, i)))
-        expectCorrect(outcomes)
-        const concurrent = await readStats(endpoint)
-        expect(concurrent.errors).toBe(0)
-        expect(sequential.queries + sequential.batches).toBeGreaterThan(0)
-        expect({ queries: concurrent.queries, batches: concurrent.batches, batchedQueries: concurrent.batchedQueries }).toEqual({
-          queries: sequential.queries,
-          batches: sequential.batches,
-          batchedQueries: sequential.batchedQueries,
-        })
-      } finally {
-        await target.stop()
-      }
-    })
+  it('answers 32 concurrent first requests to a fresh isolate correctly, with no duplicated database work', async () => {
+    const target = await startTarget(targetName, bindings)
+    try {
+      await resetStats(database.endpoint)
+      const outcomes = await Promise.all(MIX.map((kind, i) => send(target, users, kind, i)))
+      expectCorrect(outcomes)
+      const concurrent = await readStats(database.endpoint)
+      expect(concurrent.errors).toBe(0)
+      expect(sequential.queries + sequential.batches).toBeGreaterThan(0)
+      expect({ queries: concurrent.queries, batches: concurrent.batches, batchedQueries: concurrent.batchedQueries }).toEqual({
+        queries: sequential.queries,
+        batches: sequential.batches,
+        batchedQueries: sequential.batchedQueries,
+      })
+    } finally {
+      await target.stop()
+    }
   })
 })

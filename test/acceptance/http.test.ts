@@ -4,12 +4,10 @@
  * report, and JWTs that verify against the service's own JWKS.
  */
 import { createRemoteJWKSet, jwtVerify } from 'jose'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { LocalNeon } from '../../db/local-neon/index.ts'
-import { backendNamed, backendNames } from '../support/backends.ts'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { TestClient } from '../support/client.ts'
 import { serviceBindings, uniqueEmail } from '../support/service.ts'
-import { startTarget, targetNames, type RunningTarget } from '../support/targets.ts'
+import { describeEveryBackendAndTarget, startTarget, type RunningTarget } from '../support/targets.ts'
 
 const FRONTEND = 'http://localhost:3000'
 const UNTRUSTED = 'https://evil.example.net'
@@ -26,102 +24,89 @@ function headerList(response: Response, name: string): string[] {
   return (response.headers.get(name) ?? '').split(',').map((v) => v.trim().toLowerCase()).filter(Boolean)
 }
 
-describe.each(backendNames)('acceptance on %s', (backendName) => {
-  const backend = backendNamed(backendName)
-  let endpoint: LocalNeon
+describeEveryBackendAndTarget('acceptance on %s', (targetName, database) => {
+  let target: RunningTarget
+  const tab = (origin: string | null = FRONTEND) => new TestClient(target.url, origin)
 
   beforeAll(async () => {
-    endpoint = await backend.start()
+    target = await startTarget(targetName, serviceBindings(database.endpoint, { BETTER_AUTH_URL: SERVICE_URL, TRUSTED_ORIGINS: FRONTEND }))
   })
   afterAll(async () => {
-    await endpoint?.close()
-    await backend.cleanup()
+    await target?.stop()
   })
 
-  describe.each(targetNames)('%s', (targetName) => {
-    let target: RunningTarget
-    const tab = (origin: string | null = FRONTEND) => new TestClient(target.url, origin)
+  it('signs up, reads the session, signs out, and then reads null', async () => {
+    const browser = tab()
+    const email = uniqueEmail(targetName)
+    const signUp = await browser.signUp(email)
+    expect(signUp.status).toBe(200)
+    const created = (await signUp.json()) as { user: { id: string; email: string } }
+    expect(created.user.email).toBe(email)
+    expect(browser.cookies.size).toBeGreaterThan(0)
 
-    beforeAll(async () => {
-      target = await startTarget(targetName, serviceBindings(endpoint, { BETTER_AUTH_URL: SERVICE_URL, TRUSTED_ORIGINS: FRONTEND }))
-    })
-    afterAll(async () => {
-      await target?.stop()
-    })
+    const session = await browser.session()
+    expect(session?.user).toMatchObject({ id: created.user.id, email })
 
-    it('signs up, reads the session, signs out, and then reads null', async () => {
-      const browser = tab()
-      const email = uniqueEmail(targetName)
-      const signUp = await browser.signUp(email)
-      expect(signUp.status).toBe(200)
-      const created = (await signUp.json()) as { user: { id: string; email: string } }
-      expect(created.user.email).toBe(email)
-      expect(browser.cookies.size).toBeGreaterThan(0)
+    const signOut = await browser.request('/api/auth/sign-out', { method: 'POST', json: {} })
+    expect(signOut.status).toBe(200)
+    expect(await browser.session()).toBeNull()
+  })
 
-      const session = await browser.session()
-      expect(session?.user).toMatchObject({ id: created.user.id, email })
+  it('signs in an existing user in a fresh browser and reads the session', async () => {
+    const email = uniqueEmail(targetName)
+    expect((await tab().signUp(email)).status).toBe(200)
+    const browser = tab()
+    const signIn = await browser.signIn(email)
+    expect(signIn.status).toBe(200)
+    expect((await browser.session())?.user.email).toBe(email)
+    expect(await tab().session()).toBeNull()
+  })
 
-      const signOut = await browser.request('/api/auth/sign-out', { method: 'POST', json: {} })
-      expect(signOut.status).toBe(200)
-      expect(await browser.session()).toBeNull()
-    })
+  it('answers a preflight from a trusted origin with the exact origin, credentials and the client headers', async () => {
+    const response = await preflight(target, FRONTEND)
+    expect(response.status).toBe(204)
+    expect(response.headers.get('access-control-allow-origin')).toBe(FRONTEND)
+    expect(response.headers.get('access-control-allow-credentials')).toBe('true')
+    expect(headerList(response, 'vary')).toContain('origin')
+    expect(headerList(response, 'access-control-allow-headers')).toEqual(expect.arrayContaining(['content-type', 'authorization']))
+    const exposed = await tab().request('/api/auth/get-session')
+    expect(exposed.headers.get('access-control-allow-origin')).toBe(FRONTEND)
+    expect(headerList(exposed, 'access-control-expose-headers')).toEqual(expect.arrayContaining(['set-auth-token', 'set-auth-jwt']))
+  })
 
-    it('signs in an existing user in a fresh browser and reads the session', async () => {
-      const email = uniqueEmail(targetName)
-      expect((await tab().signUp(email)).status).toBe(200)
-      const browser = tab()
-      const signIn = await browser.signIn(email)
-      expect(signIn.status).toBe(200)
-      expect((await browser.session())?.user.email).toBe(email)
-      expect(await tab().session()).toBeNull()
-    })
+  it('gives a preflight from an untrusted origin no Access-Control-Allow-Origin', async () => {
+    const response = await preflight(target, UNTRUSTED)
+    expect(response.status).toBeLessThan(500)
+    expect(response.headers.get('access-control-allow-origin')).toBeNull()
+  })
 
-    it('answers a preflight from a trusted origin with the exact origin, credentials and the client headers', async () => {
-      const response = await preflight(target, FRONTEND)
-      expect(response.status).toBe(204)
-      expect(response.headers.get('access-control-allow-origin')).toBe(FRONTEND)
-      expect(response.headers.get('access-control-allow-credentials')).toBe('true')
-      expect(headerList(response, 'vary')).toContain('origin')
-      expect(headerList(response, 'access-control-allow-headers')).toEqual(expect.arrayContaining(['content-type', 'authorization']))
-      const exposed = await tab().request('/api/auth/get-session')
-      expect(exposed.headers.get('access-control-allow-origin')).toBe(FRONTEND)
-      expect(headerList(exposed, 'access-control-expose-headers')).toEqual(expect.arrayContaining(['set-auth-token', 'set-auth-jwt']))
-    })
+  it('reports /health/auth healthy with a reachable, migrated database', async () => {
+    const response = await tab().request('/health/auth')
+    expect(response.status).toBe(200)
+    const body = await response.json()
+    expect(body.status).toBe('ok')
+    expect(body.database).toMatchObject({ reachable: true, migrations: { pending: [] } })
+  })
 
-    it('gives a preflight from an untrusted origin no Access-Control-Allow-Origin', async () => {
-      const response = await preflight(target, UNTRUSTED)
-      expect(response.status).toBeLessThan(500)
-      expect(response.headers.get('access-control-allow-origin')).toBeNull()
-    })
+  it('issues a JWT for the session that verifies against the JWKS, for this service and this user', async () => {
+    const browser = tab()
+    const email = uniqueEmail(targetName)
+    const signUp = await browser.signUp(email)
+    const userId = ((await signUp.json()) as { user: { id: string } }).user.id
 
-    it('reports /health/auth healthy with a reachable, migrated database', async () => {
-      const response = await tab().request('/health/auth')
-      expect(response.status).toBe(200)
-      const body = await response.json()
-      expect(body.status).toBe('ok')
-      expect(body.database).toMatchObject({ reachable: true, migrations: { pending: [] } })
-    })
+    const response = await browser.request('/api/auth/token')
+    expect(response.status).toBe(200)
+    const { token } = (await response.json()) as { token: string }
+    expect(token.split('.')).toHaveLength(3)
 
-    it('issues a JWT for the session that verifies against the JWKS, for this service and this user', async () => {
-      const browser = tab()
-      const email = uniqueEmail(targetName)
-      const signUp = await browser.signUp(email)
-      const userId = ((await signUp.json()) as { user: { id: string } }).user.id
+    const jwks = createRemoteJWKSet(new URL(`${target.url}/api/auth/jwks`))
+    const { payload, protectedHeader } = await jwtVerify(token, jwks, { issuer: SERVICE_URL, audience: SERVICE_URL })
+    expect(payload.sub).toBe(userId)
+    expect(payload.email).toBe(email)
+    expect(protectedHeader.alg).toBe('EdDSA')
+    expect(payload.exp! - payload.iat!).toBeGreaterThan(0)
 
-      const response = await browser.request('/api/auth/token')
-      expect(response.status).toBe(200)
-      const { token } = (await response.json()) as { token: string }
-      expect(token.split('.')).toHaveLength(3)
-
-      const jwks = createRemoteJWKSet(new URL(`${target.url}/api/auth/jwks`))
-      const { payload, protectedHeader } = await jwtVerify(token, jwks, { issuer: SERVICE_URL, audience: SERVICE_URL })
-      expect(payload.sub).toBe(userId)
-      expect(payload.email).toBe(email)
-      expect(protectedHeader.alg).toBe('EdDSA')
-      expect(payload.exp! - payload.iat!).toBeGreaterThan(0)
-
-      const anonymous = await tab().request('/api/auth/token')
-      expect(anonymous.status).toBe(401)
-    })
+    const anonymous = await tab().request('/api/auth/token')
+    expect(anonymous.status).toBe(401)
   })
 })

@@ -5,35 +5,16 @@
  * localStorage and sends `Authorization: Bearer`; the session survives a reload.
  * PGlite backend only (see harness.ts).
  */
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { backendNamed } from '../support/backends.ts'
-import { describeBrowser, launchChromium } from '../support/browser.ts'
-import { startBrowserService, type BrowserService } from '../support/browser-service.ts'
+import { expect, it } from 'vitest'
+import { describeBrowser } from '../support/browser.ts'
 import { uniqueEmail } from '../support/service.ts'
-import { BROWSER_BACKEND, openPage } from './harness.ts'
-import { startPageServer, type PageServer } from './page/server.ts'
+import { openPage, useBrowserScenario } from './harness.ts'
 
 describeBrowser('bearer token from set-auth-token (localhost -> 127.0.0.1)', () => {
-  let frontend: PageServer
-  let service: BrowserService
-  let browser: Browser
-
-  beforeAll(async () => {
-    frontend = await startPageServer({ host: 'localhost' })
-    service = await startBrowserService(backendNamed(BROWSER_BACKEND), { host: '127.0.0.1', bindings: { TRUSTED_ORIGINS: frontend.origin } })
-    frontend.config = { mode: 'bearer', serviceOrigin: service.origin, transport: 'bearer' }
-    browser = await launchChromium({ https: false })
-  }, 180_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await service?.stop()
-    await frontend?.close()
-  })
+  const scenario = useBrowserScenario({ mode: 'bearer', pageHost: 'localhost', serviceHost: '127.0.0.1', https: false, transport: 'bearer' })
 
   it('signs up, stores set-auth-token, and keeps the session across a reload with no cookie at all', async () => {
-    const { context, driver, errors } = await openPage(browser, `${frontend.origin}/`)
+    const { context, driver, errors } = await openPage(scenario.browser, `${scenario.frontend.origin}/`)
     try {
       expect(await driver.getSession()).toBeNull()
       const email = uniqueEmail('bearer')

@@ -5,47 +5,25 @@
  * partition although it blocks ordinary third-party cookies; the session survives a reload.
  * PGlite backend only (see harness.ts).
  */
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { backendNamed } from '../support/backends.ts'
-import { describeBrowser, launchChromium } from '../support/browser.ts'
-import { startBrowserService, type BrowserService } from '../support/browser-service.ts'
+import { expect, it } from 'vitest'
+import { describeBrowser } from '../support/browser.ts'
 import { parseSetCookie } from '../support/client.ts'
 import { uniqueEmail } from '../support/service.ts'
-import { makeCertificate, type TestCertificate } from '../support/tls.ts'
-import { BROWSER_BACKEND, openPage, SESSION_COOKIE } from './harness.ts'
-import { startPageServer, type PageServer } from './page/server.ts'
+import { openPage, SESSION_COOKIE, useBrowserScenario } from './harness.ts'
 
 describeBrowser('cross-site with third-party cookies blocked (docs.other.test -> auth.service.test)', () => {
-  let tls: TestCertificate
-  let frontend: PageServer
-  let service: BrowserService
-  let browser: Browser
-
-  beforeAll(async () => {
-    tls = makeCertificate(['docs.other.test', 'auth.service.test', 'probe.elsewhere.test'])
-    frontend = await startPageServer({ host: 'docs.other.test', tls })
-    service = await startBrowserService(backendNamed(BROWSER_BACKEND), {
-      host: 'auth.service.test',
-      tls,
-      bindings: { TRUSTED_ORIGINS: frontend.origin },
-    })
-    frontend.config = { mode: 'cross-site', serviceOrigin: service.origin, transport: 'cookie' }
-    browser = await launchChromium({ https: true })
-  }, 180_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await service?.stop()
-    await frontend?.close()
-    tls?.remove()
+  const scenario = useBrowserScenario({
+    mode: 'cross-site',
+    pageHost: 'docs.other.test',
+    serviceHost: 'auth.service.test',
+    moreCertificateHosts: ['probe.elsewhere.test'],
   })
 
   it('runs in a browser that blocks unpartitioned third-party cookies but keeps partitioned ones', async () => {
-    const { context, driver } = await openPage(browser, `${frontend.origin}/`)
+    const { context, driver } = await openPage(scenario.browser, `${scenario.frontend.origin}/`)
     try {
       // The probe is the page server under a third site's name.
-      const probe = await driver.probeThirdPartyCookies(`https://probe.elsewhere.test:${frontend.port}`)
+      const probe = await driver.probeThirdPartyCookies(`https://probe.elsewhere.test:${scenario.frontend.port}`)
       expect(probe).toEqual({ unpartitionedSent: false, partitionedSent: true })
     } finally {
       await context.close()
@@ -53,7 +31,7 @@ describeBrowser('cross-site with third-party cookies blocked (docs.other.test ->
   })
 
   it('derives cross-site mode in /health/auth', async () => {
-    const { status, body } = await service.get('/health/auth')
+    const { status, body } = await scenario.service.get('/health/auth')
     expect(status).toBe(200)
     expect(body).toMatchObject({
       cookies: {
@@ -61,18 +39,18 @@ describeBrowser('cross-site with third-party cookies blocked (docs.other.test ->
         modeSource: 'auto',
         name: SESSION_COOKIE,
         attributes: { sameSite: 'None', secure: true, partitioned: true, domain: null },
-        crossSiteOrigins: [frontend.origin],
+        crossSiteOrigins: [scenario.frontend.origin],
       },
     })
   })
 
   it('signs in from the page with a partitioned SameSite=None cookie, and the session survives a reload', async () => {
     const email = uniqueEmail('cross-site')
-    const signUpTab = await openPage(browser, `${frontend.origin}/`)
+    const signUpTab = await openPage(scenario.browser, `${scenario.frontend.origin}/`)
     expect(await signUpTab.driver.signUp(email)).toMatchObject({ ok: true, status: 200 })
     await signUpTab.context.close()
 
-    const { context, driver, errors } = await openPage(browser, `${frontend.origin}/`)
+    const { context, driver, errors } = await openPage(scenario.browser, `${scenario.frontend.origin}/`)
     try {
       expect(await driver.getSession()).toBeNull()
       const { result, setCookies } = await driver.setCookiesOf('/api/auth/sign-in/email', () => driver.signIn(email))

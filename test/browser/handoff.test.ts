@@ -5,50 +5,23 @@
  * exchanges that by fetch for its own partitioned cookie, and the session survives a reload.
  * An untrusted callbackURL is refused with 400. PGlite backend only (see harness.ts).
  */
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { backendNamed } from '../support/backends.ts'
-import { describeBrowser, launchChromium } from '../support/browser.ts'
-import { startBrowserService, type BrowserService } from '../support/browser-service.ts'
+import { expect, it } from 'vitest'
+import { describeBrowser } from '../support/browser.ts'
 import { uniqueEmail } from '../support/service.ts'
-import { makeCertificate, type TestCertificate } from '../support/tls.ts'
-import { BROWSER_BACKEND, drive, PASSWORD, SESSION_COOKIE } from './harness.ts'
-import { startPageServer, type PageServer } from './page/server.ts'
+import { drive, PASSWORD, SESSION_COOKIE, useBrowserScenario } from './harness.ts'
 
 describeBrowser('redirect hand-off (auth.service.test top-level -> docs.other.test)', () => {
-  let tls: TestCertificate
-  let frontend: PageServer
-  let service: BrowserService
-  let browser: Browser
-
-  beforeAll(async () => {
-    tls = makeCertificate(['docs.other.test', 'auth.service.test'])
-    frontend = await startPageServer({ host: 'docs.other.test', tls })
-    service = await startBrowserService(backendNamed(BROWSER_BACKEND), {
-      host: 'auth.service.test',
-      tls,
-      bindings: { TRUSTED_ORIGINS: frontend.origin },
-    })
-    frontend.config = { mode: 'handoff', serviceOrigin: service.origin, transport: 'cookie' }
-    browser = await launchChromium({ https: true })
-  }, 180_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await service?.stop()
-    await frontend?.close()
-    tls?.remove()
-  })
+  const scenario = useBrowserScenario({ mode: 'handoff', pageHost: 'docs.other.test', serviceHost: 'auth.service.test' })
 
   it('signs in on the service origin, hands off with ?ott=, and the page keeps the session across a reload', async () => {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 700 } })
+    const context = await scenario.browser.newContext({ viewport: { width: 1100, height: 700 } })
     try {
       const page = await context.newPage()
       const errors: string[] = []
       page.on('pageerror', (error) => errors.push(error.message))
 
       // 1. Top-level on the service's own origin: a same-origin sign-up.
-      await page.goto(`${service.origin}/health`)
+      await page.goto(`${scenario.service.origin}/health`)
       const email = uniqueEmail('handoff')
       const signUp = await page.evaluate(
         async ([e, p]) => {
@@ -66,18 +39,18 @@ describeBrowser('redirect hand-off (auth.service.test top-level -> docs.other.te
       expect(serviceCookie?.partitionKey).toBe('https://service.test')
 
       // 2. That cookie lives in the service's partition: the page on the other site does not see it.
-      await page.goto(`${frontend.origin}/`)
+      await page.goto(`${scenario.frontend.origin}/`)
       const before = await drive(page).ready()
       expect(before.session).toBeNull()
       expect(before.diagnosis).toMatchObject({ status: 'no_credentials', causes: [{ code: 'cross_site_cookie_not_sent' }] })
 
       // 3. The hand-off: top-level to the service, 302 to the page with ?ott=, exchanged by the page.
-      const callbackURL = `${frontend.origin}/signed-in?from=handoff`
-      const landed = await page.goto(`${service.origin}/auth/handoff?callbackURL=${encodeURIComponent(callbackURL)}`)
+      const callbackURL = `${scenario.frontend.origin}/signed-in?from=handoff`
+      const landed = await page.goto(`${scenario.service.origin}/auth/handoff?callbackURL=${encodeURIComponent(callbackURL)}`)
       const redirect = landed?.request().redirectedFrom()
       expect((await redirect?.response())?.status()).toBe(302)
       const landedUrl = new URL(landed!.url())
-      expect(landedUrl.origin + landedUrl.pathname).toBe(`${frontend.origin}/signed-in`)
+      expect(landedUrl.origin + landedUrl.pathname).toBe(`${scenario.frontend.origin}/signed-in`)
       expect(landedUrl.searchParams.get('ott')).toMatch(/.{16,}/)
       const driver = drive(page)
       const exchanged = await driver.ready()
@@ -101,10 +74,10 @@ describeBrowser('redirect hand-off (auth.service.test top-level -> docs.other.te
   })
 
   it('answers an untrusted callbackURL with 400 and no redirect, even for a signed-in browser', async () => {
-    const context = await browser.newContext()
+    const context = await scenario.browser.newContext()
     try {
       const page = await context.newPage()
-      await page.goto(`${service.origin}/health`)
+      await page.goto(`${scenario.service.origin}/health`)
       const email = uniqueEmail('handoff-untrusted')
       const status = await page.evaluate(
         async ([e, p]) =>
@@ -119,11 +92,11 @@ describeBrowser('redirect hand-off (auth.service.test top-level -> docs.other.te
       )
       expect(status).toBe(200)
 
-      const response = await page.goto(`${service.origin}/auth/handoff?callbackURL=${encodeURIComponent('https://evil.test/steal')}`)
+      const response = await page.goto(`${scenario.service.origin}/auth/handoff?callbackURL=${encodeURIComponent('https://evil.test/steal')}`)
       expect(response?.status()).toBe(400)
       expect(response?.request().redirectedFrom()).toBeNull()
       expect(await response?.json()).toMatchObject({ error: 'UNTRUSTED_CALLBACK_URL' })
-      expect(page.url()).toContain(`${service.origin}/auth/handoff`)
+      expect(page.url()).toContain(`${scenario.service.origin}/auth/handoff`)
     } finally {
       await context.close()
     }

@@ -1,6 +1,7 @@
 /**
- * Shared pieces of the browser suites: driving the test page through `page.evaluate`, reading
- * Set-Cookie from the browser's own view of a response, and screenshots.
+ * Shared pieces of the browser suites: the scenario every suite sets up (page server, service,
+ * Chromium), driving the test page through `page.evaluate`, reading Set-Cookie from the
+ * browser's own view of a response, and screenshots.
  *
  * The browser suites run on the PGlite backend only (a migrated local Neon-compatible endpoint):
  * what they test is the browser's cookie handling, which no database backend changes.
@@ -8,13 +9,103 @@
 import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core'
-import type { ActionResult, Diagnosis, PageApi, PageState, SessionSummary, ThirdPartyCookieProbe } from './page/api.ts'
+import { afterAll, beforeAll } from 'vitest'
+import { backendNamed } from '../support/backends.ts'
+import { launchChromium } from '../support/browser.ts'
+import { startBrowserService, type BrowserService } from '../support/browser-service.ts'
+import { makeCertificate, type TestCertificate } from '../support/tls.ts'
+import type { ActionResult, Diagnosis, PageApi, PageState, SessionSummary, ThirdPartyCookieProbe, Transport } from './page/api.ts'
+import { startPageServer, type PageServer } from './page/server.ts'
 
 export const BROWSER_BACKEND = 'pglite'
 export const PASSWORD = 'correct horse battery staple'
 const SCREENSHOT_DIR = fileURLToPath(new URL('../../test-output/browser/', import.meta.url))
 
 type EdgeAuthWindow = { edgeAuth: PageApi }
+
+export interface BrowserScenarioOptions {
+  /** The page's mode, e.g. `same-site`: shown on the page, used in screenshot names. */
+  readonly mode: string
+  /** The page's host, e.g. `docs.site.test` (`localhost` for plain HTTP). */
+  readonly pageHost: string
+  /** The service's host, e.g. `auth.site.test` (`127.0.0.1` for plain HTTP). */
+  readonly serviceHost: string
+  /** HTTPS with a throwaway certificate for both hosts (the default), or plain HTTP. */
+  readonly https?: boolean
+  /** More hosts the certificate names, e.g. a third site the page server also answers as. */
+  readonly moreCertificateHosts?: readonly string[]
+  /** How the page sends its credentials; `cookie` by default. */
+  readonly transport?: Transport
+  /** The service's bindings besides TRUSTED_ORIGINS, which is always the page's origin. */
+  readonly bindings?: Record<string, string | undefined>
+}
+
+/** What a suite's tests use; each property throws if read before the suite's `beforeAll` ran. */
+export interface BrowserScenario {
+  /** The certificate of both hosts; `undefined` over plain HTTP. */
+  readonly tls: TestCertificate | undefined
+  readonly frontend: PageServer
+  readonly service: BrowserService
+  readonly browser: Browser
+}
+
+function started<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new Error(`browser scenario: ${name} is not started (read it inside a test or hook)`)
+  return value
+}
+
+/**
+ * Registers the suite's `beforeAll` (certificate, page server, service on the PGlite backend with
+ * TRUSTED_ORIGINS set to the page's origin, page config, Chromium) and `afterAll` (all closed, in
+ * reverse). Call it in the `describe` body; read the properties inside tests.
+ *
+ * @example
+ * const scenario = useBrowserScenario({ mode: 'same-site', pageHost: 'docs.site.test', serviceHost: 'auth.site.test', bindings: { COOKIE_DOMAIN: 'site.test' } })
+ * it('...', async () => {
+ *   const { driver } = await openPage(scenario.browser, `${scenario.frontend.origin}/`)
+ * })
+ */
+export function useBrowserScenario(options: BrowserScenarioOptions): BrowserScenario {
+  const https = options.https ?? true
+  let tls: TestCertificate | undefined
+  let frontend: PageServer | undefined
+  let service: BrowserService | undefined
+  let browser: Browser | undefined
+
+  beforeAll(async () => {
+    if (https) tls = makeCertificate([options.pageHost, options.serviceHost, ...(options.moreCertificateHosts ?? [])])
+    frontend = await startPageServer({ host: options.pageHost, tls })
+    service = await startBrowserService(backendNamed(BROWSER_BACKEND), {
+      host: options.serviceHost,
+      tls,
+      bindings: { TRUSTED_ORIGINS: frontend.origin, ...options.bindings },
+    })
+    frontend.config = { mode: options.mode, serviceOrigin: service.origin, transport: options.transport ?? 'cookie' }
+    browser = await launchChromium({ https })
+  }, 180_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await service?.stop()
+    await frontend?.close()
+    tls?.remove()
+  })
+
+  return {
+    get tls() {
+      return tls
+    },
+    get frontend() {
+      return started(frontend, 'the page server')
+    },
+    get service() {
+      return started(service, 'the service')
+    },
+    get browser() {
+      return started(browser, 'Chromium')
+    },
+  }
+}
 
 /** The page's functions, called inside the browser. */
 export interface PageDriver {

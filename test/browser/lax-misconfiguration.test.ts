@@ -5,54 +5,32 @@
  * `/health/session` called from the page says `no_credentials` with cause `cross_site_lax_cookie`.
  * PGlite backend only (see harness.ts).
  */
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { backendNamed } from '../support/backends.ts'
-import { describeBrowser, launchChromium } from '../support/browser.ts'
-import { startBrowserService, type BrowserService } from '../support/browser-service.ts'
+import { expect, it } from 'vitest'
+import { describeBrowser } from '../support/browser.ts'
 import { parseSetCookie } from '../support/client.ts'
 import { uniqueEmail } from '../support/service.ts'
-import { makeCertificate, type TestCertificate } from '../support/tls.ts'
-import { BROWSER_BACKEND, openPage, SESSION_COOKIE } from './harness.ts'
-import { startPageServer, type PageServer } from './page/server.ts'
+import { openPage, SESSION_COOKIE, useBrowserScenario } from './harness.ts'
 
 describeBrowser('COOKIE_MODE=same-site with a cross-site frontend (docs.other.test -> auth.service.test)', () => {
-  let tls: TestCertificate
-  let frontend: PageServer
-  let service: BrowserService
-  let browser: Browser
-
-  beforeAll(async () => {
-    tls = makeCertificate(['docs.other.test', 'auth.service.test'])
-    frontend = await startPageServer({ host: 'docs.other.test', tls })
-    service = await startBrowserService(backendNamed(BROWSER_BACKEND), {
-      host: 'auth.service.test',
-      tls,
-      bindings: { TRUSTED_ORIGINS: frontend.origin, COOKIE_MODE: 'same-site' },
-    })
-    frontend.config = { mode: 'lax-misconfiguration', serviceOrigin: service.origin, transport: 'cookie' }
-    browser = await launchChromium({ https: true })
-  }, 180_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await service?.stop()
-    await frontend?.close()
-    tls?.remove()
+  const scenario = useBrowserScenario({
+    mode: 'lax-misconfiguration',
+    pageHost: 'docs.other.test',
+    serviceHost: 'auth.service.test',
+    bindings: { COOKIE_MODE: 'same-site' },
   })
 
   it('reports the forced same-site mode in /health/auth', async () => {
-    const { body } = await service.get('/health/auth')
+    const { body } = await scenario.service.get('/health/auth')
     expect(body).toMatchObject({ cookies: { mode: 'same-site', modeSource: 'COOKIE_MODE', attributes: { sameSite: 'Lax', partitioned: false } } })
   })
 
   it('signs in with 200, yet get-session after a reload is null and /health/session names cross_site_lax_cookie', async () => {
     const email = uniqueEmail('lax')
-    const signUpTab = await openPage(browser, `${frontend.origin}/`)
+    const signUpTab = await openPage(scenario.browser, `${scenario.frontend.origin}/`)
     expect(await signUpTab.driver.signUp(email)).toMatchObject({ ok: true, status: 200 })
     await signUpTab.context.close()
 
-    const { context, driver, errors } = await openPage(browser, `${frontend.origin}/`)
+    const { context, driver, errors } = await openPage(scenario.browser, `${scenario.frontend.origin}/`)
     try {
       const { result, setCookies } = await driver.setCookiesOf('/api/auth/sign-in/email', () => driver.signIn(email))
       expect(result).toMatchObject({ ok: true, status: 200, email })

@@ -4,44 +4,22 @@
  * mode: SameSite=Lax, Domain=site.test, not partitioned; the session survives a reload.
  * PGlite backend only (see harness.ts).
  */
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { backendNamed } from '../support/backends.ts'
-import { describeBrowser, launchChromium } from '../support/browser.ts'
-import { startBrowserService, type BrowserService } from '../support/browser-service.ts'
+import { expect, it } from 'vitest'
+import { describeBrowser } from '../support/browser.ts'
 import { parseSetCookie } from '../support/client.ts'
 import { uniqueEmail } from '../support/service.ts'
-import { makeCertificate, type TestCertificate } from '../support/tls.ts'
-import { BROWSER_BACKEND, openPage, SESSION_COOKIE } from './harness.ts'
-import { startPageServer, type PageServer } from './page/server.ts'
+import { openPage, SESSION_COOKIE, useBrowserScenario } from './harness.ts'
 
 describeBrowser('same-site subdomains over HTTPS (docs.site.test -> auth.site.test)', () => {
-  let tls: TestCertificate
-  let frontend: PageServer
-  let service: BrowserService
-  let browser: Browser
-
-  beforeAll(async () => {
-    tls = makeCertificate(['docs.site.test', 'auth.site.test'])
-    frontend = await startPageServer({ host: 'docs.site.test', tls })
-    service = await startBrowserService(backendNamed(BROWSER_BACKEND), {
-      host: 'auth.site.test',
-      tls,
-      bindings: { TRUSTED_ORIGINS: frontend.origin, COOKIE_DOMAIN: 'site.test' },
-    })
-    frontend.config = { mode: 'same-site', serviceOrigin: service.origin, transport: 'cookie' }
-    browser = await launchChromium({ https: true })
-  }, 180_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await service?.stop()
-    await frontend?.close()
-    tls?.remove()
+  const scenario = useBrowserScenario({
+    mode: 'same-site',
+    pageHost: 'docs.site.test',
+    serviceHost: 'auth.site.test',
+    bindings: { COOKIE_DOMAIN: 'site.test' },
   })
 
   it('reports same-site mode in /health/auth', async () => {
-    const { status, body } = await service.get('/health/auth')
+    const { status, body } = await scenario.service.get('/health/auth')
     expect(status).toBe(200)
     expect(body).toMatchObject({
       cookies: { mode: 'same-site', name: SESSION_COOKIE, attributes: { sameSite: 'Lax', secure: true, partitioned: false, domain: 'site.test' } },
@@ -49,7 +27,7 @@ describeBrowser('same-site subdomains over HTTPS (docs.site.test -> auth.site.te
   })
 
   it('signs up from the page with a SameSite=Lax cookie for site.test, and the session survives a reload', async () => {
-    const { context, driver, errors } = await openPage(browser, `${frontend.origin}/`)
+    const { context, driver, errors } = await openPage(scenario.browser, `${scenario.frontend.origin}/`)
     try {
       expect(await driver.getSession()).toBeNull()
       const email = uniqueEmail('same-site')

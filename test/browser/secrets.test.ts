@@ -8,16 +8,12 @@
  * PGlite backend only (see harness.ts).
  */
 import { createHmac, randomBytes } from 'node:crypto'
-import type { Browser, BrowserContext } from 'playwright-core'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { backendNamed } from '../support/backends.ts'
-import { describeBrowser, launchChromium } from '../support/browser.ts'
-import { startBrowserService, type BrowserService } from '../support/browser-service.ts'
+import type { BrowserContext } from 'playwright-core'
+import { afterAll, beforeEach, expect, it } from 'vitest'
+import { describeBrowser } from '../support/browser.ts'
 import { parseSetCookie } from '../support/client.ts'
 import { uniqueEmail } from '../support/service.ts'
-import { makeCertificate, type TestCertificate } from '../support/tls.ts'
-import { BROWSER_BACKEND, openPage, SESSION_COOKIE } from './harness.ts'
-import { startPageServer, type PageServer } from './page/server.ts'
+import { openPage, SESSION_COOKIE, useBrowserScenario } from './harness.ts'
 
 const OLD_SECRET = randomBytes(32).toString('base64url')
 const NEW_SECRET = randomBytes(32).toString('base64url')
@@ -35,45 +31,34 @@ function signerOf(cookieValue: string): { token: string; secret: 'old' | 'new' |
 }
 
 describeBrowser('secrets across Worker restarts, seen from a cross-site page', () => {
-  let tls: TestCertificate
-  let frontend: PageServer
-  let service: BrowserService
-  let browser: Browser
+  const scenario = useBrowserScenario({
+    mode: 'secrets',
+    pageHost: 'docs.other.test',
+    serviceHost: 'auth.service.test',
+    bindings: { BETTER_AUTH_SECRET: OLD_SECRET },
+  })
   let context: BrowserContext | undefined
 
   const sessionCookie = async () => (await context!.cookies()).find((c) => c.name === SESSION_COOKIE && c.partitionKey === 'https://other.test')
 
-  beforeAll(async () => {
-    tls = makeCertificate(['docs.other.test', 'auth.service.test'])
-    frontend = await startPageServer({ host: 'docs.other.test', tls })
-    service = await startBrowserService(backendNamed(BROWSER_BACKEND), {
-      host: 'auth.service.test',
-      tls,
-      bindings: { TRUSTED_ORIGINS: frontend.origin, BETTER_AUTH_SECRET: OLD_SECRET },
-    })
-    frontend.config = { mode: 'secrets', serviceOrigin: service.origin, transport: 'cookie' }
-    browser = await launchChromium({ https: true })
-  }, 180_000)
-
   beforeEach(async () => {
     // Every test starts from a Worker that knows only the old secret.
+    const { service } = scenario
     if (service.bindings.BETTER_AUTH_SECRET !== OLD_SECRET || service.bindings.BETTER_AUTH_SECRETS !== undefined) {
       await service.restart({ BETTER_AUTH_SECRET: OLD_SECRET, BETTER_AUTH_SECRETS: undefined })
     }
   })
 
+  // Registered after the scenario's, so it runs first (afterAll hooks run in reverse): the page's context closes before the browser.
   afterAll(async () => {
     await context?.close()
-    await browser?.close()
-    await service?.stop()
-    await frontend?.close()
-    tls?.remove()
   })
 
   async function signedInPage(label: string) {
     await context?.close()
+    const { frontend } = scenario
     frontend.config = { ...frontend.config, mode: label }
-    const opened = await openPage(browser, `${frontend.origin}/`)
+    const opened = await openPage(scenario.browser, `${frontend.origin}/`)
     context = opened.context
     const email = uniqueEmail(label)
     expect(await opened.driver.signUp(email)).toMatchObject({ ok: true, status: 200 })
@@ -88,7 +73,7 @@ describeBrowser('secrets across Worker restarts, seen from a cross-site page', (
   it('names a changed secret: get-session is null and /health/session says bad_signature', async () => {
     const { driver, errors } = await signedInPage('bad-signature')
 
-    await service.restart({ BETTER_AUTH_SECRET: OTHER_SECRET })
+    await scenario.service.restart({ BETTER_AUTH_SECRET: OTHER_SECRET })
     const afterReload = await driver.reload()
     expect(afterReload.session).toBeNull()
     expect(await driver.getSession()).toBeNull()
@@ -105,7 +90,7 @@ describeBrowser('secrets across Worker restarts, seen from a cross-site page', (
   it('keeps the session through a rotation, re-issues the cookie signed with the new secret, and survives dropping the old one', async () => {
     const { driver, email, token, errors } = await signedInPage('rotation')
 
-    await service.restart({ BETTER_AUTH_SECRET: undefined, BETTER_AUTH_SECRETS: `2:${NEW_SECRET},1:${OLD_SECRET}` })
+    await scenario.service.restart({ BETTER_AUTH_SECRET: undefined, BETTER_AUTH_SECRETS: `2:${NEW_SECRET},1:${OLD_SECRET}` })
     const { result: afterRotation, setCookies } = await driver.setCookiesOf('/api/auth/get-session', () => driver.reload())
     expect(afterRotation.session?.email).toBe(email)
 
@@ -124,7 +109,7 @@ describeBrowser('secrets across Worker restarts, seen from a cross-site page', (
     await driver.screenshot('rotation')
 
     // The old secret can now go: the session still holds.
-    await service.restart({ BETTER_AUTH_SECRETS: `2:${NEW_SECRET}` })
+    await scenario.service.restart({ BETTER_AUTH_SECRETS: `2:${NEW_SECRET}` })
     const afterRetirement = await driver.reload()
     expect(afterRetirement.session?.email).toBe(email)
     expect(afterRetirement.diagnosis).toMatchObject({ status: 'valid', signedWith: { version: 2, current: true } })

@@ -3,54 +3,16 @@
  * (BETTER_AUTH_URL must name it before the Worker starts), over HTTPS with a test certificate
  * when asked, restartable on the same port with other bindings against the same database.
  */
-import { existsSync, readFileSync } from 'node:fs'
 import { request as httpsRequest } from 'node:https'
-import { createServer } from 'node:net'
-import { fileURLToPath } from 'node:url'
-import { Miniflare, convertV4MiniflareOptions } from 'miniflare'
+import type { Miniflare } from 'miniflare'
 import type { LocalNeon } from '../../db/local-neon/index.ts'
 import type { Backend } from './backends.ts'
 import { serviceBindings } from './service.ts'
 import type { TestCertificate } from './tls.ts'
-import { buildWorkerBundle, TEST_BUNDLE_DIR } from './worker.ts'
-
-const wranglerToml = fileURLToPath(new URL('../../wrangler.toml', import.meta.url))
-
-/** A loopback port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  if (!address || typeof address === 'string') throw new Error('no port')
-  return address.port
-}
-
-function readCompatibility(): { date: string; flags: string[] } {
-  const text = readFileSync(wranglerToml, 'utf8')
-  const date = /compatibility_date\s*=\s*"([^"]+)"/.exec(text)?.[1]
-  const flags = /compatibility_flags\s*=\s*\[([^\]]*)\]/.exec(text)?.[1] ?? ''
-  if (!date) throw new Error('wrangler.toml has no compatibility_date')
-  return { date, flags: [...flags.matchAll(/"([^"]+)"/g)].map((m) => m[1]!) }
-}
+import { createWorkerMiniflare, freePort } from './worker.ts'
 
 async function startMiniflare(bindings: Record<string, string>, port: number, tls: TestCertificate | undefined): Promise<Miniflare> {
-  const scriptPath = `${TEST_BUNDLE_DIR}/index.js`
-  if (!existsSync(scriptPath)) buildWorkerBundle()
-  const { date, flags } = readCompatibility()
-  const options = convertV4MiniflareOptions({
-    host: '127.0.0.1',
-    port,
-    ...(tls ? { https: true, httpsKey: tls.key, httpsCert: tls.cert } : {}),
-    modules: true,
-    scriptPath,
-    compatibilityDate: date,
-    compatibilityFlags: flags,
-    bindings,
-    // No request.cf lookup: the tests have no network beyond loopback.
-    cf: false,
-  })
-  const mf = new Miniflare({ ...options, enableDevRegistry: false })
+  const mf = createWorkerMiniflare(bindings, { port, tls })
   await mf.ready
   return mf
 }

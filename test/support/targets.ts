@@ -5,11 +5,16 @@
  * - `workerd`: the wrangler bundle in workerd (Miniflare), bindings as Worker vars;
  * - `vercel-edge`: the Build Output API function in Vercel's Edge Runtime VM, bindings as `process.env`;
  * - `node`: `src/node.ts` in a child process (as `npm start` runs it), bindings as its environment, stopped with SIGTERM.
+ *
+ * `describeEveryBackendAndTarget` declares a suite once per database backend and target.
  */
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe } from 'vitest'
+import type { LocalNeon } from '../../db/local-neon/index.ts'
 import { FUNCTION_NAME } from '../../scripts/build-vercel.ts'
+import { backendNamed, backendNames } from './backends.ts'
 import { startEdgeFunction, TEST_VERCEL_OUTPUT_DIR } from './edge-vm.ts'
 import { startWorker } from './worker.ts'
 
@@ -96,4 +101,44 @@ export async function startTarget(name: TargetName, bindings: Record<string, str
     case 'node':
       return startNode(bindings)
   }
+}
+
+/** One backend's migrated endpoint, shared by every target's suite; read it inside hooks and tests. */
+export interface BackendDatabase {
+  readonly endpoint: LocalNeon
+}
+
+/**
+ * `describe.each(backendNames)(title, …)` around `describe.each(targetNames)('%s', …)`: each
+ * backend's endpoint starts in a `beforeAll`, and is closed and the backend cleaned up in an
+ * `afterAll`; `suite` declares one target's hooks and tests.
+ *
+ * @example
+ * describeEveryBackendAndTarget('acceptance on %s', (targetName, database) => {
+ *   let target: RunningTarget
+ *   beforeAll(async () => (target = await startTarget(targetName, serviceBindings(database.endpoint))))
+ *   afterAll(() => target?.stop())
+ * })
+ */
+export function describeEveryBackendAndTarget(title: string, suite: (targetName: TargetName, database: BackendDatabase) => void): void {
+  describe.each(backendNames)(title, (backendName) => {
+    const backend = backendNamed(backendName)
+    let endpoint: LocalNeon | undefined
+
+    beforeAll(async () => {
+      endpoint = await backend.start()
+    })
+    afterAll(async () => {
+      await endpoint?.close()
+      await backend.cleanup()
+    })
+
+    const database: BackendDatabase = {
+      get endpoint() {
+        if (!endpoint) throw new Error(`the ${backendName} endpoint is not started (read it inside a hook or test)`)
+        return endpoint
+      },
+    }
+    describe.each(targetNames)('%s', (targetName) => suite(targetName, database))
+  })
 }

@@ -29,6 +29,43 @@ function readCompatibility(): { date: string; flags: string[] } {
   return { date, flags: [...flags.matchAll(/"([^"]+)"/g)].map((m) => m[1]!) }
 }
 
+/** Where workerd listens: a port (0 picks a free one) and, for HTTPS, a PEM key and certificate. */
+export interface WorkerServerOptions {
+  readonly port?: number
+  readonly tls?: { readonly key: string; readonly cert: string }
+  /** The bundle to run; the wrangler test bundle (built on demand) by default. */
+  readonly scriptPath?: string
+}
+
+/**
+ * Creates the Miniflare instance that runs the Worker bundle on 127.0.0.1 with the given bindings
+ * and wrangler.toml's compatibility date and flags; await its `ready` for the URL, `dispose()` it to stop.
+ *
+ * @example
+ * const mf = createWorkerMiniflare({ BETTER_AUTH_URL: 'https://auth.site.test:4443' }, { port: 4443, tls })
+ * const url = await mf.ready
+ * await mf.dispose()
+ */
+export function createWorkerMiniflare(bindings: Record<string, string>, server: WorkerServerOptions = {}): Miniflare {
+  const scriptPath = server.scriptPath ?? `${TEST_BUNDLE_DIR}/index.js`
+  if (!existsSync(scriptPath)) buildWorkerBundle()
+  const { date, flags } = readCompatibility()
+  // Miniflare 5 takes a nested option shape; its converter accepts the documented v4 shape.
+  const options = convertV4MiniflareOptions({
+    host: '127.0.0.1',
+    port: server.port ?? 0,
+    ...(server.tls ? { https: true, httpsKey: server.tls.key, httpsCert: server.tls.cert } : {}),
+    modules: true,
+    scriptPath,
+    compatibilityDate: date,
+    compatibilityFlags: flags,
+    bindings,
+    // No request.cf lookup: the tests have no network beyond loopback.
+    cf: false,
+  })
+  return new Miniflare({ ...options, enableDevRegistry: false })
+}
+
 export interface RunningWorker {
   readonly url: string
   fetch(path: string, init?: RequestInit): Promise<Response>
@@ -47,20 +84,7 @@ export async function startWorker(
   scriptPath = `${TEST_BUNDLE_DIR}/index.js`,
   server: { port?: number } = {},
 ): Promise<RunningWorker> {
-  if (!existsSync(scriptPath)) buildWorkerBundle()
-  const { date, flags } = readCompatibility()
-  // Miniflare 5 takes a nested option shape; its converter accepts the documented v4 shape.
-  const options = convertV4MiniflareOptions({
-    host: '127.0.0.1',
-    port: server.port ?? 0,
-    modules: true,
-    scriptPath,
-    compatibilityDate: date,
-    compatibilityFlags: flags,
-    bindings,
-    cf: false,
-  })
-  const mf = new Miniflare({ ...options, enableDevRegistry: false })
+  const mf = createWorkerMiniflare(bindings, { scriptPath, port: server.port })
   const url = (await mf.ready).toString().replace(/\/$/, '')
   return {
     url,
@@ -69,7 +93,13 @@ export async function startWorker(
   }
 }
 
-/** A TCP port that was free a moment ago on 127.0.0.1, for a service that must know its own URL. */
+/**
+ * A TCP port that was free a moment ago on 127.0.0.1, for a service that must know its own URL.
+ *
+ * @example
+ * const port = await freePort()
+ * const worker = await startWorker({ BETTER_AUTH_URL: `http://127.0.0.1:${port}` }, undefined, { port })
+ */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
