@@ -61,6 +61,8 @@ function authOptions(config: Config, database: DatabaseClient) {
       },
       crossSubDomainCookies: cookies.domain ? { enabled: true, domain: cookies.domain } : undefined,
       ipAddress: { ipAddressHeaders: clientIpHeaders() },
+      // One query for a session and its user (Drizzle relations in db/schema.ts), not two round trips.
+      database: { joins: true },
     },
     // On by default (BetterAuth only enables it when NODE_ENV=production, which Workers never set).
     rateLimit: { enabled: config.rateLimit, storage: 'memory' },

@@ -144,6 +144,8 @@ describe.each(backendNames)('cross-origin on %s', (backendName) => {
         [email],
       )
       expect((await (await expiring.request('/health/session')).json()).status).toBe('expired')
+      // BetterAuth itself (reading the session joined with its user) refuses it too.
+      expect(await expiring.session()).toBeNull()
     })
   })
 

@@ -104,6 +104,16 @@ describe.each(backendNames)('sessions on %s', (backendName) => {
     expect(JSON.stringify(body)).not.toContain(TEST_SECRET)
   })
 
+  it('reads a session in two round trips: the session joined with its user, and the JWT signing key', async () => {
+    const tab = client()
+    await tab.signUp(uniqueEmail())
+    await tab.session() // the first JWT may create the signing key
+    service.endpoint.resetStats()
+    expect((await tab.session())?.user).toBeTruthy()
+    const { total } = service.endpoint.stats()
+    expect(total.queries + total.batches).toBe(2)
+  })
+
   it('keeps /health free of database access', async () => {
     await fetch(`${service.endpoint.url.replace(/\/sql$/, '')}/_stats/reset`, { method: 'POST' })
     expect((await client().request('/health')).status).toBe(200)
