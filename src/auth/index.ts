@@ -73,7 +73,7 @@ function authOptions(config: Config, database: DatabaseClient) {
       bearer(),
       // Redirect hand-off (see handoff/): single use, stored hashed, valid for 3 minutes.
       oneTimeToken({ storeToken: 'hashed', expiresIn: ONE_TIME_TOKEN_MINUTES }),
-      ...jwtPlugins(config),
+      ...jwtPlugins(config, database.db),
     ],
   } satisfies Parameters<typeof betterAuth>[0]
 }

@@ -7,6 +7,8 @@
 import { createAuthMiddleware } from 'better-auth/api'
 import { getJwtToken, jwt, type JwtOptions } from 'better-auth/plugins/jwt'
 import type { Config } from '../config/index.ts'
+import type { Database } from '../database.ts'
+import { createKeyStore } from './key-store.ts'
 import { logEvent } from '../logging.ts'
 
 /** Signing keys are replaced this often; a retired key stays published for one token lifetime more. */
@@ -16,9 +18,10 @@ export const JWT_CLOCK_SKEW_SECONDS = 60
 export const JWT_HEADER = 'set-auth-jwt'
 
 /** The JWT plugin's options for a configuration. */
-export function jwtOptions(config: Config) {
+export function jwtOptions(config: Config, db: Database) {
   return {
     disableSettingJwtHeader: true,
+    adapter: createKeyStore(db),
     jwks: {
       keyPairConfig: { alg: 'EdDSA', crv: 'Ed25519' },
       rotationInterval: JWT_KEY_ROTATION_SECONDS,
@@ -38,10 +41,10 @@ export function jwtOptions(config: Config) {
  * The JWT plugin plus our get-session header.
  *
  * @example
- * plugins: [...jwtPlugins(config)]
+ * plugins: [...jwtPlugins(config, database.db)]
  */
-export function jwtPlugins(config: Config) {
-  const options = jwtOptions(config)
+export function jwtPlugins(config: Config, db: Database) {
+  const options = jwtOptions(config, db)
   const jwtHeader = {
     id: 'edge-auth-jwt-header',
     hooks: {
