@@ -131,6 +131,32 @@ describe.each(backendNames)('tokens on %s', (backendName) => {
     })
   })
 
+  // Writes keys behind the isolate's back, so it gets a service and a database of its own.
+  describe('key store', () => {
+    const ownBackend = backendNamed(backendName)
+    let own: TestService
+    beforeAll(async () => {
+      own = await startService(ownBackend)
+    })
+    afterAll(async () => {
+      await own?.stop()
+      await ownBackend.cleanup()
+    })
+
+    it('publishes a key made by another isolate at once, at both JWKS URLs', async () => {
+      const client = new TestClient(own.worker.url)
+      await client.signUp(uniqueEmail())
+      await mintJwt(client) // this isolate now holds the keys it read
+      const [row] = await queryEndpoint(own.endpoint, 'select public_key, private_key from jwks order by created_at desc limit 1')
+      const otherKid = `other-isolate-${Date.now()}`
+      await queryEndpoint(own.endpoint, `insert into jwks (id, public_key, private_key, alg, crv, created_at, expires_at) values ($1, $2, $3, 'EdDSA', 'Ed25519', now(), now() + interval '1 day')`, [otherKid, row![0], row![1]])
+      for (const path of ['/.well-known/jwks.json', '/api/auth/jwks']) {
+        const keys = (await (await own.worker.fetch(path)).json()).keys as { kid: string }[]
+        expect(keys.map((k) => k.kid), path).toContain(otherKid)
+      }
+    })
+  })
+
   // Restarts the Worker and ages keys, so it gets a service and a database of its own.
   describe('key retirement', () => {
     const ownBackend = backendNamed(backendName)
