@@ -1,10 +1,10 @@
 /**
  * Bad input anywhere gets a clear 4xx JSON error: never a 5xx, never an HTML page.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { backendNamed, backendNames } from '../support/backends.ts'
+import { describe, expect, it } from 'vitest'
+import { backendNames } from '../support/backends.ts'
 import { TestClient } from '../support/client.ts'
-import { startService, uniqueEmail, type TestService } from '../support/service.ts'
+import { uniqueEmail, useService } from '../support/service.ts'
 
 type BadRequest = [label: string, path: string, init: { method?: string; body?: string; headers?: Record<string, string> }]
 
@@ -30,19 +30,11 @@ const BAD_REQUESTS: BadRequest[] = [
 ]
 
 describe.each(backendNames)('bad input on %s', (backendName) => {
-  const backend = backendNamed(backendName)
-  let service: TestService
-  beforeAll(async () => {
-    service = await startService(backend)
-  })
-  afterAll(async () => {
-    await service?.stop()
-    await backend.cleanup()
-  })
+  const running = useService(backendName)
 
   it.each(BAD_REQUESTS)('%s: 4xx JSON', async (_label, path, init) => {
     const body = init.body?.replace('EMAIL', uniqueEmail('bad'))
-    const response = await new TestClient(service.worker.url).request(path, { ...init, ...(body === undefined ? {} : { body }) })
+    const response = await new TestClient(running.service.worker.url).request(path, { ...init, ...(body === undefined ? {} : { body }) })
     expect(response.status, await response.clone().text().then((t) => t.slice(0, 200))).toBeGreaterThanOrEqual(400)
     expect(response.status).toBeLessThan(500)
     expect(response.headers.get('content-type')).toContain('application/json')
@@ -51,7 +43,7 @@ describe.each(backendNames)('bad input on %s', (backendName) => {
   it('answers get-session with a garbage cookie or bearer as null, not an error', async () => {
     const garbage: Record<string, string>[] = [{ cookie: 'better-auth.session_token=%%%' }, { authorization: 'Bearer %%%.%%%' }, { authorization: 'Bearer ' }]
     for (const headers of garbage) {
-      const response = await new TestClient(service.worker.url).request('/api/auth/get-session', { headers })
+      const response = await new TestClient(running.service.worker.url).request('/api/auth/get-session', { headers })
       expect(response.status).toBe(200)
       expect(await response.json()).toBeNull()
     }

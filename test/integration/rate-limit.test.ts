@@ -2,25 +2,19 @@
  * The deployed default: BetterAuth's per-IP limits are on (3 sign-in attempts per 10 s),
  * answered with 429 JSON, so passwords cannot be guessed at full speed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { backendNamed } from '../support/backends.ts'
+import { describe, expect, it } from 'vitest'
 import { TestClient } from '../support/client.ts'
-import { startService, uniqueEmail, type TestService } from '../support/service.ts'
+import { uniqueEmail, useService } from '../support/service.ts'
 
 // Rate limiting lives in the Worker's memory; one database backend is enough.
 describe('rate limiting (RATE_LIMIT unset, as deployed)', () => {
-  const backend = backendNamed('pglite')
-  let service: TestService
-  beforeAll(async () => {
-    service = await startService(backend, { RATE_LIMIT: '' })
-  })
-  afterAll(() => service?.stop())
+  const running = useService('pglite', { RATE_LIMIT: '' })
 
   it('answers the 4th sign-in attempt within 10 s from one address with 429 JSON', async () => {
     const email = uniqueEmail()
     const statuses: number[] = []
     for (let attempt = 0; attempt < 4; attempt += 1) {
-      const response = await new TestClient(service.worker.url).request('/api/auth/sign-in/email', {
+      const response = await new TestClient(running.service.worker.url).request('/api/auth/sign-in/email', {
         json: { email, password: 'guess number ' + attempt },
       })
       statuses.push(response.status)
@@ -32,7 +26,7 @@ describe('rate limiting (RATE_LIMIT unset, as deployed)', () => {
     expect(statuses).toEqual([401, 401, 401, 429])
 
     // On Workers the address is CF-Connecting-IP, which Cloudflare sets: a forged X-Forwarded-For is no way out.
-    const forged = await new TestClient(service.worker.url).request('/api/auth/sign-in/email', {
+    const forged = await new TestClient(running.service.worker.url).request('/api/auth/sign-in/email', {
       json: { email, password: 'from a forged address' },
       headers: { 'x-forwarded-for': '198.51.100.9' },
     })

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { backendNamed, backendNames, queryEndpoint } from '../support/backends.ts'
 import { TestClient } from '../support/client.ts'
-import { startService, TEST_SECRET, uniqueEmail, type TestService } from '../support/service.ts'
+import { startService, TEST_SECRET, uniqueEmail, useService, type TestService } from '../support/service.ts'
 
 describe.each(backendNames)('sessions on %s', (backendName) => {
   const backend = backendNamed(backendName)
@@ -152,16 +152,8 @@ describe.each(backendNames)('restarts on %s', (backendName) => {
 })
 
 describe.each(backendNames)('account and session management on %s', (backendName) => {
-  const backend = backendNamed(backendName)
-  let service: TestService
-  const client = () => new TestClient(service.worker.url)
-  beforeAll(async () => {
-    service = await startService(backend)
-  })
-  afterAll(async () => {
-    await service?.stop()
-    await backend.cleanup()
-  })
+  const running = useService(backendName)
+  const client = () => new TestClient(running.service.worker.url)
 
   it('changes the password: the old one stops working, the new one signs in', async () => {
     const email = uniqueEmail()

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { backendNamed, backendNames, queryEndpoint } from '../support/backends.ts'
 import { TestClient } from '../support/client.ts'
 import { startDownstream, type Downstream } from '../support/downstream.ts'
-import { startService, TEST_SECRET, uniqueEmail, type TestService } from '../support/service.ts'
+import { startService, TEST_SECRET, uniqueEmail, useService, type TestService } from '../support/service.ts'
 
 const ISSUER = 'http://localhost:8787'
 const TTL_SECONDS = 900
@@ -133,17 +133,10 @@ describe.each(backendNames)('tokens on %s', (backendName) => {
 
   // Writes keys behind the isolate's back, so it gets a service and a database of its own.
   describe('key store', () => {
-    const ownBackend = backendNamed(backendName)
-    let own: TestService
-    beforeAll(async () => {
-      own = await startService(ownBackend)
-    })
-    afterAll(async () => {
-      await own?.stop()
-      await ownBackend.cleanup()
-    })
+    const running = useService(backendName)
 
     it('publishes a key made by another isolate at once, at both JWKS URLs', async () => {
+      const own = running.service
       const client = new TestClient(own.worker.url)
       await client.signUp(uniqueEmail())
       await mintJwt(client) // this isolate now holds the keys it read
@@ -159,17 +152,10 @@ describe.each(backendNames)('tokens on %s', (backendName) => {
 
   // Restarts the Worker and ages keys, so it gets a service and a database of its own.
   describe('key retirement', () => {
-    const ownBackend = backendNamed(backendName)
-    let own: TestService
-    beforeAll(async () => {
-      own = await startService(ownBackend)
-    })
-    afterAll(async () => {
-      await own?.stop()
-      await ownBackend.cleanup()
-    })
+    const running = useService(backendName)
 
     it('keeps a retired key published through its grace period, and drops it after', async () => {
+      const own = running.service
       const client = new TestClient(own.worker.url)
       await client.signUp(uniqueEmail())
       const oldToken = await mintJwt(client)

@@ -2,8 +2,9 @@
  * A running service for a test: a migrated database endpoint plus the Worker in workerd.
  */
 import { randomBytes } from 'node:crypto'
+import { afterAll, beforeAll } from 'vitest'
 import type { LocalNeon } from '../../db/local-neon/index.ts'
-import { WORKER_DATABASE_URL, type Backend } from './backends.ts'
+import { backendNamed, WORKER_DATABASE_URL, type Backend } from './backends.ts'
 import { startWorker, type RunningWorker } from './worker.ts'
 
 export const TEST_SECRET = randomBytes(32).toString('base64url')
@@ -59,4 +60,30 @@ export async function startService(backend: Backend, overrides: Record<string, s
 /** A unique, valid email for this test run. */
 export function uniqueEmail(label = 'user'): string {
   return `${label}-${randomBytes(6).toString('hex')}@example.com`
+}
+
+/**
+ * A service for the enclosing `describe`: its own migrated database on `backendName` and the
+ * Worker, started before the suite's tests and stopped (database dropped) after them.
+ *
+ * @example
+ * const running = useService('pglite', { RATE_LIMIT: '' })
+ * it('…', async () => { await running.service.worker.fetch('/health') })
+ */
+export function useService(backendName: string, overrides: Record<string, string> = {}): { readonly service: TestService } {
+  const backend = backendNamed(backendName)
+  let service: TestService | undefined
+  beforeAll(async () => {
+    service = await startService(backend, overrides)
+  })
+  afterAll(async () => {
+    await service?.stop()
+    await backend.cleanup()
+  })
+  return {
+    get service() {
+      if (!service) throw new Error('the service starts in beforeAll; read it inside a test')
+      return service
+    },
+  }
 }
