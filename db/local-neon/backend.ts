@@ -25,6 +25,18 @@ export type FieldDescription = {
   dataTypeModifier: number
 }
 
+/** The Neon field description of a column, from either backend's row description. */
+export function describeField(field: FieldDescription): FieldDescription {
+  return {
+    name: field.name,
+    tableID: field.tableID,
+    columnID: field.columnID,
+    dataTypeID: field.dataTypeID,
+    dataTypeSize: field.dataTypeSize,
+    dataTypeModifier: field.dataTypeModifier,
+  }
+}
+
 /**
  * The outcome of one statement: Neon's `command`/`rowCount` split of the
  * command tag, the columns, and every value as Postgres text (null stays null).

@@ -18,7 +18,7 @@ import { mkdirSync } from 'node:fs'
 import { PGlite, protocol } from '@electric-sql/pglite'
 import type { messages as wire } from '@electric-sql/pglite'
 import type { Backend, BackendSession, FieldDescription, RawResult, SqlStatement, TransactionStatus } from './backend.ts'
-import { PostgresError, parseCommandTag, toPostgresError } from './backend.ts'
+import { describeField, PostgresError, parseCommandTag, toPostgresError } from './backend.ts'
 
 /**
  * Neon sessions run in UTC with ISO dates. PGlite already starts that way (and
@@ -128,17 +128,6 @@ function collectOutcome(backendMessages: wire.BackendMessage[]): StatementOutcom
   }
   if (error) return { status, error }
   return { status, result: { ...parseCommandTag(tag), fields, rows } }
-}
-
-function describeField(field: wire.Field): FieldDescription {
-  return {
-    name: field.name,
-    tableID: field.tableID,
-    columnID: field.columnID,
-    dataTypeID: field.dataTypeID,
-    dataTypeSize: field.dataTypeSize,
-    dataTypeModifier: field.dataTypeModifier,
-  }
 }
 
 function concatBytes(parts: Uint8Array[]): Uint8Array {

@@ -12,7 +12,7 @@
 import pg from 'pg'
 import type { CustomTypesConfig, PoolClient, QueryArrayConfig } from 'pg'
 import type { Backend, BackendSession, RawResult, SqlStatement, TransactionStatus } from './backend.ts'
-import { toPostgresError } from './backend.ts'
+import { describeField, toPostgresError } from './backend.ts'
 
 const sessionSetup = "SET TIME ZONE 'UTC'; SET DateStyle TO 'ISO, MDY'"
 
@@ -106,14 +106,7 @@ async function runStatement(client: PoolClient, statement: SqlStatement): Promis
   return {
     command: result.command ?? '',
     rowCount: result.command ? result.rowCount : null,
-    fields: result.fields.map((field) => ({
-      name: field.name,
-      tableID: field.tableID,
-      columnID: field.columnID,
-      dataTypeID: field.dataTypeID,
-      dataTypeSize: field.dataTypeSize,
-      dataTypeModifier: field.dataTypeModifier,
-    })),
+    fields: result.fields.map(describeField),
     rows: result.rows,
   }
 }
