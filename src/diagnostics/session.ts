@@ -6,6 +6,7 @@ import { eq } from 'drizzle-orm'
 import { session as sessionTable } from '../../db/schema.ts'
 import { siteOf } from '../cookies/policy.ts'
 import type { Runtime } from '../runtime.ts'
+import { bearerToken } from '../secrets/signing.ts'
 
 export type SessionStatus = 'valid' | 'no_credentials' | 'bad_signature' | 'not_found' | 'expired'
 
@@ -25,7 +26,6 @@ export interface SessionDiagnosis {
 
 const SECURE_PREFIX = '__Secure-'
 const HOST_PREFIX = '__Host-'
-const BEARER = /^bearer\s+(.+)$/i
 
 function cookieNames(header: string | null): Map<string, string> {
   const cookies = new Map<string, string>()
@@ -104,7 +104,7 @@ function noCredentialCauses(runtime: Runtime, request: Request, cookieName: stri
 export async function diagnoseSession(runtime: Runtime, request: Request): Promise<SessionDiagnosis> {
   const cookieName = (await runtime.sessionCookies).session.name
   const cookies = cookieNames(request.headers.get('cookie'))
-  const bearer = BEARER.exec(request.headers.get('authorization') ?? '')?.[1]?.trim()
+  const bearer = bearerToken(request.headers)
   const cookieValue = cookies.get(cookieName)
   const credential = cookieValue ? 'cookie' : bearer ? 'bearer' : null
   const presented = cookieValue ?? bearer

@@ -10,6 +10,7 @@ import type { Runtime } from '../runtime.ts'
 import { publishedKeySet } from '../tokens/published-keys.ts'
 import { verifyWithKeySet } from '../verify/verify.ts'
 import { AccessTokenError } from '../verify/errors.ts'
+import { bearerToken } from '../secrets/signing.ts'
 
 export interface GuardUser {
   id: string
@@ -21,7 +22,6 @@ export type AuthMethod = 'cookie' | 'bearer' | 'jwt'
 export type GuardVariables = AppEnv['Variables'] & { user: GuardUser; sessionId: string | null; authMethod: AuthMethod }
 export type GuardEnv = { Bindings: AppEnv['Bindings']; Variables: GuardVariables }
 
-const BEARER = /^bearer\s+(.+)$/i
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 /** Cookies ride along on cross-site requests; a state change by cookie must come from a trusted origin. */
@@ -49,7 +49,7 @@ export const requireUser = createMiddleware<GuardEnv>(async function guard(c, ne
   const runtime = c.var.runtime
   const { request } = await runtime.upgradeCredentials(c.req.raw)
   const cookieName = (await runtime.sessionCookies).session.name
-  const bearer = BEARER.exec(request.headers.get('authorization') ?? '')?.[1]?.trim()
+  const bearer = bearerToken(request.headers)
 
   const attempts: { method: AuthMethod; headers: Headers }[] = []
   const cookie = request.headers.get('cookie')

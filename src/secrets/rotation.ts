@@ -3,7 +3,7 @@
  * with the current secret only; here a credential signed by an older secret is re-signed with
  * the current one before BetterAuth sees it, and the client receives the re-signed credential.
  */
-import type { TokenSigner } from './signing.ts'
+import { bearerToken, type TokenSigner } from './signing.ts'
 
 export interface CookieSpec {
   readonly name: string
@@ -25,7 +25,6 @@ export interface UpgradedRequest {
   finish(response: Response): Response
 }
 
-const BEARER = /^bearer\s+(.+)$/i
 
 /** `name=value; attributes` in the form BetterAuth itself writes. */
 export function serializeCookie(spec: CookieSpec, value: string): string {
@@ -79,7 +78,7 @@ export function createCredentialUpgrader(signer: TokenSigner, options: { cookies
       if (refreshedCookies.length > 0) headers.set('cookie', pairs.join('; '))
     }
 
-    const bearer = BEARER.exec(request.headers.get('authorization') ?? '')?.[1]?.trim()
+    const bearer = bearerToken(request.headers)
     if (bearer?.includes('.')) {
       const verified = await signer.verify(bearer)
       if (verified && verified.secretIndex > 0) {

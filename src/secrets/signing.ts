@@ -6,6 +6,17 @@
 import type { SigningSecret } from '../config/secrets.ts'
 
 const SIGNATURE_LENGTH = 44
+const BEARER = /^bearer\s+(.+)$/i
+
+/**
+ * The token of an `Authorization: Bearer <token>` header, or undefined.
+ *
+ * @example
+ * bearerToken(request.headers) // 'abc.def' for 'Bearer abc.def'
+ */
+export function bearerToken(headers: Headers): string | undefined {
+  return BEARER.exec(headers.get('authorization') ?? '')?.[1]?.trim() || undefined
+}
 
 export interface VerifiedToken {
   /** The raw session token (the part before the signature). */

@@ -56,6 +56,22 @@ function toJwk(row: typeof jwks.$inferSelect): Jwk {
 }
 
 /**
+ * The newest signing key that has not expired at `at`, straight from the database.
+ *
+ * @example
+ * const key = await latestLiveKey(db, new Date()) // Jwk | undefined
+ */
+export async function latestLiveKey(db: Database, at: Date): Promise<Jwk | undefined> {
+  const [row] = await db
+    .select()
+    .from(jwks)
+    .where(or(isNull(jwks.expiresAt), gt(jwks.expiresAt, at)))
+    .orderBy(desc(jwks.createdAt))
+    .limit(1)
+  return row ? toJwk(row) : undefined
+}
+
+/**
  * @example
  * jwt({ adapter: createKeyStore(database.db) })
  */
@@ -68,21 +84,11 @@ export function createKeyStore(db: Database, now: () => number = Date.now): KeyA
     return keys
   }
 
-  async function liveKey(): Promise<Jwk | undefined> {
-    const [row] = await db
-      .select()
-      .from(jwks)
-      .where(or(isNull(jwks.expiresAt), gt(jwks.expiresAt, new Date(now()))))
-      .orderBy(desc(jwks.createdAt))
-      .limit(1)
-    return row ? toJwk(row) : undefined
-  }
-
   const readKeysOnce = shareInFlight(readKeys, SHARED_READ_PATIENCE_MS)
   // One creation at a time per isolate, and none when another isolate made a key meanwhile.
   const createOnce = shareInFlight(async function createIfAbsent(data: Omit<Jwk, 'id'>, ctx: GenericEndpointContext): Promise<Jwk> {
     try {
-      const existing = await liveKey()
+      const existing = await latestLiveKey(db, new Date(now()))
       if (existing) {
         await readKeys()
         return existing

@@ -3,9 +3,8 @@
  * encrypted under the auth secret, so a deployment whose secret changed cannot use it.
  */
 import { symmetricDecrypt } from 'better-auth/crypto'
-import { desc, gt, isNull, or } from 'drizzle-orm'
-import { jwks } from '../../db/schema.ts'
 import type { Runtime } from '../runtime.ts'
+import { latestLiveKey } from './key-store.ts'
 
 export interface SigningKeyState {
   /** False until the first JWT is issued (the key is created then). */
@@ -23,12 +22,7 @@ export interface SigningKeyState {
  * const state = await checkSigningKey(runtime) // { present: true, decryptable: false, problem: '…' }
  */
 export async function checkSigningKey(runtime: Runtime): Promise<SigningKeyState> {
-  const [key] = await runtime.database.db
-    .select({ id: jwks.id, privateKey: jwks.privateKey, createdAt: jwks.createdAt, expiresAt: jwks.expiresAt })
-    .from(jwks)
-    .where(or(isNull(jwks.expiresAt), gt(jwks.expiresAt, new Date())))
-    .orderBy(desc(jwks.createdAt))
-    .limit(1)
+  const key = await latestLiveKey(runtime.database.db, new Date())
   if (!key) return { present: false, decryptable: null }
   const described = { present: true, keyId: key.id, createdAt: key.createdAt.toISOString(), expiresAt: key.expiresAt?.toISOString() ?? null }
   const context = await runtime.auth.$context
