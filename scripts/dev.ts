@@ -32,6 +32,7 @@ const SERVICE_VARIABLES = [
   'JWT_TTL',
   'JWT_ISSUER',
   'JWT_AUDIENCE',
+  'RATE_LIMIT',
 ]
 
 function parseEnvFile(text: string): Map<string, string> {
