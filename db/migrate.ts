@@ -16,7 +16,10 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.me
  * @example
  * await migrateDatabase({ databaseUrl: process.env.DATABASE_URL!, neonHttpEndpoint: 'http://127.0.0.1:4444/sql' })
  */
-export async function migrateDatabase(options: { databaseUrl: string; neonHttpEndpoint?: string | undefined }): Promise<void> {
+export async function migrateDatabase(options: {
+  databaseUrl: string
+  neonHttpEndpoint?: string | undefined
+}): Promise<void> {
   if (options.neonHttpEndpoint) neonConfig.fetchEndpoint = options.neonHttpEndpoint
   await migrate(drizzle({ client: neon(options.databaseUrl) }), { migrationsFolder: MIGRATIONS_FOLDER })
 }
@@ -39,7 +42,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const neonHttpEndpoint = process.env.NEON_HTTP_ENDPOINT || undefined
   try {
     await migrateDatabase({ databaseUrl, neonHttpEndpoint })
-    console.log(`db:migrate: ${redact(databaseUrl)} is up to date${neonHttpEndpoint ? ` (via ${neonHttpEndpoint})` : ''}`)
+    console.log(
+      `db:migrate: ${redact(databaseUrl)} is up to date${neonHttpEndpoint ? ` (via ${neonHttpEndpoint})` : ''}`,
+    )
   } catch (error) {
     console.error(`db:migrate: failed: ${(error as Error).message}`)
     process.exit(1)

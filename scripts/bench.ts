@@ -10,7 +10,7 @@
  */
 import { backendNamed } from '../test/support/backends.ts'
 import { TestClient } from '../test/support/client.ts'
-import { startService, uniqueEmail, type TestService } from '../test/support/service.ts'
+import { startService, type TestService, uniqueEmail } from '../test/support/service.ts'
 import { buildWorkerBundle } from '../test/support/worker.ts'
 
 const iterations = Number(process.argv[2] ?? 40)
@@ -79,7 +79,9 @@ try {
   console.log('operation                        round trips   median ms   p95 ms')
   for (const operation of operations) {
     const row = await measure(service, operation)
-    console.log(`${row.operation.padEnd(32)} ${row.roundTrips.toFixed(1).padStart(11)} ${row.medianMs.toFixed(1).padStart(11)} ${row.p95Ms.toFixed(1).padStart(8)}`)
+    console.log(
+      `${row.operation.padEnd(32)} ${row.roundTrips.toFixed(1).padStart(11)} ${row.medianMs.toFixed(1).padStart(11)} ${row.p95Ms.toFixed(1).padStart(8)}`,
+    )
   }
 } finally {
   await service.stop()

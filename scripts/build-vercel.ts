@@ -45,7 +45,8 @@ export function serviceEnvVariables(): string[] {
 
 function assertSelfContained(metafile: esbuild.Metafile, code: string): void {
   const imports = Object.values(metafile.outputs).flatMap((output) => output.imports.map((i) => i.path))
-  if (imports.length > 0) throw new Error(`the Edge bundle still imports ${imports.join(', ')}; it must be self-contained`)
+  if (imports.length > 0)
+    throw new Error(`the Edge bundle still imports ${imports.join(', ')}; it must be self-contained`)
   const builtins = code.match(/["'`]node:[a-z_/]+["'`]/g)
   if (builtins) throw new Error(`the Edge bundle references Node built-ins: ${[...new Set(builtins)].join(', ')}`)
 }
@@ -99,5 +100,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const build = await buildVercelOutput(process.argv[2] ?? DEFAULT_OUTPUT_DIR)
   const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`
   console.log(`build:vercel: ${build.entry}`)
-  console.log(`build:vercel: ${kib(build.bytes)} raw, ${kib(build.gzipBytes)} gzip; deploy with \`vercel deploy --prebuilt\``)
+  console.log(
+    `build:vercel: ${kib(build.bytes)} raw, ${kib(build.gzipBytes)} gzip; deploy with \`vercel deploy --prebuilt\``,
+  )
 }

@@ -57,7 +57,17 @@ export function measureWorkerBundle(): SizeReport {
   const metafilePath = `${OUTDIR}/bundle-meta.json`
   execFileSync(
     `${root}/node_modules/.bin/wrangler`,
-    ['deploy', '--dry-run', '--minify', '--outdir', OUTDIR, '--metafile', metafilePath, '--config', `${root}/wrangler.toml`],
+    [
+      'deploy',
+      '--dry-run',
+      '--minify',
+      '--outdir',
+      OUTDIR,
+      '--metafile',
+      metafilePath,
+      '--config',
+      `${root}/wrangler.toml`,
+    ],
     { cwd: root, stdio: 'pipe', env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' } },
   )
   const bundle = `${OUTDIR}/index.js`
@@ -71,7 +81,8 @@ export function measureWorkerBundle(): SizeReport {
     .filter((input) => input.bytes > 0)
     .sort((a, b) => b.bytes - a.bytes)
   const byPackage = new Map<string, number>()
-  for (const input of inputs) byPackage.set(packageOf(input.path), (byPackage.get(packageOf(input.path)) ?? 0) + input.bytes)
+  for (const input of inputs)
+    byPackage.set(packageOf(input.path), (byPackage.get(packageOf(input.path)) ?? 0) + input.bytes)
   const gzipBytes = gzipSync(code, { level: 9 }).byteLength
 
   return {
@@ -91,7 +102,9 @@ function printReport(report: SizeReport): void {
   const minified = report.inputs.reduce((sum, input) => sum + input.bytes, 0)
   console.log(`Worker bundle ${report.bundle}`)
   console.log(`  raw  ${kib(report.rawBytes)} (${report.rawBytes} bytes)`)
-  console.log(`  gzip ${kib(report.gzipBytes)} (${report.gzipBytes} bytes, level 9); budget ${kib(report.budgetBytes)} (${report.budgetBytes} bytes)`)
+  console.log(
+    `  gzip ${kib(report.gzipBytes)} (${report.gzipBytes} bytes, level 9); budget ${kib(report.budgetBytes)} (${report.budgetBytes} bytes)`,
+  )
   console.log(`\nTop ${TOP} inputs by minified bytes in the bundle:`)
   for (const input of report.inputs.slice(0, TOP)) {
     console.log(`  ${kib(input.bytes)} ${((100 * input.bytes) / minified).toFixed(1).padStart(5)}%  ${input.path}`)

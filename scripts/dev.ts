@@ -45,7 +45,7 @@ function parseEnvFile(text: string): Map<string, string> {
 }
 
 function serializeEnvFile(values: Map<string, string>): string {
-  return [...values].map(([key, value]) => `${key}=${JSON.stringify(value)}`).join('\n') + '\n'
+  return `${[...values].map(([key, value]) => `${key}=${JSON.stringify(value)}`).join('\n')}\n`
 }
 
 function ensureDevSecret(): Map<string, string> {
@@ -62,10 +62,14 @@ async function main() {
   const port = Number(process.env.PORT || 8787)
   const externalDatabase = process.env.DATABASE_URL
   const localNeon = await startLocalNeon({
-    backend: externalDatabase ? { kind: 'postgres', url: externalDatabase } : { kind: 'pglite', dataDir: `${root}/.data/pglite` },
+    backend: externalDatabase
+      ? { kind: 'postgres', url: externalDatabase }
+      : { kind: 'pglite', dataDir: `${root}/.data/pglite` },
     port: 0,
   })
-  console.log(`dev: database endpoint ${localNeon.url} (${externalDatabase ? 'PostgreSQL from DATABASE_URL' : 'embedded PGlite in .data/pglite'})`)
+  console.log(
+    `dev: database endpoint ${localNeon.url} (${externalDatabase ? 'PostgreSQL from DATABASE_URL' : 'embedded PGlite in .data/pglite'})`,
+  )
   await migrateDatabase({ databaseUrl: LOCAL_DATABASE_URL, neonHttpEndpoint: localNeon.url })
   console.log('dev: migrations applied')
 
@@ -82,8 +86,21 @@ async function main() {
 
   const wrangler = spawn(
     `${root}/node_modules/.bin/wrangler`,
-    ['dev', '--port', String(port), '--ip', '127.0.0.1', '--env-file', generatedEnvPath, '--show-interactive-dev-session=false'],
-    { cwd: root, stdio: 'inherit', env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' } },
+    [
+      'dev',
+      '--port',
+      String(port),
+      '--ip',
+      '127.0.0.1',
+      '--env-file',
+      generatedEnvPath,
+      '--show-interactive-dev-session=false',
+    ],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
+    },
   )
 
   let stopping = false

@@ -3,15 +3,15 @@
  * Targets differ only in where the environment comes from.
  */
 import { Hono } from 'hono'
-import type { EnvBindings } from './config/index.ts'
 import { handleAuthRequest } from './auth/handler.ts'
 import { limitBody } from './auth/limits.ts'
+import type { EnvBindings } from './config/index.ts'
 import { corsFor } from './cors/index.ts'
 import { diagnosticsRoutes } from './diagnostics/index.ts'
 import { handleError, handleNotFound } from './errors.ts'
 import { handoffRoutes } from './handoff/index.ts'
 import { healthRoutes } from './health/index.ts'
-import { resolveRuntime, type Runtime } from './runtime.ts'
+import { type Runtime, resolveRuntime } from './runtime.ts'
 import { sessionsRoutes } from './sessions/index.ts'
 import { jwksRoutes } from './tokens/routes.ts'
 
@@ -34,7 +34,10 @@ export function createApp() {
   app.use('*', async function requireRuntime(c, next) {
     const result = resolveRuntime(c.env)
     if (!result.ok) {
-      return c.json({ error: 'CONFIG_INVALID', message: 'The service is misconfigured.', problems: result.problems }, 500)
+      return c.json(
+        { error: 'CONFIG_INVALID', message: 'The service is misconfigured.', problems: result.problems },
+        500,
+      )
     }
     c.set('runtime', result.runtime)
     await next()

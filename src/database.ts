@@ -2,7 +2,7 @@
  * Database access: Drizzle over Neon's HTTP driver. Each query is one stateless HTTPS
  * request, so the client holds no socket and may live for the whole isolate.
  */
-import { neon, neonConfig, type NeonQueryFunction } from '@neondatabase/serverless'
+import { type NeonQueryFunction, neon, neonConfig } from '@neondatabase/serverless'
 import { drizzle, type NeonHttpDatabase } from 'drizzle-orm/neon-http'
 import * as schema from '../db/schema.ts'
 import type { Config } from './config/index.ts'

@@ -13,7 +13,12 @@ import { logEvent } from './logging.ts'
  * @example
  * throw apiError(403, 'FORBIDDEN', 'userId does not match the signed-in user')
  */
-export function apiError(status: ContentfulStatusCode, code: string, message: string, extra: Record<string, unknown> = {}): HTTPException {
+export function apiError(
+  status: ContentfulStatusCode,
+  code: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+): HTTPException {
   const res = Response.json({ error: code, message, ...extra }, { status })
   return new HTTPException(status, { res, message })
 }

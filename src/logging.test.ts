@@ -3,12 +3,15 @@ import { betterAuthLogger, logEvent, redact } from './logging.ts'
 
 describe('redact', () => {
   it("drops Drizzle's params section, where session tokens travel", () => {
-    const message = 'Failed query: select "id" from "session" where "token" = $1\nparams: Zx8cN2mQ4rT7wY1aB3dF5gH6jK9lP0sV'
+    const message =
+      'Failed query: select "id" from "session" where "token" = $1\nparams: Zx8cN2mQ4rT7wY1aB3dF5gH6jK9lP0sV'
     expect(redact(message)).toBe('Failed query: select "id" from "session" where "token" = $1')
   })
 
   it('masks token-shaped runs, keeping only their length', () => {
-    expect(redact('bad cookie iudgQvxj5sGiRccpdQjK0lJDExWf87yj.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=')).toBe('bad cookie [redacted 77 chars]')
+    expect(redact('bad cookie iudgQvxj5sGiRccpdQjK0lJDExWf87yj.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=')).toBe(
+      'bad cookie [redacted 77 chars]',
+    )
   })
 
   it('keeps ordinary messages and bounds their length', () => {
@@ -30,7 +33,11 @@ describe('logEvent', () => {
 
   it("routes BetterAuth's logger through the redactor", () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => {})
-    betterAuthLogger.log('error', 'SERVER_ERROR', new Error('Failed query: select 1\nparams: Zx8cN2mQ4rT7wY1aB3dF5gH6jK9lP0sV'))
+    betterAuthLogger.log(
+      'error',
+      'SERVER_ERROR',
+      new Error('Failed query: select 1\nparams: Zx8cN2mQ4rT7wY1aB3dF5gH6jK9lP0sV'),
+    )
     expect(error.mock.calls[0]![0]).not.toContain('Zx8cN2mQ')
   })
 })

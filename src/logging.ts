@@ -23,7 +23,8 @@ export function redact(message: string): string {
 }
 
 function describe(value: unknown): string {
-  if (value instanceof Error) return `${value.name}: ${redact(value.message)}${value.cause instanceof Error ? ` (cause: ${redact(value.cause.message)})` : ''}`
+  if (value instanceof Error)
+    return `${value.name}: ${redact(value.message)}${value.cause instanceof Error ? ` (cause: ${redact(value.cause.message)})` : ''}`
   if (typeof value === 'string') return redact(value)
   return typeof value
 }
@@ -49,6 +50,9 @@ export function logEvent(level: 'info' | 'warn' | 'error', event: string, fields
 export const betterAuthLogger = {
   level: 'warn' as const,
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string, ...args: unknown[]) {
-    logEvent(level === 'debug' ? 'info' : level, 'better_auth', { message, detail: args.map(describe).join('; ') || undefined })
+    logEvent(level === 'debug' ? 'info' : level, 'better_auth', {
+      message,
+      detail: args.map(describe).join('; ') || undefined,
+    })
   },
 }

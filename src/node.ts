@@ -31,10 +31,13 @@ const app = createApp()
 const env = process.env as EnvBindings
 const hostname = process.env.HOST?.trim() || undefined
 
-const server = serve({ fetch: (request) => app.fetch(request, env), port: listenPort(process.env.PORT), hostname }, (info: AddressInfo) => {
-  const host = info.family === 'IPv6' ? `[${info.address}]` : info.address
-  console.log(JSON.stringify({ event: 'listening', url: `http://${host}:${info.port}` }))
-})
+const server = serve(
+  { fetch: (request) => app.fetch(request, env), port: listenPort(process.env.PORT), hostname },
+  (info: AddressInfo) => {
+    const host = info.family === 'IPv6' ? `[${info.address}]` : info.address
+    console.log(JSON.stringify({ event: 'listening', url: `http://${host}:${info.port}` }))
+  },
+)
 
 let stopping = false
 function shutdown(signal: NodeJS.Signals): void {

@@ -2,10 +2,10 @@
  * The per-isolate runtime: configuration, database client, auth instance and the session
  * credential helpers, built together once per environment object and shared by every request.
  */
-import { buildAuth, type Auth } from './auth/index.ts'
-import { loadConfig, type Config, type ConfigProblem, type EnvBindings } from './config/index.ts'
+import { type Auth, buildAuth } from './auth/index.ts'
+import { type Config, type ConfigProblem, type EnvBindings, loadConfig } from './config/index.ts'
 import { createDatabaseClient, type DatabaseClient } from './database.ts'
-import { createCredentialUpgrader, type CookieSpec, type UpgradedRequest } from './secrets/rotation.ts'
+import { type CookieSpec, createCredentialUpgrader, type UpgradedRequest } from './secrets/rotation.ts'
 import { createTokenSigner, type TokenSigner } from './secrets/signing.ts'
 
 export interface SessionCookies {
@@ -38,7 +38,10 @@ function buildRuntime(config: Config): Runtime {
     dontRemember: context.authCookies.dontRememberToken,
   }))
   const upgrader = sessionCookies.then((cookies) =>
-    createCredentialUpgrader(signer, { cookies: [cookies.session, cookies.dontRemember], secretCount: config.secrets.length }),
+    createCredentialUpgrader(signer, {
+      cookies: [cookies.session, cookies.dontRemember],
+      secretCount: config.secrets.length,
+    }),
   )
   return {
     config,

@@ -1,8 +1,9 @@
 /**
  * `node db/local-neon/cli.ts` as a real child process.
  */
-import { spawn } from 'node:child_process'
+
 import type { ChildProcessByStdio } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -76,7 +77,10 @@ describe('cli', () => {
 
   it('parses its flags', () => {
     expect(parseCliArgs([])).toEqual({ port: 4444, backend: { kind: 'pglite', dataDir: undefined } })
-    expect(parseCliArgs(['--port', '0', '--data-dir', 'd'])).toEqual({ port: 0, backend: { kind: 'pglite', dataDir: 'd' } })
+    expect(parseCliArgs(['--port', '0', '--data-dir', 'd'])).toEqual({
+      port: 0,
+      backend: { kind: 'pglite', dataDir: 'd' },
+    })
     expect(parseCliArgs(['--database-url', 'postgres://a@b/c'])).toEqual({
       port: 4444,
       backend: { kind: 'postgres', url: 'postgres://a@b/c' },

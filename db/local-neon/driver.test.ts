@@ -26,7 +26,9 @@ describe.each(backendCases())('driver on $name', ({ backend, skip }) => {
       t text, v varchar(40), b boolean, i integer, big bigint, ts timestamptz,
       j jsonb, u uuid, bin bytea, num numeric(12, 4), f float8, d date, tags text[], ints integer[]
     )`)
-    await sql.query(`CREATE TABLE ${users} (id serial PRIMARY KEY, email text NOT NULL CONSTRAINT ${users}_email_key UNIQUE)`)
+    await sql.query(
+      `CREATE TABLE ${users} (id serial PRIMARY KEY, email text NOT NULL CONSTRAINT ${users}_email_key UNIQUE)`,
+    )
   })
 
   afterAll(async () => {
@@ -68,7 +70,7 @@ describe.each(backendCases())('driver on $name', ({ backend, skip }) => {
       tags: ['a', 'b,c', 'd"e', null],
       ints: [1, 2, 3],
     })
-    expect((row?.ts as Date).getTime()).toBe(when.getTime())
+    expect((row!.ts as Date).getTime()).toBe(when.getTime())
   })
 
   it.skipIf(skip)('keeps null as null in every column, and false/empty values distinct from null', async () => {
@@ -85,7 +87,12 @@ describe.each(backendCases())('driver on $name', ({ backend, skip }) => {
   it.skipIf(skip)('runs sessions in UTC with ISO dates', async () => {
     const [row] = await sql`SELECT current_setting('TimeZone') AS tz, current_setting('DateStyle') AS ds,
       '2024-06-01 12:00:00+02'::timestamptz::text AS shifted, ${new Date('2024-06-01T10:00:00.5Z')}::timestamptz::text AS sent`
-    expect(row).toEqual({ tz: 'UTC', ds: 'ISO, MDY', shifted: '2024-06-01 10:00:00+00', sent: '2024-06-01 10:00:00.5+00' })
+    expect(row).toEqual({
+      tz: 'UTC',
+      ds: 'ISO, MDY',
+      shifted: '2024-06-01 10:00:00+00',
+      sent: '2024-06-01 10:00:00.5+00',
+    })
   })
 
   it.skipIf(skip)('refuses several statements in one query, like Neon (extended protocol)', async () => {
@@ -93,9 +100,13 @@ describe.each(backendCases())('driver on $name', ({ backend, skip }) => {
   })
 
   it.skipIf(skip)('returns full results with command and rowCount', async () => {
-    const inserted = await sql.query(`INSERT INTO ${users} (email) VALUES ($1), ($2) RETURNING id`, ['fr1@x', 'fr2@x'], {
-      fullResults: true,
-    })
+    const inserted = await sql.query(
+      `INSERT INTO ${users} (email) VALUES ($1), ($2) RETURNING id`,
+      ['fr1@x', 'fr2@x'],
+      {
+        fullResults: true,
+      },
+    )
     expect(inserted).toMatchObject({ command: 'INSERT', rowCount: 2 })
     const updated = await sql.query(`UPDATE ${users} SET email = email || '.y' WHERE email LIKE 'fr%'`, [], {
       fullResults: true,
@@ -162,7 +173,9 @@ describe.each(backendCases())('driver on $name', ({ backend, skip }) => {
       [{ transaction_read_only: 'on' }],
       [{ transaction_deferrable: 'on' }],
     ])
-    expect(await sql.transaction([sql`SHOW transaction_isolation`])).toEqual([[{ transaction_isolation: 'read committed' }]])
+    expect(await sql.transaction([sql`SHOW transaction_isolation`])).toEqual([
+      [{ transaction_isolation: 'read committed' }],
+    ])
   })
 
   it.skipIf(skip)('does not let a lone BEGIN leave a transaction open across requests', async () => {

@@ -10,7 +10,18 @@ import { neon, neonConfig } from '@neondatabase/serverless'
 import { eq, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/neon-http'
 import { migrate } from 'drizzle-orm/neon-http/migrator'
-import { bigint, boolean, customType, integer, jsonb, pgTable, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core'
+import {
+  bigint,
+  boolean,
+  customType,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LocalNeon } from './index.ts'
 import { startLocalNeon, statsKey } from './index.ts'
@@ -98,9 +109,13 @@ describe.each(backendCases())('drizzle on $name', ({ backend, skip }) => {
     const createdAt = new Date()
     const [first, second, all] = await db.batch([
       db.insert(things).values({ email: 'b1@x', createdAt }).returning({ email: things.email }),
-      db.update(things).set({ logins: sql`${things.logins} + 1` }).where(eq(things.email, 'b1@x')).returning({
-        logins: things.logins,
-      }),
+      db
+        .update(things)
+        .set({ logins: sql`${things.logins} + 1` })
+        .where(eq(things.email, 'b1@x'))
+        .returning({
+          logins: things.logins,
+        }),
       db.select({ email: things.email }).from(things),
     ])
     expect(first).toEqual([{ email: 'b1@x' }])
@@ -118,7 +133,10 @@ describe.each(backendCases())('drizzle on $name', ({ backend, skip }) => {
   it.skipIf(skip)('rolls back db.batch when a later statement violates a unique constraint', async () => {
     const createdAt = new Date()
     const error = await db
-      .batch([db.insert(things).values({ email: 'same@x', createdAt }), db.insert(things).values({ email: 'same@x', createdAt })])
+      .batch([
+        db.insert(things).values({ email: 'same@x', createdAt }),
+        db.insert(things).values({ email: 'same@x', createdAt }),
+      ])
       .catch((e: unknown) => e)
     expect(postgresCause(error)).toMatchObject({ code: '23505', constraint: `${tableName}_email_key` })
     expect(await db.select().from(things)).toEqual([])
@@ -131,7 +149,11 @@ describe.each(backendCases())('drizzle on $name', ({ backend, skip }) => {
       .insert(things)
       .values({ email: 'one@x', createdAt })
       .catch((e: unknown) => e)
-    expect(postgresCause(error)).toMatchObject({ code: '23505', constraint: `${tableName}_email_key`, table: tableName })
+    expect(postgresCause(error)).toMatchObject({
+      code: '23505',
+      constraint: `${tableName}_email_key`,
+      table: tableName,
+    })
     await db.delete(things)
   })
 

@@ -64,7 +64,14 @@ describe.each(backendCases())('http on $name', ({ backend, skip }) => {
       ],
     })
     const [id, name, big, nothing] = select.json.fields
-    expect(id).toMatchObject({ name: 'id', dataTypeID: 23, dataTypeSize: 4, dataTypeModifier: -1, columnID: 1, format: 'text' })
+    expect(id).toMatchObject({
+      name: 'id',
+      dataTypeID: 23,
+      dataTypeSize: 4,
+      dataTypeModifier: -1,
+      columnID: 1,
+      format: 'text',
+    })
     expect(id.tableID).toBeGreaterThan(0)
     expect(name).toMatchObject({ name: 'name', dataTypeID: 1043, dataTypeSize: -1, dataTypeModifier: 24, columnID: 2 })
     expect(name.tableID).toBe(id.tableID)
@@ -98,7 +105,13 @@ describe.each(backendCases())('http on $name', ({ backend, skip }) => {
   it.skipIf(skip)('answers Postgres errors with 400 and every error field, null when absent', async () => {
     const { status, json } = await postJson(localNeon.url, { query: 'SELECT 1/0', params: [] })
     expect(status).toBe(400)
-    expect(json).toMatchObject({ message: 'division by zero', code: '22012', severity: 'ERROR', detail: null, constraint: null })
+    expect(json).toMatchObject({
+      message: 'division by zero',
+      code: '22012',
+      severity: 'ERROR',
+      detail: null,
+      constraint: null,
+    })
     for (const key of ['hint', 'position', 'internalPosition', 'internalQuery', 'where', 'schema', 'table', 'column']) {
       expect(json).toHaveProperty(key)
     }
@@ -106,11 +119,11 @@ describe.each(backendCases())('http on $name', ({ backend, skip }) => {
 
   it.skipIf(skip)('echoes batch transaction options as response headers', async () => {
     const headers = { ...neonHeaders(), 'Neon-Batch-Isolation-Level': 'RepeatableRead', 'Neon-Batch-Read-Only': 'true' }
-    const { status, json, headers: answer } = await postJson(
-      localNeon.url,
-      { queries: [{ query: 'SHOW transaction_isolation', params: [] }] },
-      headers,
-    )
+    const {
+      status,
+      json,
+      headers: answer,
+    } = await postJson(localNeon.url, { queries: [{ query: 'SHOW transaction_isolation', params: [] }] }, headers)
     expect(status).toBe(200)
     expect(json.results[0].rows).toEqual([['repeatable read']])
     expect(answer.get('neon-batch-isolation-level')).toBe('RepeatableRead')
@@ -121,8 +134,16 @@ describe.each(backendCases())('http on $name', ({ backend, skip }) => {
     const cases: [string, Promise<Response>, number][] = [
       ['GET /sql', fetch(localNeon.url), 405],
       ['no connection string', fetch(localNeon.url, { method: 'POST', body: '{"query":"SELECT 1"}' }), 400],
-      ['bad connection string', send({ ...neonHeaders(), 'Neon-Connection-String': 'not a url' }, '{"query":"SELECT 1"}'), 400],
-      ['mysql connection string', send({ ...neonHeaders(), 'Neon-Connection-String': 'mysql://a@b/c' }, '{"query":"x"}'), 400],
+      [
+        'bad connection string',
+        send({ ...neonHeaders(), 'Neon-Connection-String': 'not a url' }, '{"query":"SELECT 1"}'),
+        400,
+      ],
+      [
+        'mysql connection string',
+        send({ ...neonHeaders(), 'Neon-Connection-String': 'mysql://a@b/c' }, '{"query":"x"}'),
+        400,
+      ],
       ['raw text off', send({ ...neonHeaders(), 'Neon-Raw-Text-Output': 'false' }, '{"query":"SELECT 1"}'), 400],
       ['invalid JSON', send(neonHeaders(), '{"query": "SELECT 1"'), 400],
       ['JSON array body', send(neonHeaders(), '[1,2]'), 400],
@@ -179,7 +200,10 @@ describe.each(backendCases())('http on $name', ({ backend, skip }) => {
 
     const reset = await fetch(`${statsUrl}/reset`, { method: 'POST' })
     expect(reset.status).toBe(200)
-    expect(await reset.json()).toEqual({ total: { queries: 0, batches: 0, batchedQueries: 0, errors: 0 }, byConnection: {} })
+    expect(await reset.json()).toEqual({
+      total: { queries: 0, batches: 0, batchedQueries: 0, errors: 0 },
+      byConnection: {},
+    })
     expect(localNeon.stats().byConnection).toEqual({})
   })
 

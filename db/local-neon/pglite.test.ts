@@ -29,7 +29,10 @@ describe('PGlite backend', () => {
     const first = await startLocalNeon({ backend: { kind: 'pglite', dataDir } })
     neonConfig.fetchEndpoint = first.url
     await sql`CREATE TABLE kept (id int PRIMARY KEY, note text)`
-    await sql.transaction([sql`INSERT INTO kept VALUES (1, ${'committed in a batch'})`, sql`INSERT INTO kept VALUES (2, ${'too'})`])
+    await sql.transaction([
+      sql`INSERT INTO kept VALUES (1, ${'committed in a batch'})`,
+      sql`INSERT INTO kept VALUES (2, ${'too'})`,
+    ])
     await sql`INSERT INTO kept VALUES (3, ${'single'})`
     await sql.transaction([sql`INSERT INTO kept VALUES (4, 'rolled back')`, sql`SELECT 1/0`]).catch(() => undefined)
     await first.close()

@@ -15,9 +15,16 @@
  * @module
  */
 import { mkdirSync } from 'node:fs'
-import { PGlite, protocol } from '@electric-sql/pglite'
 import type { messages as wire } from '@electric-sql/pglite'
-import type { Backend, BackendSession, FieldDescription, RawResult, SqlStatement, TransactionStatus } from './backend.ts'
+import { PGlite, protocol } from '@electric-sql/pglite'
+import type {
+  Backend,
+  BackendSession,
+  FieldDescription,
+  RawResult,
+  SqlStatement,
+  TransactionStatus,
+} from './backend.ts'
 import { describeField, PostgresError, parseCommandTag, toPostgresError } from './backend.ts'
 
 /**

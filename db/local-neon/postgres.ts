@@ -9,8 +9,9 @@
  *
  * @module
  */
-import pg from 'pg'
+
 import type { CustomTypesConfig, PoolClient, QueryArrayConfig } from 'pg'
+import pg from 'pg'
 import type { Backend, BackendSession, RawResult, SqlStatement, TransactionStatus } from './backend.ts'
 import { describeField, toPostgresError } from './backend.ts'
 

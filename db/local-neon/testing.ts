@@ -52,6 +52,7 @@ export async function postJson(
   url: string,
   body: unknown,
   headers: Record<string, string> = neonHeaders(),
+  // biome-ignore lint/suspicious/noExplicitAny: a test helper; each caller asserts the shape it expects
 ): Promise<{ status: number; json: any; headers: Headers }> {
   const response = await fetch(url, {
     method: 'POST',

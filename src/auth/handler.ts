@@ -4,9 +4,9 @@
  */
 import type { Context } from 'hono'
 import type { AppEnv } from '../app.ts'
-import { handleNotFound } from '../errors.ts'
 import { createNullSessionLogger } from '../diagnostics/null-session-log.ts'
 import { diagnoseSession } from '../diagnostics/session.ts'
+import { handleNotFound } from '../errors.ts'
 import type { Runtime } from '../runtime.ts'
 import { checkSigningKey } from '../tokens/signing-key.ts'
 

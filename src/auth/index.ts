@@ -2,16 +2,17 @@
  * The BetterAuth instance: built once per configuration and reused by every request of the
  * isolate. It holds the config and a stateless database client, never a request's I/O object.
  */
-import { betterAuth } from 'better-auth/minimal'
+
 import { drizzleAdapter } from 'better-auth/adapters/drizzle'
+import { betterAuth } from 'better-auth/minimal'
 import { bearer } from 'better-auth/plugins/bearer'
 import { oneTimeToken } from 'better-auth/plugins/one-time-token'
 import * as schema from '../../db/schema.ts'
 import type { Config } from '../config/index.ts'
 import type { DatabaseClient } from '../database.ts'
 import { betterAuthLogger } from '../logging.ts'
-import { inputLimits } from './limits.ts'
 import { jwtPlugins } from '../tokens/jwt.ts'
+import { inputLimits } from './limits.ts'
 
 export const PASSWORD_MIN_LENGTH = 8
 export const PASSWORD_MAX_LENGTH = 128
@@ -24,7 +25,9 @@ export const ONE_TIME_TOKEN_MINUTES = 3
  * own rate-limit bucket.
  */
 function clientIpHeaders(): string[] {
-  return globalThis.navigator?.userAgent === 'Cloudflare-Workers' ? ['cf-connecting-ip'] : ['x-real-ip', 'x-forwarded-for']
+  return globalThis.navigator?.userAgent === 'Cloudflare-Workers'
+    ? ['cf-connecting-ip']
+    : ['x-real-ip', 'x-forwarded-for']
 }
 
 /** BetterAuth options that depend only on configuration, kept apart so they can be inspected. */

@@ -25,7 +25,10 @@ export const inputLimits = {
         handler: createAuthMiddleware(async function checkName(ctx) {
           const name = (ctx.body as { name?: unknown } | undefined)?.name
           if (typeof name === 'string' && name.length > MAX_NAME_LENGTH) {
-            throw new APIError('BAD_REQUEST', { code: 'NAME_TOO_LONG', message: `name must be at most ${MAX_NAME_LENGTH} characters` })
+            throw new APIError('BAD_REQUEST', {
+              code: 'NAME_TOO_LONG',
+              message: `name must be at most ${MAX_NAME_LENGTH} characters`,
+            })
           }
         }),
       },
@@ -41,5 +44,6 @@ export const inputLimits = {
  */
 export const limitBody = bodyLimit({
   maxSize: MAX_BODY_BYTES,
-  onError: (c) => c.json({ error: 'PAYLOAD_TOO_LARGE', message: `Request bodies are limited to ${MAX_BODY_BYTES} bytes.` }, 413),
+  onError: (c) =>
+    c.json({ error: 'PAYLOAD_TOO_LARGE', message: `Request bodies are limited to ${MAX_BODY_BYTES} bytes.` }, 413),
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { loadConfig, parseConfig, type EnvBindings } from './index.ts'
+import { type EnvBindings, loadConfig, parseConfig } from './index.ts'
 
 const SECRET = 'x'.repeat(16) + 'y'.repeat(16) + 'z'.repeat(8)
 const valid: EnvBindings = {
@@ -21,12 +21,20 @@ describe('parseConfig', () => {
     if (!result.ok) return
     expect(result.config.baseURL).toBe('https://auth.example.com')
     expect(result.config.trustedOrigins).toEqual([])
-    expect(result.config.jwt).toEqual({ ttlSeconds: 900, issuer: 'https://auth.example.com', audience: 'https://auth.example.com' })
+    expect(result.config.jwt).toEqual({
+      ttlSeconds: 900,
+      issuer: 'https://auth.example.com',
+      audience: 'https://auth.example.com',
+    })
     expect(result.config.secrets).toEqual([{ version: null, value: SECRET, source: 'BETTER_AUTH_SECRET' }])
   })
 
   it('names every missing required variable at once, without values', () => {
-    expect(problemsOf({}).map((p) => p.variable).sort()).toEqual(['BETTER_AUTH_SECRET', 'BETTER_AUTH_URL', 'DATABASE_URL'])
+    expect(
+      problemsOf({})
+        .map((p) => p.variable)
+        .sort(),
+    ).toEqual(['BETTER_AUTH_SECRET', 'BETTER_AUTH_URL', 'DATABASE_URL'])
   })
 
   it('refuses a short secret unless BETTER_AUTH_URL is localhost, never echoing it', () => {
@@ -38,7 +46,11 @@ describe('parseConfig', () => {
   })
 
   it("refuses BetterAuth's public default secret even on localhost", () => {
-    const problems = problemsOf({ ...valid, BETTER_AUTH_URL: 'http://localhost:8787', BETTER_AUTH_SECRET: 'better-auth-secret-12345678901234567890' })
+    const problems = problemsOf({
+      ...valid,
+      BETTER_AUTH_URL: 'http://localhost:8787',
+      BETTER_AUTH_SECRET: 'better-auth-secret-12345678901234567890',
+    })
     expect(problems[0]?.problem).toContain('public default secret')
   })
 
@@ -57,28 +69,47 @@ describe('parseConfig', () => {
   })
 
   it('rejects URLs of the wrong kind', () => {
-    const problems = problemsOf({ ...valid, BETTER_AUTH_URL: 'ftp://x', DATABASE_URL: 'mysql://x', NEON_HTTP_ENDPOINT: 'nope' })
+    const problems = problemsOf({
+      ...valid,
+      BETTER_AUTH_URL: 'ftp://x',
+      DATABASE_URL: 'mysql://x',
+      NEON_HTTP_ENDPOINT: 'nope',
+    })
     expect(problems.map((p) => p.variable)).toEqual(['BETTER_AUTH_URL', 'DATABASE_URL', 'NEON_HTTP_ENDPOINT'])
   })
 
   it('rejects a BETTER_AUTH_URL with a path', () => {
-    expect(problemsOf({ ...valid, BETTER_AUTH_URL: 'https://example.com/auth' })[0]?.problem).toContain('without a path')
+    expect(problemsOf({ ...valid, BETTER_AUTH_URL: 'https://example.com/auth' })[0]?.problem).toContain(
+      'without a path',
+    )
   })
 
   it('normalises trusted origins and names a malformed entry', () => {
     const result = parseConfig({ ...valid, TRUSTED_ORIGINS: ' HTTPS://Docs.Example.com/ ,https://*.example.com' })
-    expect(result.ok && result.config.trustedOrigins.map((o) => o.value)).toEqual(['https://docs.example.com', 'https://*.example.com'])
+    expect(result.ok && result.config.trustedOrigins.map((o) => o.value)).toEqual([
+      'https://docs.example.com',
+      'https://*.example.com',
+    ])
     const problems = problemsOf({ ...valid, TRUSTED_ORIGINS: 'https://ok.example.com,https://x.example.com/path' })
-    expect(problems).toEqual([{ variable: 'TRUSTED_ORIGINS', problem: expect.stringContaining('https://x.example.com/path') }])
+    expect(problems).toEqual([
+      { variable: 'TRUSTED_ORIGINS', problem: expect.stringContaining('https://x.example.com/path') },
+    ])
   })
 
-  it.each([['900', 900], ['15m', 900], ['1h', 3600], ['45s', 45]])('reads JWT_TTL %s', (ttl, seconds) => {
+  it.each([
+    ['900', 900],
+    ['15m', 900],
+    ['1h', 3600],
+    ['45s', 45],
+  ])('reads JWT_TTL %s', (ttl, seconds) => {
     const result = parseConfig({ ...valid, JWT_TTL: ttl })
     expect(result.ok && result.config.jwt.ttlSeconds).toBe(seconds)
   })
 
   it('turns rate limiting on unless RATE_LIMIT=off, and rejects other values', () => {
-    expect(parseConfig(valid).ok && (parseConfig(valid) as { config: { rateLimit: boolean } }).config.rateLimit).toBe(true)
+    expect(parseConfig(valid).ok && (parseConfig(valid) as { config: { rateLimit: boolean } }).config.rateLimit).toBe(
+      true,
+    )
     const off = parseConfig({ ...valid, RATE_LIMIT: 'off' })
     expect(off.ok && off.config.rateLimit).toBe(false)
     expect(problemsOf({ ...valid, RATE_LIMIT: 'sometimes' })[0]?.variable).toBe('RATE_LIMIT')

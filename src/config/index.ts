@@ -2,10 +2,10 @@
  * Configuration: the Worker's bindings (or `process.env`) parsed and validated once per isolate
  * into a typed, frozen object. Problems name the variable and what is wrong, never its value.
  */
-import { deriveCookiePolicy, type CookiePolicy } from '../cookies/policy.ts'
-import { createOriginMatcher, parseOriginPattern, type OriginPattern } from './origins.ts'
-import { parseSecrets, type SigningSecret } from './secrets.ts'
+import { type CookiePolicy, deriveCookiePolicy } from '../cookies/policy.ts'
 import { logEvent } from '../logging.ts'
+import { createOriginMatcher, type OriginPattern, parseOriginPattern } from './origins.ts'
+import { parseSecrets, type SigningSecret } from './secrets.ts'
 
 /** The variables the service reads. Anything else in the environment is ignored. */
 export interface EnvBindings {
@@ -52,7 +52,12 @@ function isLocalhostUrl(url: URL): boolean {
   return url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]'
 }
 
-function parseUrl(variable: string, value: string | undefined, problems: ConfigProblem[], schemes: string[]): URL | undefined {
+function parseUrl(
+  variable: string,
+  value: string | undefined,
+  problems: ConfigProblem[],
+  schemes: string[],
+): URL | undefined {
   if (!value?.trim()) {
     problems.push({ variable, problem: 'is missing' })
     return undefined
@@ -70,7 +75,9 @@ function parseUrl(variable: string, value: string | undefined, problems: ConfigP
 function parseTtl(value: string | undefined, problems: ConfigProblem[]): number {
   if (!value?.trim()) return DEFAULT_JWT_TTL_SECONDS
   const match = TTL_PATTERN.exec(value.trim())
-  const seconds = match ? Number(match[1]) * ({ s: 1, m: 60, h: 3600 } as const)[(match[2] ?? 's') as 's' | 'm' | 'h'] : NaN
+  const seconds = match
+    ? Number(match[1]) * ({ s: 1, m: 60, h: 3600 } as const)[(match[2] ?? 's') as 's' | 'm' | 'h']
+    : NaN
   if (!(seconds >= 30 && seconds <= 24 * 3600)) {
     problems.push({ variable: 'JWT_TTL', problem: 'must be a duration between 30s and 24h, e.g. 900, 15m or 1h' })
     return DEFAULT_JWT_TTL_SECONDS
@@ -89,14 +96,19 @@ export function parseConfig(env: EnvBindings): ConfigResult {
   const problems: ConfigProblem[] = []
   const baseUrl = parseUrl('BETTER_AUTH_URL', env.BETTER_AUTH_URL, problems, ['http:', 'https:'])
   if (baseUrl && baseUrl.pathname !== '/' && baseUrl.pathname !== '') {
-    problems.push({ variable: 'BETTER_AUTH_URL', problem: 'must be an origin without a path (the auth routes live at /api/auth)' })
+    problems.push({
+      variable: 'BETTER_AUTH_URL',
+      problem: 'must be an origin without a path (the auth routes live at /api/auth)',
+    })
   }
   const databaseUrl = parseUrl('DATABASE_URL', env.DATABASE_URL, problems, ['postgres:', 'postgresql:'])
   const neonHttpEndpoint = env.NEON_HTTP_ENDPOINT?.trim()
     ? parseUrl('NEON_HTTP_ENDPOINT', env.NEON_HTTP_ENDPOINT, problems, ['http:', 'https:'])
     : undefined
 
-  const { secrets, problems: secretProblems } = parseSecrets(env, { allowShort: baseUrl ? isLocalhostUrl(baseUrl) : false })
+  const { secrets, problems: secretProblems } = parseSecrets(env, {
+    allowShort: baseUrl ? isLocalhostUrl(baseUrl) : false,
+  })
   problems.push(...secretProblems)
 
   const trustedOrigins: OriginPattern[] = []

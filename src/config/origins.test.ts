@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createOriginMatcher, parseOriginPattern, type OriginPattern } from './origins.ts'
+import { createOriginMatcher, type OriginPattern, parseOriginPattern } from './origins.ts'
 
 function patterns(...entries: string[]): OriginPattern[] {
   return entries.map((entry) => {
@@ -20,16 +20,23 @@ describe('parseOriginPattern', () => {
     expect(parsed.ok && parsed.pattern.value).toBe(value)
   })
 
-  it.each(['docs.example.com', 'ftp://example.com', 'https://example.com/docs', 'https://a.*.example.com', 'https://*.com', 'https://ex ample.com', 'https://example.com?x=1'])(
-    'rejects %s',
-    (entry) => {
-      expect(parseOriginPattern(entry).ok).toBe(false)
-    },
-  )
+  it.each([
+    'docs.example.com',
+    'ftp://example.com',
+    'https://example.com/docs',
+    'https://a.*.example.com',
+    'https://*.com',
+    'https://ex ample.com',
+    'https://example.com?x=1',
+  ])('rejects %s', (entry) => {
+    expect(parseOriginPattern(entry).ok).toBe(false)
+  })
 })
 
 describe('createOriginMatcher', () => {
-  const isTrusted = createOriginMatcher(patterns('https://docs.example.com', 'https://*.preview.example.com', 'http://localhost:3000'))
+  const isTrusted = createOriginMatcher(
+    patterns('https://docs.example.com', 'https://*.preview.example.com', 'http://localhost:3000'),
+  )
 
   it.each([
     ['https://docs.example.com', true],

@@ -16,9 +16,7 @@ export interface OriginPattern {
   readonly wildcard: boolean
 }
 
-export type OriginParseResult =
-  | { ok: true; pattern: OriginPattern }
-  | { ok: false; problem: string }
+export type OriginParseResult = { ok: true; pattern: OriginPattern } | { ok: false; problem: string }
 
 const WILDCARD_PREFIX = '*.'
 
@@ -36,7 +34,8 @@ export function parseOriginPattern(entry: string): OriginParseResult {
   let rest = text.slice(schemeEnd + 3)
   const wildcard = rest.startsWith(WILDCARD_PREFIX)
   if (wildcard) rest = rest.slice(WILDCARD_PREFIX.length)
-  if (rest.includes('*')) return { ok: false, problem: `"${text}" may use a wildcard only as its first label (https://*.example.com)` }
+  if (rest.includes('*'))
+    return { ok: false, problem: `"${text}" may use a wildcard only as its first label (https://*.example.com)` }
 
   let url: URL
   try {
@@ -68,7 +67,9 @@ export function parseOriginPattern(entry: string): OriginParseResult {
  * const isTrusted = createOriginMatcher(patterns)
  * isTrusted('https://a.example.com') // true for https://*.example.com
  */
-export function createOriginMatcher(patterns: readonly OriginPattern[]): (origin: string | null | undefined) => boolean {
+export function createOriginMatcher(
+  patterns: readonly OriginPattern[],
+): (origin: string | null | undefined) => boolean {
   const exact = new Set(patterns.filter((p) => !p.wildcard).map((p) => p.value))
   const wildcards = patterns.filter((p) => p.wildcard)
 

@@ -56,7 +56,10 @@ export function parseSecrets(
   if (single) secrets.push({ version: null, value: single, source: 'BETTER_AUTH_SECRET' })
 
   if (secrets.length === 0 && problems.length === 0) {
-    problems.push({ variable: 'BETTER_AUTH_SECRET', problem: 'is missing (set BETTER_AUTH_SECRET or BETTER_AUTH_SECRETS)' })
+    problems.push({
+      variable: 'BETTER_AUTH_SECRET',
+      problem: 'is missing (set BETTER_AUTH_SECRET or BETTER_AUTH_SECRETS)',
+    })
   }
   for (const secret of secrets) {
     const where = secret.version === null ? 'is' : `version ${secret.version} is`
@@ -83,7 +86,9 @@ const FINGERPRINT_LABEL = 'edge-auth secret fingerprint v1'
  */
 export async function secretFingerprint(secret: string): Promise<string> {
   const encoder = new TextEncoder()
-  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+  ])
   const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(FINGERPRINT_LABEL)))
   return Array.from(mac.slice(0, 6), (byte) => byte.toString(16).padStart(2, '0')).join('')
 }

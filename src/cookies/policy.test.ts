@@ -17,9 +17,18 @@ function derive(service: string, origins: string[], cookieDomain?: string, force
 
 describe('deriveCookiePolicy', () => {
   it('is same-site (Lax) when every frontend shares the registrable domain', () => {
-    const { policy, problems } = derive('https://auth.example.com', ['https://docs.example.com', 'https://*.example.com'])
+    const { policy, problems } = derive('https://auth.example.com', [
+      'https://docs.example.com',
+      'https://*.example.com',
+    ])
     expect(problems).toEqual([])
-    expect(policy).toMatchObject({ mode: 'same-site', sameSite: 'lax', secure: true, partitioned: false, crossSiteOrigins: [] })
+    expect(policy).toMatchObject({
+      mode: 'same-site',
+      sameSite: 'lax',
+      secure: true,
+      partitioned: false,
+      crossSiteOrigins: [],
+    })
   })
 
   it.each([
@@ -30,7 +39,13 @@ describe('deriveCookiePolicy', () => {
   ])('is cross-site (None; Secure; Partitioned) for %s with %s', (service, origin) => {
     const { policy, problems } = derive(service, [origin])
     expect(problems).toEqual([])
-    expect(policy).toMatchObject({ mode: 'cross-site', sameSite: 'none', secure: true, partitioned: true, crossSiteOrigins: [origin] })
+    expect(policy).toMatchObject({
+      mode: 'cross-site',
+      sameSite: 'none',
+      secure: true,
+      partitioned: true,
+      crossSiteOrigins: [origin],
+    })
   })
 
   it('treats a wildcard over a public suffix as cross-site', () => {
@@ -38,7 +53,10 @@ describe('deriveCookiePolicy', () => {
   })
 
   it('keeps plain http on localhost same-site and unsecured', () => {
-    expect(derive('http://localhost:8787', ['http://localhost:3000']).policy).toMatchObject({ mode: 'same-site', secure: false })
+    expect(derive('http://localhost:8787', ['http://localhost:3000']).policy).toMatchObject({
+      mode: 'same-site',
+      secure: false,
+    })
   })
 
   it('allows cross-site on http://localhost (browsers treat it as secure)', () => {
@@ -65,15 +83,19 @@ describe('deriveCookiePolicy', () => {
   })
 
   it('rejects COOKIE_DOMAIN when a frontend is on another site', () => {
-    expect(derive('https://auth.example.com', ['https://docs.other.com'], 'example.com').problems[0]?.variable).toBe('COOKIE_DOMAIN')
+    expect(derive('https://auth.example.com', ['https://docs.other.com'], 'example.com').problems[0]?.variable).toBe(
+      'COOKIE_DOMAIN',
+    )
   })
 
   it('lets COOKIE_MODE force a mode and rejects unknown ones', () => {
-    expect(derive('https://auth.example.com', ['https://docs.other.com'], undefined, 'same-site').policy).toMatchObject({
-      mode: 'same-site',
-      modeSource: 'COOKIE_MODE',
-      sameSite: 'lax',
-    })
+    expect(derive('https://auth.example.com', ['https://docs.other.com'], undefined, 'same-site').policy).toMatchObject(
+      {
+        mode: 'same-site',
+        modeSource: 'COOKIE_MODE',
+        sameSite: 'lax',
+      },
+    )
     expect(derive('https://auth.example.com', [], undefined, 'strict').problems[0]?.variable).toBe('COOKIE_MODE')
   })
 })

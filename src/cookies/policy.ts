@@ -61,7 +61,8 @@ export function deriveCookiePolicy(input: {
   const crossSiteOrigins = origins
     .filter(function isOtherSite(origin) {
       // A wildcard over a public suffix (https://*.vercel.app) spans many sites.
-      if (origin.wildcard && getDomain(`x.${origin.host}`, { allowPrivateDomains: true }) === `x.${origin.host}`) return true
+      if (origin.wildcard && getDomain(`x.${origin.host}`, { allowPrivateDomains: true }) === `x.${origin.host}`)
+        return true
       return siteOf(origin.protocol, origin.host) !== serviceSite
     })
     .map((origin) => origin.value)
@@ -94,7 +95,10 @@ export function deriveCookiePolicy(input: {
         problem: `cannot be used when frontends are on other sites (${crossSiteOrigins.join(', ') || 'COOKIE_MODE=cross-site'})`,
       })
     } else if (getDomain(domain, { allowPrivateDomains: true }) === null) {
-      problems.push({ variable: 'COOKIE_DOMAIN', problem: `"${domain}" is a public suffix; browsers reject cookies for it` })
+      problems.push({
+        variable: 'COOKIE_DOMAIN',
+        problem: `"${domain}" is a public suffix; browsers reject cookies for it`,
+      })
     } else {
       const outside = [serviceUrl.hostname, ...origins.map((o) => o.host)].filter((h) => !isWithinDomain(h, domain))
       if (outside.length > 0) {

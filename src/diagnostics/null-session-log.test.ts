@@ -2,8 +2,16 @@ import { describe, expect, it } from 'vitest'
 import { createNullSessionLogger } from './null-session-log.ts'
 import type { SessionDiagnosis } from './session.ts'
 
-const noCookie: SessionDiagnosis = { status: 'no_credentials', credential: null, causes: [{ code: 'no_session_cookie', message: '', fix: '' }] }
-const badSignature: SessionDiagnosis = { status: 'bad_signature', credential: 'cookie', causes: [{ code: 'unknown_secret', message: '', fix: '' }] }
+const noCookie: SessionDiagnosis = {
+  status: 'no_credentials',
+  credential: null,
+  causes: [{ code: 'no_session_cookie', message: '', fix: '' }],
+}
+const badSignature: SessionDiagnosis = {
+  status: 'bad_signature',
+  credential: 'cookie',
+  causes: [{ code: 'unknown_secret', message: '', fix: '' }],
+}
 
 describe('createNullSessionLogger', () => {
   it('logs each reason once per interval and counts what it held back', () => {
@@ -15,9 +23,27 @@ describe('createNullSessionLogger', () => {
     expect(log(badSignature, 3_000)).toBe(true)
     expect(log(noCookie, 61_000)).toBe(true)
     expect(lines.map((l) => JSON.parse(l))).toEqual([
-      { event: 'session_null', status: 'no_credentials', cause: 'no_session_cookie', credential: null, suppressedSinceLast: 0 },
-      { event: 'session_null', status: 'bad_signature', cause: 'unknown_secret', credential: 'cookie', suppressedSinceLast: 0 },
-      { event: 'session_null', status: 'no_credentials', cause: 'no_session_cookie', credential: null, suppressedSinceLast: 2 },
+      {
+        event: 'session_null',
+        status: 'no_credentials',
+        cause: 'no_session_cookie',
+        credential: null,
+        suppressedSinceLast: 0,
+      },
+      {
+        event: 'session_null',
+        status: 'bad_signature',
+        cause: 'unknown_secret',
+        credential: 'cookie',
+        suppressedSinceLast: 0,
+      },
+      {
+        event: 'session_null',
+        status: 'no_credentials',
+        cause: 'no_session_cookie',
+        credential: null,
+        suppressedSinceLast: 2,
+      },
     ])
   })
 })

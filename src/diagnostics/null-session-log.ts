@@ -11,7 +11,10 @@ export const NULL_SESSION_LOG_INTERVAL_MS = 60_000
  * const logNullSession = createNullSessionLogger()
  * logNullSession(diagnosis)
  */
-export function createNullSessionLogger(intervalMs = NULL_SESSION_LOG_INTERVAL_MS, log: (line: string) => void = console.warn) {
+export function createNullSessionLogger(
+  intervalMs = NULL_SESSION_LOG_INTERVAL_MS,
+  log: (line: string) => void = console.warn,
+) {
   const lastLogged = new Map<string, { at: number; suppressed: number }>()
 
   return function logNullSession(diagnosis: SessionDiagnosis, now = Date.now()): boolean {

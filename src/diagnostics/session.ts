@@ -40,7 +40,12 @@ function baseName(name: string): string {
   return name.replace(SECURE_PREFIX, '').replace(HOST_PREFIX, '')
 }
 
-function noCredentialCauses(runtime: Runtime, request: Request, cookieName: string, cookies: Map<string, string>): Cause[] {
+function noCredentialCauses(
+  runtime: Runtime,
+  request: Request,
+  cookieName: string,
+  cookies: Map<string, string>,
+): Cause[] {
   const { config } = runtime
   const causes: Cause[] = []
   const origin = request.headers.get('origin')
@@ -74,7 +79,8 @@ function noCredentialCauses(runtime: Runtime, request: Request, cookieName: stri
       config.cookies.mode === 'same-site'
         ? {
             code: 'cross_site_lax_cookie',
-            message: 'This cross-site request carried no cookie: the session cookie is SameSite=Lax, which browsers never send across sites.',
+            message:
+              'This cross-site request carried no cookie: the session cookie is SameSite=Lax, which browsers never send across sites.',
             fix: 'Remove COOKIE_MODE=same-site so the service uses partitioned SameSite=None cookies, or use the bearer token (set-auth-token).',
           }
         : {
@@ -109,7 +115,11 @@ export async function diagnoseSession(runtime: Runtime, request: Request): Promi
   const credential = cookieValue ? 'cookie' : bearer ? 'bearer' : null
   const presented = cookieValue ?? bearer
   if (!credential || !presented) {
-    return { status: 'no_credentials', credential: null, causes: noCredentialCauses(runtime, request, cookieName, cookies) }
+    return {
+      status: 'no_credentials',
+      credential: null,
+      causes: noCredentialCauses(runtime, request, cookieName, cookies),
+    }
   }
 
   const verified = presented.includes('.') || presented.includes('%') ? await runtime.signer.verify(presented) : null
@@ -142,7 +152,8 @@ export async function diagnoseSession(runtime: Runtime, request: Request): Promi
       causes: [
         {
           code: 'session_not_found',
-          message: 'The credential is genuine but no such session exists: it was signed out or revoked, or this deployment uses another database or branch.',
+          message:
+            'The credential is genuine but no such session exists: it was signed out or revoked, or this deployment uses another database or branch.',
           fix: 'Sign in again; if it recurs, check that every deployment sharing sessions uses the same DATABASE_URL.',
         },
       ],
@@ -155,7 +166,9 @@ export async function diagnoseSession(runtime: Runtime, request: Request): Promi
       credential,
       signedWith,
       session,
-      causes: [{ code: 'session_expired', message: `The session expired at ${session.expiresAt}.`, fix: 'Sign in again.' }],
+      causes: [
+        { code: 'session_expired', message: `The session expired at ${session.expiresAt}.`, fix: 'Sign in again.' },
+      ],
     }
   }
   return { status: 'valid', credential, signedWith, session, causes: [] }

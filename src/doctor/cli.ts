@@ -3,7 +3,7 @@
  * Prints each check, each problem with its fix, and exits 1 when there is a problem.
  */
 import { parseArgs } from 'node:util'
-import { runDoctor, type Finding } from './checks.ts'
+import { type Finding, runDoctor } from './checks.ts'
 
 const USAGE = 'usage: edge-auth doctor <service-url> --origin <frontend-origin> [--email <email> --password <password>]'
 
@@ -13,11 +13,17 @@ function print(finding: Finding) {
   if (!finding.ok && finding.fix) console.log(`     fix: ${finding.fix}`)
 }
 
+const OPTIONS = { origin: { type: 'string' }, email: { type: 'string' }, password: { type: 'string' } } as const
+
+function parse(argv: string[]) {
+  return parseArgs({ args: argv, allowPositionals: true, options: OPTIONS })
+}
+
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  let parsed
+  let parsed: ReturnType<typeof parse>
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { origin: { type: 'string' }, email: { type: 'string' }, password: { type: 'string' } } })
+    parsed = parse(argv)
   } catch (error) {
     console.error(`${(error as Error).message}\n${USAGE}`)
     return 2

@@ -7,10 +7,10 @@ import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../app.ts'
 import { apiError } from '../errors.ts'
 import type { Runtime } from '../runtime.ts'
-import { publishedKeySet } from '../tokens/published-keys.ts'
-import { verifyWithKeySet } from '../verify/verify.ts'
-import { AccessTokenError } from '../verify/errors.ts'
 import { bearerToken } from '../secrets/signing.ts'
+import { publishedKeySet } from '../tokens/published-keys.ts'
+import { AccessTokenError } from '../verify/errors.ts'
+import { verifyWithKeySet } from '../verify/verify.ts'
 
 export interface GuardUser {
   id: string
@@ -54,7 +54,8 @@ export const requireUser = createMiddleware<GuardEnv>(async function guard(c, ne
   const attempts: { method: AuthMethod; headers: Headers }[] = []
   const cookie = request.headers.get('cookie')
   if (cookie?.includes(`${cookieName}=`)) attempts.push({ method: 'cookie', headers: new Headers({ cookie }) })
-  if (bearer && !isJwt(bearer)) attempts.push({ method: 'bearer', headers: new Headers({ authorization: `Bearer ${bearer}` }) })
+  if (bearer && !isJwt(bearer))
+    attempts.push({ method: 'bearer', headers: new Headers({ authorization: `Bearer ${bearer}` }) })
 
   for (const attempt of attempts) {
     const { response: found, headers } = await sessionFrom(runtime, attempt.headers)
@@ -71,9 +72,15 @@ export const requireUser = createMiddleware<GuardEnv>(async function guard(c, ne
 
   if (bearer && isJwt(bearer)) {
     let keySet = keySets.get(runtime)
-    if (!keySet) keySets.set(runtime, (keySet = publishedKeySet(runtime.auth)))
+    if (!keySet) {
+      keySet = publishedKeySet(runtime.auth)
+      keySets.set(runtime, keySet)
+    }
     try {
-      const claims = await verifyWithKeySet(bearer, keySet, { issuer: runtime.config.jwt.issuer, audience: runtime.config.jwt.audience })
+      const claims = await verifyWithKeySet(bearer, keySet, {
+        issuer: runtime.config.jwt.issuer,
+        audience: runtime.config.jwt.audience,
+      })
       c.set('user', { id: claims.sub, email: claims.email ?? null, emailVerified: claims.email_verified ?? null })
       c.set('sessionId', claims.sid ?? null)
       c.set('authMethod', 'jwt')

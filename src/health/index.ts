@@ -4,8 +4,8 @@
  * the database and its migrations, and the cookie policy. 503 when any of them is broken.
  */
 import { Hono } from 'hono'
-import { loadConfig, type Config, type EnvBindings } from '../config/index.ts'
-import { parseSecrets, secretFingerprint, type SigningSecret } from '../config/secrets.ts'
+import { type Config, type EnvBindings, loadConfig } from '../config/index.ts'
+import { parseSecrets, type SigningSecret, secretFingerprint } from '../config/secrets.ts'
 import { resolveRuntime } from '../runtime.ts'
 import { checkSigningKey, type SigningKeyState } from '../tokens/signing-key.ts'
 import { probeDatabase } from './database.ts'
@@ -42,7 +42,12 @@ function fingerprintOnce(secret: string): Promise<string> {
 
 async function describeSecrets(secrets: readonly SigningSecret[]): Promise<SecretReport[]> {
   return Promise.all(
-    secrets.map(async (s) => ({ version: s.version, source: s.source, length: s.value.length, fingerprint: await fingerprintOnce(s.value) })),
+    secrets.map(async (s) => ({
+      version: s.version,
+      source: s.source,
+      length: s.value.length,
+      fingerprint: await fingerprintOnce(s.value),
+    })),
   )
 }
 
@@ -101,7 +106,9 @@ export function healthRoutes() {
     ])
     const remainingMs = Math.max(0, DATABASE_PROBE_TIMEOUT_MS - db.latencyMs)
     const signingKey: SigningKeyState | null =
-      db.reachable && db.migrations?.pending.length === 0 ? await withDeadline(checkSigningKey(result.runtime), remainingMs) : null
+      db.reachable && db.migrations?.pending.length === 0
+        ? await withDeadline(checkSigningKey(result.runtime), remainingMs)
+        : null
     const current = secrets[0]!
     const healthy = db.reachable && db.migrations?.pending.length === 0 && signingKey?.decryptable !== false
     return c.json(
@@ -118,7 +125,12 @@ export function healthRoutes() {
         },
         database: db,
         cookies: describeCookies(config, context.authCookies.sessionToken.name),
-        jwt: { issuer: config.jwt.issuer, audience: config.jwt.audience, ttlSeconds: config.jwt.ttlSeconds, signingKey },
+        jwt: {
+          issuer: config.jwt.issuer,
+          audience: config.jwt.audience,
+          ttlSeconds: config.jwt.ttlSeconds,
+          signingKey,
+        },
         baseURL: config.baseURL,
         trustedOrigins: config.trustedOrigins.map((o) => o.value),
       },

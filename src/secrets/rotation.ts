@@ -25,7 +25,6 @@ export interface UpgradedRequest {
   finish(response: Response): Response
 }
 
-
 /** `name=value; attributes` in the form BetterAuth itself writes. */
 export function serializeCookie(spec: CookieSpec, value: string): string {
   const a = spec.attributes
@@ -52,7 +51,10 @@ function setsCookie(response: Response, name: string): boolean {
  * const { request, finish } = await upgrade(c.req.raw)
  * return finish(await auth.handler(request))
  */
-export function createCredentialUpgrader(signer: TokenSigner, options: { cookies: readonly CookieSpec[]; secretCount: number }) {
+export function createCredentialUpgrader(
+  signer: TokenSigner,
+  options: { cookies: readonly CookieSpec[]; secretCount: number },
+) {
   const specsByName = new Map(options.cookies.map((spec) => [spec.name, spec]))
   const identity = (request: Request): UpgradedRequest => ({ request, finish: (response) => response })
 
@@ -95,7 +97,8 @@ export function createCredentialUpgrader(signer: TokenSigner, options: { cookies
         for (const { spec, line } of refreshedCookies) {
           if (!setsCookie(response, spec.name)) out.headers.append('set-cookie', line)
         }
-        if (refreshedBearer && !response.headers.has('set-auth-token')) out.headers.set('set-auth-token', refreshedBearer)
+        if (refreshedBearer && !response.headers.has('set-auth-token'))
+          out.headers.set('set-auth-token', refreshedBearer)
         return out
       },
     }

@@ -15,8 +15,14 @@ describe('createTokenSigner', () => {
   const signer = createTokenSigner([current, previous])
 
   it("verifies BetterAuth's own signed cookie values (URI-encoded) and names the secret", async () => {
-    expect(await signer.verify(await signCookieValue('tokenA', current.value))).toEqual({ token: 'tokenA', secretIndex: 0 })
-    expect(await signer.verify(await signCookieValue('tokenB', previous.value))).toEqual({ token: 'tokenB', secretIndex: 1 })
+    expect(await signer.verify(await signCookieValue('tokenA', current.value))).toEqual({
+      token: 'tokenA',
+      secretIndex: 0,
+    })
+    expect(await signer.verify(await signCookieValue('tokenB', previous.value))).toEqual({
+      token: 'tokenB',
+      secretIndex: 1,
+    })
   })
 
   it('signs exactly as BetterAuth does with the current secret', async () => {
@@ -26,7 +32,15 @@ describe('createTokenSigner', () => {
   it('refuses unknown secrets, tampering and malformed values', async () => {
     const foreign = decodeURIComponent(await signCookieValue('tokenD', 'x'.repeat(40)))
     const genuine = decodeURIComponent(await signCookieValue('tokenD', current.value))
-    for (const value of [foreign, genuine.replace('tokenD', 'tokenE'), 'no-signature', 'a.b', '.', '%E0%A4%A', `tokenD.${'!'.repeat(43)}=`]) {
+    for (const value of [
+      foreign,
+      genuine.replace('tokenD', 'tokenE'),
+      'no-signature',
+      'a.b',
+      '.',
+      '%E0%A4%A',
+      `tokenD.${'!'.repeat(43)}=`,
+    ]) {
       expect(await signer.verify(value), value).toBeNull()
     }
   })

@@ -65,7 +65,12 @@ export function createTokenSigner(secrets: readonly SigningSecret[]): TokenSigne
   const encoder = new TextEncoder()
   function importKeys() {
     keys ??= Promise.all(
-      secrets.map((s) => crypto.subtle.importKey('raw', encoder.encode(s.value), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])),
+      secrets.map((s) =>
+        crypto.subtle.importKey('raw', encoder.encode(s.value), { name: 'HMAC', hash: 'SHA-256' }, false, [
+          'sign',
+          'verify',
+        ]),
+      ),
     )
     return keys
   }

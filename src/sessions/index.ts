@@ -8,7 +8,7 @@ import { and, desc, eq, gt, ne } from 'drizzle-orm'
 import { Hono } from 'hono'
 import { session } from '../../db/schema.ts'
 import { apiError } from '../errors.ts'
-import { requireOwnUserId, requireUser, type GuardEnv } from '../guard/index.ts'
+import { type GuardEnv, requireOwnUserId, requireUser } from '../guard/index.ts'
 
 /**
  * @example
@@ -55,7 +55,9 @@ export function sessionsRoutes() {
 
   routes.delete('/api/users/:userId/sessions', async function revokeOtherSessions(c) {
     const current = c.var.sessionId
-    const condition = current ? and(eq(session.userId, c.var.user.id), ne(session.id, current)) : eq(session.userId, c.var.user.id)
+    const condition = current
+      ? and(eq(session.userId, c.var.user.id), ne(session.id, current))
+      : eq(session.userId, c.var.user.id)
     const revoked = await c.var.runtime.database.db.delete(session).where(condition).returning({ id: session.id })
     return c.json({ revoked: revoked.length })
   })

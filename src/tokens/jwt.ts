@@ -5,11 +5,11 @@
  * whole get-session with a 500. `/health/auth` names that condition (see signing-key.ts).
  */
 import { createAuthMiddleware } from 'better-auth/api'
-import { getJwtToken, jwt, type JwtOptions } from 'better-auth/plugins/jwt'
+import { getJwtToken, type JwtOptions, jwt } from 'better-auth/plugins/jwt'
 import type { Config } from '../config/index.ts'
 import type { Database } from '../database.ts'
-import { createKeyStore } from './key-store.ts'
 import { logEvent } from '../logging.ts'
+import { createKeyStore } from './key-store.ts'
 
 /** Signing keys are replaced this often; a retired key stays published for one token lifetime more. */
 export const JWT_KEY_ROTATION_SECONDS = 30 * 24 * 3600
@@ -32,7 +32,11 @@ export function jwtOptions(config: Config, db: Database) {
       audience: config.jwt.audience,
       expirationTime: `${config.jwt.ttlSeconds}s`,
       // Minimal claims: sub (the user id) is added by the plugin, iat here, exp by the signer.
-      definePayload: ({ user, session }) => ({ email: user.email, email_verified: user.emailVerified, sid: session.id }),
+      definePayload: ({ user, session }) => ({
+        email: user.email,
+        email_verified: user.emailVerified,
+        sid: session.id,
+      }),
     },
   } satisfies JwtOptions
 }

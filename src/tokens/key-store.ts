@@ -4,9 +4,10 @@
  * database round trip on the hottest path; publishing the JWKS always reads the database, so a
  * key made by another isolate is published at once.
  */
-import { desc, gt, isNull, or } from 'drizzle-orm'
+
 import type { GenericEndpointContext } from 'better-auth'
 import type { Jwk, JwtOptions } from 'better-auth/plugins/jwt'
+import { desc, gt, isNull, or } from 'drizzle-orm'
 import { jwks } from '../../db/schema.ts'
 import type { Database } from '../database.ts'
 
@@ -24,7 +25,10 @@ type KeyAdapter = NonNullable<JwtOptions['adapter']>
  * workerd cancels a request's I/O when its client goes away, so after `patienceMs` (or if the
  * shared call fails) a waiter makes its own call.
  */
-export function shareInFlight<A extends unknown[], T>(call: (...args: A) => Promise<T>, patienceMs: number): (...args: A) => Promise<T> {
+export function shareInFlight<A extends unknown[], T>(
+  call: (...args: A) => Promise<T>,
+  patienceMs: number,
+): (...args: A) => Promise<T> {
   let inFlight: Promise<T> | undefined
   return async function sharedCall(...args: A): Promise<T> {
     if (!inFlight) {
@@ -38,7 +42,9 @@ export function shareInFlight<A extends unknown[], T>(call: (...args: A) => Prom
     const patience = new Promise<typeof GAVE_UP>((resolve) => {
       timer = setTimeout(() => resolve(GAVE_UP), patienceMs)
     })
-    const result = await Promise.race([inFlight.catch((): typeof GAVE_UP => GAVE_UP), patience]).finally(() => clearTimeout(timer))
+    const result = await Promise.race([inFlight.catch((): typeof GAVE_UP => GAVE_UP), patience]).finally(() =>
+      clearTimeout(timer),
+    )
     return result === GAVE_UP ? call(...args) : result
   }
 }
@@ -86,7 +92,10 @@ export function createKeyStore(db: Database, now: () => number = Date.now): KeyA
 
   const readKeysOnce = shareInFlight(readKeys, SHARED_READ_PATIENCE_MS)
   // One creation at a time per isolate, and none when another isolate made a key meanwhile.
-  const createOnce = shareInFlight(async function createIfAbsent(data: Omit<Jwk, 'id'>, ctx: GenericEndpointContext): Promise<Jwk> {
+  const createOnce = shareInFlight(async function createIfAbsent(
+    data: Omit<Jwk, 'id'>,
+    ctx: GenericEndpointContext,
+  ): Promise<Jwk> {
     try {
       const existing = await latestLiveKey(db, new Date(now()))
       if (existing) {
@@ -97,7 +106,15 @@ export function createKeyStore(db: Database, now: () => number = Date.now): KeyA
       const id = typeof generated === 'string' ? generated : crypto.randomUUID()
       const [row] = await db
         .insert(jwks)
-        .values({ id, publicKey: data.publicKey, privateKey: data.privateKey, createdAt: data.createdAt, expiresAt: data.expiresAt ?? null, alg: data.alg ?? null, crv: data.crv ?? null })
+        .values({
+          id,
+          publicKey: data.publicKey,
+          privateKey: data.privateKey,
+          createdAt: data.createdAt,
+          expiresAt: data.expiresAt ?? null,
+          alg: data.alg ?? null,
+          crv: data.crv ?? null,
+        })
         .returning()
       await readKeys() // once per key: the cache holds the new key for the signings that follow
       return toJwk(row!)

@@ -24,7 +24,12 @@ export interface SigningKeyState {
 export async function checkSigningKey(runtime: Runtime): Promise<SigningKeyState> {
   const key = await latestLiveKey(runtime.database.db, new Date())
   if (!key) return { present: false, decryptable: null }
-  const described = { present: true, keyId: key.id, createdAt: key.createdAt.toISOString(), expiresAt: key.expiresAt?.toISOString() ?? null }
+  const described = {
+    present: true,
+    keyId: key.id,
+    createdAt: key.createdAt.toISOString(),
+    expiresAt: key.expiresAt?.toISOString() ?? null,
+  }
   const context = await runtime.auth.$context
   try {
     await symmetricDecrypt({ key: context.secretConfig, data: JSON.parse(key.privateKey) })
@@ -34,7 +39,7 @@ export async function checkSigningKey(runtime: Runtime): Promise<SigningKeyState
       ...described,
       decryptable: false,
       problem:
-        'The JWT signing key was encrypted with a secret this deployment does not have, so no JWT can be issued. Restore that secret in BETTER_AUTH_SECRETS (behind the current one), or retire the key so a new one is made: UPDATE jwks SET expires_at = now() WHERE id = \'<keyId>\'.',
+        "The JWT signing key was encrypted with a secret this deployment does not have, so no JWT can be issued. Restore that secret in BETTER_AUTH_SECRETS (behind the current one), or retire the key so a new one is made: UPDATE jwks SET expires_at = now() WHERE id = '<keyId>'.",
     }
   }
 }

@@ -37,18 +37,24 @@ export function toAccessTokenError(error: unknown): AccessTokenError {
   const cause = { cause: error }
   if (error instanceof errors.JWTExpired) return new AccessTokenError('TOKEN_EXPIRED', 'The token has expired.', cause)
   if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === 'aud') return new AccessTokenError('WRONG_AUDIENCE', 'The token is for another audience.', cause)
+    if (error.claim === 'aud')
+      return new AccessTokenError('WRONG_AUDIENCE', 'The token is for another audience.', cause)
     if (error.claim === 'iss') return new AccessTokenError('WRONG_ISSUER', 'The token is from another issuer.', cause)
-    if (error.claim === 'nbf' || error.claim === 'iat') return new AccessTokenError('TOKEN_NOT_YET_VALID', 'The token is not valid yet.', cause)
+    if (error.claim === 'nbf' || error.claim === 'iat')
+      return new AccessTokenError('TOKEN_NOT_YET_VALID', 'The token is not valid yet.', cause)
     return new AccessTokenError('CLAIM_INVALID', `The token's ${error.claim} claim is invalid.`, cause)
   }
-  if (error instanceof errors.JWSSignatureVerificationFailed) return new AccessTokenError('BAD_SIGNATURE', 'The token signature is invalid.', cause)
-  if (error instanceof errors.JWKSNoMatchingKey) return new AccessTokenError('UNKNOWN_KEY', 'No published key matches the token.', cause)
-  if (error instanceof errors.JOSEAlgNotAllowed) return new AccessTokenError('ALGORITHM_NOT_ALLOWED', 'The token uses an algorithm that is not allowed.', cause)
+  if (error instanceof errors.JWSSignatureVerificationFailed)
+    return new AccessTokenError('BAD_SIGNATURE', 'The token signature is invalid.', cause)
+  if (error instanceof errors.JWKSNoMatchingKey)
+    return new AccessTokenError('UNKNOWN_KEY', 'No published key matches the token.', cause)
+  if (error instanceof errors.JOSEAlgNotAllowed)
+    return new AccessTokenError('ALGORITHM_NOT_ALLOWED', 'The token uses an algorithm that is not allowed.', cause)
   if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) {
     return new AccessTokenError('JWKS_UNAVAILABLE', 'The signing keys could not be fetched.', cause)
   }
-  if (error instanceof errors.JOSEError) return new AccessTokenError('TOKEN_MALFORMED', 'The token is malformed.', cause)
+  if (error instanceof errors.JOSEError)
+    return new AccessTokenError('TOKEN_MALFORMED', 'The token is malformed.', cause)
   if (error instanceof TypeError || (error as Error)?.name === 'TypeError') {
     return new AccessTokenError('JWKS_UNAVAILABLE', 'The signing keys could not be fetched.', cause)
   }

@@ -11,5 +11,11 @@
  * user.sub // the user id
  */
 export { AccessTokenError, type AccessTokenErrorCode } from './errors.ts'
-export { accessTokenMiddleware, type AccessTokenVariables } from './middleware.ts'
-export { ALLOWED_ALGORITHMS, verifyAccessToken, verifyWithKeySet, type AccessTokenClaims, type VerifyOptions } from './verify.ts'
+export { type AccessTokenVariables, accessTokenMiddleware } from './middleware.ts'
+export {
+  type AccessTokenClaims,
+  ALLOWED_ALGORITHMS,
+  type VerifyOptions,
+  verifyAccessToken,
+  verifyWithKeySet,
+} from './verify.ts'

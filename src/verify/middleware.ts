@@ -2,8 +2,8 @@
  * A Hono middleware for downstream services: `Authorization: Bearer <jwt>` verified offline.
  */
 import { createMiddleware } from 'hono/factory'
-import { verifyAccessToken, type AccessTokenClaims, type VerifyOptions } from './verify.ts'
 import { AccessTokenError } from './errors.ts'
+import { type AccessTokenClaims, type VerifyOptions, verifyAccessToken } from './verify.ts'
 
 export type AccessTokenVariables = { accessToken: AccessTokenClaims }
 
@@ -22,9 +22,16 @@ export function accessTokenMiddleware(options: VerifyOptions) {
     try {
       c.set('accessToken', await verifyAccessToken(token, options))
     } catch (error) {
-      const refusal = error instanceof AccessTokenError ? error : new AccessTokenError('TOKEN_MALFORMED', 'The token could not be verified.')
+      const refusal =
+        error instanceof AccessTokenError
+          ? error
+          : new AccessTokenError('TOKEN_MALFORMED', 'The token could not be verified.')
       const status = refusal.code === 'JWKS_UNAVAILABLE' ? 503 : 401
-      return c.json({ error: refusal.code, message: refusal.message }, status, status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {})
+      return c.json(
+        { error: refusal.code, message: refusal.message },
+        status,
+        status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {},
+      )
     }
     await next()
   })

@@ -1,5 +1,5 @@
 /** Token verification with edge-auth's rules; see index.ts for the public entry. */
-import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose'
+import { createRemoteJWKSet, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose'
 import { AccessTokenError, toAccessTokenError } from './errors.ts'
 
 /** Only asymmetric algorithms: `none` and HMAC (the public-key-as-secret confusion) never verify. */
@@ -63,6 +63,9 @@ export async function verifyWithKeySet(
 }
 
 /** Verifies a token against the JWKS at `jwksUrl`; throws `AccessTokenError` with a stable code. */
-export function verifyAccessToken(token: string | null | undefined, options: VerifyOptions): Promise<AccessTokenClaims> {
+export function verifyAccessToken(
+  token: string | null | undefined,
+  options: VerifyOptions,
+): Promise<AccessTokenClaims> {
   return verifyWithKeySet(token, remoteKeySet(options.jwksUrl, options.cacheMaxAgeMs), options)
 }

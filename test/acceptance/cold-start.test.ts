@@ -9,12 +9,16 @@ import { beforeAll, expect, it } from 'vitest'
 import type { LocalNeon, StatsSnapshot } from '../../db/local-neon/index.ts'
 import { TestClient } from '../support/client.ts'
 import { serviceBindings, uniqueEmail } from '../support/service.ts'
-import { describeEveryBackendAndTarget, startTarget, type RunningTarget, type TargetName } from '../support/targets.ts'
+import { describeEveryBackendAndTarget, type RunningTarget, startTarget, type TargetName } from '../support/targets.ts'
 
 const FRONTEND = 'http://localhost:3000'
 const USERS = 4
 /** The mix of first requests: 12 get-session with a cookie, 12 without, 8 sign-ins = 32. */
-const MIX = [...Array<'session'>(12).fill('session'), ...Array<'anonymous'>(12).fill('anonymous'), ...Array<'sign-in'>(8).fill('sign-in')]
+const MIX = [
+  ...Array<'session'>(12).fill('session'),
+  ...Array<'anonymous'>(12).fill('anonymous'),
+  ...Array<'sign-in'>(8).fill('sign-in'),
+]
 
 interface SeededUser {
   readonly email: string
@@ -65,7 +69,12 @@ async function seedUsers(name: TargetName, bindings: Record<string, string>): Pr
 }
 
 /** Sends the i-th request of the mix to `target`. */
-async function send(target: RunningTarget, users: SeededUser[], kind: (typeof MIX)[number], i: number): Promise<Outcome> {
+async function send(
+  target: RunningTarget,
+  users: SeededUser[],
+  kind: (typeof MIX)[number],
+  i: number,
+): Promise<Outcome> {
   const user = users[i % users.length]!
   const browser = new TestClient(target.url, FRONTEND)
   let response: Response
@@ -125,7 +134,11 @@ describeEveryBackendAndTarget('cold start on %s', (targetName, database) => {
       const concurrent = await readStats(database.endpoint)
       expect(concurrent.errors).toBe(0)
       expect(sequential.queries + sequential.batches).toBeGreaterThan(0)
-      expect({ queries: concurrent.queries, batches: concurrent.batches, batchedQueries: concurrent.batchedQueries }).toEqual({
+      expect({
+        queries: concurrent.queries,
+        batches: concurrent.batches,
+        batchedQueries: concurrent.batchedQueries,
+      }).toEqual({
         queries: sequential.queries,
         batches: sequential.batches,
         batchedQueries: sequential.batchedQueries,

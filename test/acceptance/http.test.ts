@@ -7,7 +7,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { TestClient } from '../support/client.ts'
 import { serviceBindings, uniqueEmail } from '../support/service.ts'
-import { describeEveryBackendAndTarget, startTarget, type RunningTarget } from '../support/targets.ts'
+import { describeEveryBackendAndTarget, type RunningTarget, startTarget } from '../support/targets.ts'
 
 const FRONTEND = 'http://localhost:3000'
 const UNTRUSTED = 'https://evil.example.net'
@@ -16,12 +16,19 @@ const SERVICE_URL = 'http://localhost:8787'
 function preflight(target: RunningTarget, origin: string): Promise<Response> {
   return fetch(`${target.url}/api/auth/sign-in/email`, {
     method: 'OPTIONS',
-    headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' },
+    headers: {
+      origin,
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'content-type,authorization',
+    },
   })
 }
 
 function headerList(response: Response, name: string): string[] {
-  return (response.headers.get(name) ?? '').split(',').map((v) => v.trim().toLowerCase()).filter(Boolean)
+  return (response.headers.get(name) ?? '')
+    .split(',')
+    .map((v) => v.trim().toLowerCase())
+    .filter(Boolean)
 }
 
 describeEveryBackendAndTarget('acceptance on %s', (targetName, database) => {
@@ -29,7 +36,10 @@ describeEveryBackendAndTarget('acceptance on %s', (targetName, database) => {
   const tab = (origin: string | null = FRONTEND) => new TestClient(target.url, origin)
 
   beforeAll(async () => {
-    target = await startTarget(targetName, serviceBindings(database.endpoint, { BETTER_AUTH_URL: SERVICE_URL, TRUSTED_ORIGINS: FRONTEND }))
+    target = await startTarget(
+      targetName,
+      serviceBindings(database.endpoint, { BETTER_AUTH_URL: SERVICE_URL, TRUSTED_ORIGINS: FRONTEND }),
+    )
   })
   afterAll(async () => {
     await target?.stop()
@@ -68,10 +78,14 @@ describeEveryBackendAndTarget('acceptance on %s', (targetName, database) => {
     expect(response.headers.get('access-control-allow-origin')).toBe(FRONTEND)
     expect(response.headers.get('access-control-allow-credentials')).toBe('true')
     expect(headerList(response, 'vary')).toContain('origin')
-    expect(headerList(response, 'access-control-allow-headers')).toEqual(expect.arrayContaining(['content-type', 'authorization']))
+    expect(headerList(response, 'access-control-allow-headers')).toEqual(
+      expect.arrayContaining(['content-type', 'authorization']),
+    )
     const exposed = await tab().request('/api/auth/get-session')
     expect(exposed.headers.get('access-control-allow-origin')).toBe(FRONTEND)
-    expect(headerList(exposed, 'access-control-expose-headers')).toEqual(expect.arrayContaining(['set-auth-token', 'set-auth-jwt']))
+    expect(headerList(exposed, 'access-control-expose-headers')).toEqual(
+      expect.arrayContaining(['set-auth-token', 'set-auth-jwt']),
+    )
   })
 
   it('gives a preflight from an untrusted origin no Access-Control-Allow-Origin', async () => {

@@ -11,7 +11,13 @@ import { uniqueEmail } from '../support/service.ts'
 import { openPage, useBrowserScenario } from './harness.ts'
 
 describeBrowser('bearer token from set-auth-token (localhost -> 127.0.0.1)', () => {
-  const scenario = useBrowserScenario({ mode: 'bearer', pageHost: 'localhost', serviceHost: '127.0.0.1', https: false, transport: 'bearer' })
+  const scenario = useBrowserScenario({
+    mode: 'bearer',
+    pageHost: 'localhost',
+    serviceHost: '127.0.0.1',
+    https: false,
+    transport: 'bearer',
+  })
 
   it('signs up, stores set-auth-token, and keeps the session across a reload with no cookie at all', async () => {
     const { context, driver, errors } = await openPage(scenario.browser, `${scenario.frontend.origin}/`)

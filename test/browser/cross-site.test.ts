@@ -65,7 +65,12 @@ describeBrowser('cross-site with third-party cookies blocked (docs.other.test ->
 
       // Stored for auth.service.test inside the page's top-level site's partition.
       const stored = (await context.cookies()).find((c) => c.name === SESSION_COOKIE)
-      expect(stored).toMatchObject({ domain: 'auth.service.test', sameSite: 'None', secure: true, partitionKey: 'https://other.test' })
+      expect(stored).toMatchObject({
+        domain: 'auth.service.test',
+        sameSite: 'None',
+        secure: true,
+        partitionKey: 'https://other.test',
+      })
 
       const afterReload = await driver.reload()
       expect(afterReload.session?.email).toBe(email)

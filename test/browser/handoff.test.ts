@@ -11,7 +11,11 @@ import { uniqueEmail } from '../support/service.ts'
 import { drive, PASSWORD, SESSION_COOKIE, useBrowserScenario } from './harness.ts'
 
 describeBrowser('redirect hand-off (auth.service.test top-level -> docs.other.test)', () => {
-  const scenario = useBrowserScenario({ mode: 'handoff', pageHost: 'docs.other.test', serviceHost: 'auth.service.test' })
+  const scenario = useBrowserScenario({
+    mode: 'handoff',
+    pageHost: 'docs.other.test',
+    serviceHost: 'auth.service.test',
+  })
 
   it('signs in on the service origin, hands off with ?ott=, and the page keeps the session across a reload', async () => {
     const context = await scenario.browser.newContext({ viewport: { width: 1100, height: 700 } })
@@ -42,11 +46,16 @@ describeBrowser('redirect hand-off (auth.service.test top-level -> docs.other.te
       await page.goto(`${scenario.frontend.origin}/`)
       const before = await drive(page).ready()
       expect(before.session).toBeNull()
-      expect(before.diagnosis).toMatchObject({ status: 'no_credentials', causes: [{ code: 'cross_site_cookie_not_sent' }] })
+      expect(before.diagnosis).toMatchObject({
+        status: 'no_credentials',
+        causes: [{ code: 'cross_site_cookie_not_sent' }],
+      })
 
       // 3. The hand-off: top-level to the service, 302 to the page with ?ott=, exchanged by the page.
       const callbackURL = `${scenario.frontend.origin}/signed-in?from=handoff`
-      const landed = await page.goto(`${scenario.service.origin}/auth/handoff?callbackURL=${encodeURIComponent(callbackURL)}`)
+      const landed = await page.goto(
+        `${scenario.service.origin}/auth/handoff?callbackURL=${encodeURIComponent(callbackURL)}`,
+      )
       const redirect = landed?.request().redirectedFrom()
       expect((await redirect?.response())?.status()).toBe(302)
       const landedUrl = new URL(landed!.url())
@@ -58,7 +67,9 @@ describeBrowser('redirect hand-off (auth.service.test top-level -> docs.other.te
       expect(exchanged.session?.email).toBe(email)
       // The page removed the single-use token from its URL.
       expect(new URL(page.url()).searchParams.has('ott')).toBe(false)
-      const pageCookie = (await context.cookies()).find((c) => c.name === SESSION_COOKIE && c.partitionKey === 'https://other.test')
+      const pageCookie = (await context.cookies()).find(
+        (c) => c.name === SESSION_COOKIE && c.partitionKey === 'https://other.test',
+      )
       expect(pageCookie).toMatchObject({ domain: 'auth.service.test', sameSite: 'None', secure: true })
 
       // 4. Reload: the page's own partitioned cookie carries the session.
@@ -92,7 +103,9 @@ describeBrowser('redirect hand-off (auth.service.test top-level -> docs.other.te
       )
       expect(status).toBe(200)
 
-      const response = await page.goto(`${scenario.service.origin}/auth/handoff?callbackURL=${encodeURIComponent('https://evil.test/steal')}`)
+      const response = await page.goto(
+        `${scenario.service.origin}/auth/handoff?callbackURL=${encodeURIComponent('https://evil.test/steal')}`,
+      )
       expect(response?.status()).toBe(400)
       expect(response?.request().redirectedFrom()).toBeNull()
       expect(await response?.json()).toMatchObject({ error: 'UNTRUSTED_CALLBACK_URL' })

@@ -12,10 +12,18 @@ import type { Browser, BrowserContext, Page, Response } from 'playwright-core'
 import { afterAll, beforeAll } from 'vitest'
 import { backendNamed } from '../support/backends.ts'
 import { launchChromium } from '../support/browser.ts'
-import { startBrowserService, type BrowserService } from '../support/browser-service.ts'
+import { type BrowserService, startBrowserService } from '../support/browser-service.ts'
 import { makeCertificate, type TestCertificate } from '../support/tls.ts'
-import type { ActionResult, Diagnosis, PageApi, PageState, SessionSummary, ThirdPartyCookieProbe, Transport } from './page/api.ts'
-import { startPageServer, type PageServer } from './page/server.ts'
+import type {
+  ActionResult,
+  Diagnosis,
+  PageApi,
+  PageState,
+  SessionSummary,
+  ThirdPartyCookieProbe,
+  Transport,
+} from './page/api.ts'
+import { type PageServer, startPageServer } from './page/server.ts'
 
 export const BROWSER_BACKEND = 'pglite'
 export const PASSWORD = 'correct horse battery staple'
@@ -120,7 +128,10 @@ export interface PageDriver {
   /** Reloads the page and waits for its start-up (get-session and diagnosis) to finish. */
   reload(): Promise<PageState>
   /** Set-Cookie lines of the next response whose path ends with `pathEnd`, while `action` runs. */
-  setCookiesOf<T>(pathEnd: string, action: () => Promise<T>): Promise<{ result: T; setCookies: string[]; response: Response }>
+  setCookiesOf<T>(
+    pathEnd: string,
+    action: () => Promise<T>,
+  ): Promise<{ result: T; setCookies: string[]; response: Response }>
   screenshot(name: string): Promise<string>
 }
 
@@ -128,21 +139,31 @@ export function drive(page: Page): PageDriver {
   const driver: PageDriver = {
     page,
     ready: () => page.evaluate(() => (window as unknown as EdgeAuthWindow).edgeAuth.ready),
-    signUp: (email) => page.evaluate(([e, p]) => (window as unknown as EdgeAuthWindow).edgeAuth.signUp(e!, p!, 'Browser Test'), [email, PASSWORD]),
-    signIn: (email) => page.evaluate(([e, p]) => (window as unknown as EdgeAuthWindow).edgeAuth.signIn(e!, p!), [email, PASSWORD]),
+    signUp: (email) =>
+      page.evaluate(
+        ([e, p]) => (window as unknown as EdgeAuthWindow).edgeAuth.signUp(e!, p!, 'Browser Test'),
+        [email, PASSWORD],
+      ),
+    signIn: (email) =>
+      page.evaluate(([e, p]) => (window as unknown as EdgeAuthWindow).edgeAuth.signIn(e!, p!), [email, PASSWORD]),
     getSession: () => page.evaluate(() => (window as unknown as EdgeAuthWindow).edgeAuth.getSession()),
     diagnose: () => page.evaluate(() => (window as unknown as EdgeAuthWindow).edgeAuth.diagnose()),
     refresh: () => page.evaluate(() => (window as unknown as EdgeAuthWindow).edgeAuth.refresh()),
-    probeThirdPartyCookies: (origin) => page.evaluate((o) => (window as unknown as EdgeAuthWindow).edgeAuth.probeThirdPartyCookies(o), origin),
+    probeThirdPartyCookies: (origin) =>
+      page.evaluate((o) => (window as unknown as EdgeAuthWindow).edgeAuth.probeThirdPartyCookies(o), origin),
     async reload() {
       await page.reload()
       return driver.ready()
     },
     async setCookiesOf(pathEnd, action) {
-      const responded = page.waitForResponse((r) => new URL(r.url()).pathname.endsWith(pathEnd) && r.request().method() !== 'OPTIONS')
+      const responded = page.waitForResponse(
+        (r) => new URL(r.url()).pathname.endsWith(pathEnd) && r.request().method() !== 'OPTIONS',
+      )
       const result = await action()
       const response = await responded
-      const setCookies = (await response.headersArray()).filter((h) => h.name.toLowerCase() === 'set-cookie').map((h) => h.value)
+      const setCookies = (await response.headersArray())
+        .filter((h) => h.name.toLowerCase() === 'set-cookie')
+        .map((h) => h.value)
       return { result, setCookies, response }
     },
     async screenshot(name) {
@@ -156,7 +177,10 @@ export function drive(page: Page): PageDriver {
 }
 
 /** A fresh browser context (no cookies, no storage) with one page open at `url`. */
-export async function openPage(browser: Browser, url: string): Promise<{ context: BrowserContext; driver: PageDriver; errors: string[] }> {
+export async function openPage(
+  browser: Browser,
+  url: string,
+): Promise<{ context: BrowserContext; driver: PageDriver; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1100, height: 700 } })
   const page = await context.newPage()
   const errors: string[] = []

@@ -21,7 +21,9 @@ describeBrowser('COOKIE_MODE=same-site with a cross-site frontend (docs.other.te
 
   it('reports the forced same-site mode in /health/auth', async () => {
     const { body } = await scenario.service.get('/health/auth')
-    expect(body).toMatchObject({ cookies: { mode: 'same-site', modeSource: 'COOKIE_MODE', attributes: { sameSite: 'Lax', partitioned: false } } })
+    expect(body).toMatchObject({
+      cookies: { mode: 'same-site', modeSource: 'COOKIE_MODE', attributes: { sameSite: 'Lax', partitioned: false } },
+    })
   })
 
   it('signs in with 200, yet get-session after a reload is null and /health/session names cross_site_lax_cookie', async () => {

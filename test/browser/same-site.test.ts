@@ -22,7 +22,11 @@ describeBrowser('same-site subdomains over HTTPS (docs.site.test -> auth.site.te
     const { status, body } = await scenario.service.get('/health/auth')
     expect(status).toBe(200)
     expect(body).toMatchObject({
-      cookies: { mode: 'same-site', name: SESSION_COOKIE, attributes: { sameSite: 'Lax', secure: true, partitioned: false, domain: 'site.test' } },
+      cookies: {
+        mode: 'same-site',
+        name: SESSION_COOKIE,
+        attributes: { sameSite: 'Lax', secure: true, partitioned: false, domain: 'site.test' },
+      },
     })
   })
 

@@ -26,7 +26,14 @@ function signerOf(cookieValue: string): { token: string; secret: 'old' | 'new' |
   const token = value.slice(0, dot)
   const signature = value.slice(dot + 1)
   const sign = (secret: string) => createHmac('sha256', secret).update(token).digest('base64')
-  const secret = signature === sign(OLD_SECRET) ? 'old' : signature === sign(NEW_SECRET) ? 'new' : signature === sign(OTHER_SECRET) ? 'other' : 'none'
+  const secret =
+    signature === sign(OLD_SECRET)
+      ? 'old'
+      : signature === sign(NEW_SECRET)
+        ? 'new'
+        : signature === sign(OTHER_SECRET)
+          ? 'other'
+          : 'none'
   return { token, secret }
 }
 
@@ -39,7 +46,8 @@ describeBrowser('secrets across Worker restarts, seen from a cross-site page', (
   })
   let context: BrowserContext | undefined
 
-  const sessionCookie = async () => (await context!.cookies()).find((c) => c.name === SESSION_COOKIE && c.partitionKey === 'https://other.test')
+  const sessionCookie = async () =>
+    (await context!.cookies()).find((c) => c.name === SESSION_COOKIE && c.partitionKey === 'https://other.test')
 
   beforeEach(async () => {
     // Every test starts from a Worker that knows only the old secret.
@@ -90,8 +98,13 @@ describeBrowser('secrets across Worker restarts, seen from a cross-site page', (
   it('keeps the session through a rotation, re-issues the cookie signed with the new secret, and survives dropping the old one', async () => {
     const { driver, email, token, errors } = await signedInPage('rotation')
 
-    await scenario.service.restart({ BETTER_AUTH_SECRET: undefined, BETTER_AUTH_SECRETS: `2:${NEW_SECRET},1:${OLD_SECRET}` })
-    const { result: afterRotation, setCookies } = await driver.setCookiesOf('/api/auth/get-session', () => driver.reload())
+    await scenario.service.restart({
+      BETTER_AUTH_SECRET: undefined,
+      BETTER_AUTH_SECRETS: `2:${NEW_SECRET},1:${OLD_SECRET}`,
+    })
+    const { result: afterRotation, setCookies } = await driver.setCookiesOf('/api/auth/get-session', () =>
+      driver.reload(),
+    )
     expect(afterRotation.session?.email).toBe(email)
 
     // get-session answered with the same session token, re-signed with the new secret...
@@ -105,7 +118,11 @@ describeBrowser('secrets across Worker restarts, seen from a cross-site page', (
     expect(Number(reissued.attributes.get('max-age'))).toBeGreaterThan(0)
     // ...which the browser stored in the page's partition, replacing the old one.
     expect(signerOf((await sessionCookie())!.value)).toEqual({ token, secret: 'new' })
-    expect(afterRotation.diagnosis).toMatchObject({ status: 'valid', credential: 'cookie', signedWith: { version: 2, current: true } })
+    expect(afterRotation.diagnosis).toMatchObject({
+      status: 'valid',
+      credential: 'cookie',
+      signedWith: { version: 2, current: true },
+    })
     await driver.screenshot('rotation')
 
     // The old secret can now go: the session still holds.

@@ -6,24 +6,76 @@ import { backendNames } from '../support/backends.ts'
 import { TestClient } from '../support/client.ts'
 import { uniqueEmail, useService } from '../support/service.ts'
 
-type BadRequest = [label: string, path: string, init: { method?: string; body?: string; headers?: Record<string, string> }]
+type BadRequest = [
+  label: string,
+  path: string,
+  init: { method?: string; body?: string; headers?: Record<string, string> },
+]
 
 const json = { 'content-type': 'application/json' }
 const BAD_REQUESTS: BadRequest[] = [
-  ['sign-in with numbers for strings', '/api/auth/sign-in/email', { method: 'POST', headers: json, body: '{"email":42,"password":42}' }],
+  [
+    'sign-in with numbers for strings',
+    '/api/auth/sign-in/email',
+    { method: 'POST', headers: json, body: '{"email":42,"password":42}' },
+  ],
   ['sign-in with an array body', '/api/auth/sign-in/email', { method: 'POST', headers: json, body: '[1,2,3]' }],
   ['sign-in with an empty body', '/api/auth/sign-in/email', { method: 'POST', headers: json, body: '' }],
-  ['sign-in with a text body', '/api/auth/sign-in/email', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'email=a' }],
-  ['sign-up with a null name', '/api/auth/sign-up/email', { method: 'POST', headers: json, body: '{"email":"EMAIL","password":"long enough 1","name":null}' }],
-  ['sign-up with a 201-character name', '/api/auth/sign-up/email', { method: 'POST', headers: json, body: JSON.stringify({ email: 'EMAIL', password: 'long enough 1', name: 'n'.repeat(201) }) }],
-  ['sign-up with a 1 MB name', '/api/auth/sign-up/email', { method: 'POST', headers: json, body: JSON.stringify({ email: 'EMAIL', password: 'long enough 1', name: 'n'.repeat(1 << 20) }) }],
-  ['one-time-token verify with an object token', '/api/auth/one-time-token/verify', { method: 'POST', headers: json, body: '{"token":{"$ne":null}}' }],
-  ['one-time-token verify with an unknown token', '/api/auth/one-time-token/verify', { method: 'POST', headers: json, body: '{"token":"nope"}' }],
-  ['change-password without a session', '/api/auth/change-password', { method: 'POST', headers: json, body: '{"currentPassword":"a","newPassword":"bbbbbbbbb"}' }],
+  [
+    'sign-in with a text body',
+    '/api/auth/sign-in/email',
+    { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'email=a' },
+  ],
+  [
+    'sign-up with a null name',
+    '/api/auth/sign-up/email',
+    { method: 'POST', headers: json, body: '{"email":"EMAIL","password":"long enough 1","name":null}' },
+  ],
+  [
+    'sign-up with a 201-character name',
+    '/api/auth/sign-up/email',
+    {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ email: 'EMAIL', password: 'long enough 1', name: 'n'.repeat(201) }),
+    },
+  ],
+  [
+    'sign-up with a 1 MB name',
+    '/api/auth/sign-up/email',
+    {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ email: 'EMAIL', password: 'long enough 1', name: 'n'.repeat(1 << 20) }),
+    },
+  ],
+  [
+    'one-time-token verify with an object token',
+    '/api/auth/one-time-token/verify',
+    { method: 'POST', headers: json, body: '{"token":{"$ne":null}}' },
+  ],
+  [
+    'one-time-token verify with an unknown token',
+    '/api/auth/one-time-token/verify',
+    { method: 'POST', headers: json, body: '{"token":"nope"}' },
+  ],
+  [
+    'change-password without a session',
+    '/api/auth/change-password',
+    { method: 'POST', headers: json, body: '{"currentPassword":"a","newPassword":"bbbbbbbbb"}' },
+  ],
   ['token without a session', '/api/auth/token', {}],
-  ['sessions with a malformed JWT', '/api/users/u1/sessions', { headers: { authorization: 'Bearer eyJhbGciOiJFZERTQSJ9.e30.AAAA' } }],
+  [
+    'sessions with a malformed JWT',
+    '/api/users/u1/sessions',
+    { headers: { authorization: 'Bearer eyJhbGciOiJFZERTQSJ9.e30.AAAA' } },
+  ],
   ['sessions with a non-Bearer scheme', '/api/users/u1/sessions', { headers: { authorization: 'Basic dXNlcjpwYXNz' } }],
-  ['sessions with a broken percent-encoded cookie', '/api/users/u1/sessions', { headers: { cookie: 'better-auth.session_token=%E0%A4%A.x' } }],
+  [
+    'sessions with a broken percent-encoded cookie',
+    '/api/users/u1/sessions',
+    { headers: { cookie: 'better-auth.session_token=%E0%A4%A.x' } },
+  ],
   ['hand-off with no callback', '/auth/handoff', {}],
   ['an unknown auth route', '/api/auth/does-not-exist', {}],
   ['PUT on sign-in', '/api/auth/sign-in/email', { method: 'PUT', headers: json, body: '{}' }],
@@ -34,14 +86,27 @@ describe.each(backendNames)('bad input on %s', (backendName) => {
 
   it.each(BAD_REQUESTS)('%s: 4xx JSON', async (_label, path, init) => {
     const body = init.body?.replace('EMAIL', uniqueEmail('bad'))
-    const response = await new TestClient(running.service.worker.url).request(path, { ...init, ...(body === undefined ? {} : { body }) })
-    expect(response.status, await response.clone().text().then((t) => t.slice(0, 200))).toBeGreaterThanOrEqual(400)
+    const response = await new TestClient(running.service.worker.url).request(path, {
+      ...init,
+      ...(body === undefined ? {} : { body }),
+    })
+    expect(
+      response.status,
+      await response
+        .clone()
+        .text()
+        .then((t) => t.slice(0, 200)),
+    ).toBeGreaterThanOrEqual(400)
     expect(response.status).toBeLessThan(500)
     expect(response.headers.get('content-type')).toContain('application/json')
   })
 
   it('answers get-session with a garbage cookie or bearer as null, not an error', async () => {
-    const garbage: Record<string, string>[] = [{ cookie: 'better-auth.session_token=%%%' }, { authorization: 'Bearer %%%.%%%' }, { authorization: 'Bearer ' }]
+    const garbage: Record<string, string>[] = [
+      { cookie: 'better-auth.session_token=%%%' },
+      { authorization: 'Bearer %%%.%%%' },
+      { authorization: 'Bearer ' },
+    ]
     for (const headers of garbage) {
       const response = await new TestClient(running.service.worker.url).request('/api/auth/get-session', { headers })
       expect(response.status).toBe(200)

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { backendNamed, backendNames, queryEndpoint } from '../support/backends.ts'
 import { parseSetCookie, TestClient } from '../support/client.ts'
-import { startService, TEST_SECRET, uniqueEmail, type TestService } from '../support/service.ts'
+import { startService, TEST_SECRET, type TestService, uniqueEmail } from '../support/service.ts'
 
 const FRONTEND = 'https://docs.example.com'
 const PREVIEW = 'https://pr-7.preview.example.com'
@@ -37,22 +37,33 @@ describe.each(backendNames)('cross-origin on %s', (backendName) => {
   })
 
   describe('CORS from the one allowlist', () => {
-    it.each([FRONTEND, PREVIEW, OTHER_SITE])('answers a preflight from %s with credentials and exposed headers', async (origin) => {
-      const response = await service.worker.fetch('/api/auth/sign-in/email', {
-        method: 'OPTIONS',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' },
-      })
-      expect(response.status).toBe(204)
-      expect(response.headers.get('access-control-allow-origin')).toBe(origin)
-      expect(response.headers.get('access-control-allow-credentials')).toBe('true')
-      expect(response.headers.get('vary')).toMatch(/origin/i)
-      expect(response.headers.get('access-control-allow-headers')?.toLowerCase()).toMatch(/content-type.*authorization/)
-    })
+    it.each([FRONTEND, PREVIEW, OTHER_SITE])(
+      'answers a preflight from %s with credentials and exposed headers',
+      async (origin) => {
+        const response = await service.worker.fetch('/api/auth/sign-in/email', {
+          method: 'OPTIONS',
+          headers: {
+            origin,
+            'access-control-request-method': 'POST',
+            'access-control-request-headers': 'content-type,authorization',
+          },
+        })
+        expect(response.status).toBe(204)
+        expect(response.headers.get('access-control-allow-origin')).toBe(origin)
+        expect(response.headers.get('access-control-allow-credentials')).toBe('true')
+        expect(response.headers.get('vary')).toMatch(/origin/i)
+        expect(response.headers.get('access-control-allow-headers')?.toLowerCase()).toMatch(
+          /content-type.*authorization/,
+        )
+      },
+    )
 
     it('exposes set-auth-token and set-auth-jwt on real responses', async () => {
       const response = await tab().request('/api/auth/get-session')
       expect(response.headers.get('access-control-allow-origin')).toBe(FRONTEND)
-      expect(response.headers.get('access-control-expose-headers')?.toLowerCase()).toMatch(/set-auth-token.*set-auth-jwt|set-auth-jwt.*set-auth-token/)
+      expect(response.headers.get('access-control-expose-headers')?.toLowerCase()).toMatch(
+        /set-auth-token.*set-auth-jwt|set-auth-jwt.*set-auth-token/,
+      )
     })
 
     it('gives an untrusted origin no CORS headers and refuses its sign-in', async () => {
@@ -79,7 +90,11 @@ describe.each(backendNames)('cross-origin on %s', (backendName) => {
       expect([...cookie.attributes.keys()]).toEqual(expect.arrayContaining(['secure', 'httponly', 'partitioned']))
       expect(cookie.attributes.get('samesite')?.toLowerCase()).toBe('none')
       const health = await (await service.worker.fetch('/health/auth')).json()
-      expect(health.cookies).toMatchObject({ mode: 'cross-site', name: cookie.name, attributes: { sameSite: 'None', partitioned: true, secure: true } })
+      expect(health.cookies).toMatchObject({
+        mode: 'cross-site',
+        name: cookie.name,
+        attributes: { sameSite: 'None', partitioned: true, secure: true },
+      })
       expect(health.cookies.crossSiteOrigins).toEqual([OTHER_SITE])
     })
 
@@ -88,7 +103,9 @@ describe.each(backendNames)('cross-origin on %s', (backendName) => {
       const token = response.headers.get('set-auth-token')
       expect(token).toBeTruthy()
       const bearerOnly = tab()
-      const session = await bearerOnly.request('/api/auth/get-session', { headers: { authorization: `Bearer ${token}` } })
+      const session = await bearerOnly.request('/api/auth/get-session', {
+        headers: { authorization: `Bearer ${token}` },
+      })
       expect((await session.json())?.user).toBeTruthy()
     })
   })
@@ -99,14 +116,20 @@ describe.each(backendNames)('cross-origin on %s', (backendName) => {
       await client.signUp(uniqueEmail())
       const response = await client.request('/health/session')
       const body = await response.json()
-      expect(body).toMatchObject({ status: 'valid', credential: 'cookie', signedWith: { version: null, current: true } })
+      expect(body).toMatchObject({
+        status: 'valid',
+        credential: 'cookie',
+        signedWith: { version: null, current: true },
+      })
       const token = client.cookies.get('__Secure-better-auth.session_token')!
       expect(JSON.stringify(body)).not.toContain(decodeURIComponent(token).split('.')[0]!)
       expect(response.headers.get('access-control-allow-origin')).toBe(FRONTEND)
     })
 
     it('says no_credentials, and why, for a cross-site request without a cookie', async () => {
-      const body = await (await tab(OTHER_SITE).request('/health/session', { headers: { 'sec-fetch-site': 'cross-site' } })).json()
+      const body = await (
+        await tab(OTHER_SITE).request('/health/session', { headers: { 'sec-fetch-site': 'cross-site' } })
+      ).json()
       expect(body.status).toBe('no_credentials')
       expect(body.causes[0].code).toBe('cross_site_cookie_not_sent')
     })
@@ -117,13 +140,19 @@ describe.each(backendNames)('cross-origin on %s', (backendName) => {
     })
 
     it('names a cookie of the other name prefix (http versus https)', async () => {
-      const body = await (await tab().request('/health/session', { headers: { cookie: 'better-auth.session_token=abc.def' } })).json()
+      const body = await (
+        await tab().request('/health/session', { headers: { cookie: 'better-auth.session_token=abc.def' } })
+      ).json()
       expect(body).toMatchObject({ status: 'no_credentials', causes: [{ code: 'cookie_name_mismatch' }] })
     })
 
     it('says bad_signature for a cookie signed by an unknown secret', async () => {
       const forged = `${randomBytes(16).toString('hex')}.${'A'.repeat(43)}=`
-      const body = await (await tab().request('/health/session', { headers: { cookie: `__Secure-better-auth.session_token=${encodeURIComponent(forged)}` } })).json()
+      const body = await (
+        await tab().request('/health/session', {
+          headers: { cookie: `__Secure-better-auth.session_token=${encodeURIComponent(forged)}` },
+        })
+      ).json()
       expect(body.status).toBe('bad_signature')
       expect(JSON.stringify(body)).not.toContain(forged.split('.')[0]!)
     })
@@ -154,7 +183,9 @@ describe.each(backendNames)('cross-origin on %s', (backendName) => {
       const onService = tab(SERVICE_URL)
       const email = uniqueEmail()
       await onService.signUp(email)
-      const redirect = await onService.request(`/auth/handoff?callbackURL=${encodeURIComponent(`${FRONTEND}/signed-in?x=1`)}`)
+      const redirect = await onService.request(
+        `/auth/handoff?callbackURL=${encodeURIComponent(`${FRONTEND}/signed-in?x=1`)}`,
+      )
       expect(redirect.status).toBe(302)
       const location = new URL(redirect.headers.get('location')!)
       expect(location.origin + location.pathname).toBe(`${FRONTEND}/signed-in`)
@@ -178,7 +209,9 @@ describe.each(backendNames)('cross-origin on %s', (backendName) => {
     })
 
     it('sends a browser without a session back with auth_error=no_session', async () => {
-      const response = await tab(SERVICE_URL).request(`/auth/handoff?callbackURL=${encodeURIComponent(`${FRONTEND}/x`)}`)
+      const response = await tab(SERVICE_URL).request(
+        `/auth/handoff?callbackURL=${encodeURIComponent(`${FRONTEND}/x`)}`,
+      )
       expect(new URL(response.headers.get('location')!).searchParams.get('auth_error')).toBe('no_session')
     })
   })
@@ -201,7 +234,9 @@ describe.each(backendNames)('cross-origin on %s', (backendName) => {
         const reissued = sessionCookieLine(viaCookie)
         expect(decodeURIComponent(reissued.value)).not.toBe(decodeURIComponent(oldCookie.split('=')[1]!))
 
-        const viaBearer = await tab().request('/api/auth/get-session', { headers: { authorization: `Bearer ${oldBearer}` } })
+        const viaBearer = await tab().request('/api/auth/get-session', {
+          headers: { authorization: `Bearer ${oldBearer}` },
+        })
         expect((await viaBearer.json())?.user.email).toBe(email)
         const newBearer = viaBearer.headers.get('set-auth-token')!
         expect(newBearer).not.toBe(oldBearer)
@@ -215,15 +250,32 @@ describe.each(backendNames)('cross-origin on %s', (backendName) => {
         // With only the new secret left, the re-issued credentials still work and the old ones do not.
         await service.restartWorker({ BETTER_AUTH_SECRETS: `2:${NEW_SECRET}` })
         const reissuedCookie = `${reissued.name}=${reissued.value}`
-        expect((await (await tab().request('/api/auth/get-session', { headers: { cookie: reissuedCookie } })).json())?.user.email).toBe(email)
-        expect((await (await tab().request('/api/auth/get-session', { headers: { authorization: `Bearer ${newBearer}` } })).json())?.user.email).toBe(email)
-        expect(await (await tab().request('/api/auth/get-session', { headers: { cookie: oldCookie } })).json()).toBeNull()
-        expect((await (await tab().request('/health/session', { headers: { cookie: oldCookie } })).json()).status).toBe('bad_signature')
+        expect(
+          (await (await tab().request('/api/auth/get-session', { headers: { cookie: reissuedCookie } })).json())?.user
+            .email,
+        ).toBe(email)
+        expect(
+          (
+            await (
+              await tab().request('/api/auth/get-session', { headers: { authorization: `Bearer ${newBearer}` } })
+            ).json()
+          )?.user.email,
+        ).toBe(email)
+        expect(
+          await (await tab().request('/api/auth/get-session', { headers: { cookie: oldCookie } })).json(),
+        ).toBeNull()
+        expect((await (await tab().request('/health/session', { headers: { cookie: oldCookie } })).json()).status).toBe(
+          'bad_signature',
+        )
 
         // The JWT signing key was encrypted under the retired secret: named plainly, never a 500.
         const withoutOldSecret = await service.worker.fetch('/health/auth')
         expect(withoutOldSecret.status).toBe(503)
-        expect((await withoutOldSecret.json()).jwt.signingKey).toMatchObject({ present: true, decryptable: false, problem: expect.stringContaining('BETTER_AUTH_SECRETS') })
+        expect((await withoutOldSecret.json()).jwt.signingKey).toMatchObject({
+          present: true,
+          decryptable: false,
+          problem: expect.stringContaining('BETTER_AUTH_SECRETS'),
+        })
         const token = await tab().request('/api/auth/token', { headers: { cookie: reissuedCookie } })
         expect(token.status).toBe(503)
         expect((await token.json()).error).toBe('SIGNING_KEY_UNDECRYPTABLE')

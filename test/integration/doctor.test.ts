@@ -5,11 +5,11 @@
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { backendNamed, WORKER_DATABASE_URL, type Backend } from '../support/backends.ts'
+import type { LocalNeon } from '../../db/local-neon/index.ts'
+import { type Backend, backendNamed, WORKER_DATABASE_URL } from '../support/backends.ts'
 import { TestClient } from '../support/client.ts'
 import { serviceBindings, TEST_SECRET, uniqueEmail } from '../support/service.ts'
-import { freePort, startWorker, TEST_BUNDLE_DIR, type RunningWorker } from '../support/worker.ts'
-import type { LocalNeon } from '../../db/local-neon/index.ts'
+import { freePort, type RunningWorker, startWorker, TEST_BUNDLE_DIR } from '../support/worker.ts'
 
 const BIN = fileURLToPath(new URL('../../src/doctor/bin.ts', import.meta.url))
 const FRONTEND = 'http://localhost:3000'
@@ -47,9 +47,19 @@ describe('edge-auth doctor', () => {
     workers.push(worker)
     const email = uniqueEmail()
     await new TestClient(worker.url, FRONTEND).signUp(email, 'doctor password 1')
-    const { code, output } = await doctor(worker.url, '--origin', FRONTEND, '--email', email, '--password', 'doctor password 1')
+    const { code, output } = await doctor(
+      worker.url,
+      '--origin',
+      FRONTEND,
+      '--email',
+      email,
+      '--password',
+      'doctor password 1',
+    )
     expect(output).not.toContain('FAIL')
-    expect(output).toMatch(/ok\s+sign-in cookie: __Secure-better-auth\.session_token: SameSite=none, Partitioned, Secure/)
+    expect(output).toMatch(
+      /ok\s+sign-in cookie: __Secure-better-auth\.session_token: SameSite=none, Partitioned, Secure/,
+    )
     expect(output).toContain('No problems found.')
     expect(code).toBe(0)
   })
@@ -73,7 +83,11 @@ describe('edge-auth doctor', () => {
   })
 
   it('names a weak secret and every configuration problem, and a BETTER_AUTH_URL that is not the service', async () => {
-    const worker = await startWorker({ BETTER_AUTH_SECRET: 'short', BETTER_AUTH_URL: 'https://auth.example.com', DATABASE_URL: WORKER_DATABASE_URL })
+    const worker = await startWorker({
+      BETTER_AUTH_SECRET: 'short',
+      BETTER_AUTH_URL: 'https://auth.example.com',
+      DATABASE_URL: WORKER_DATABASE_URL,
+    })
     workers.push(worker)
     const { code, output } = await doctor(worker.url, '--origin', FRONTEND)
     expect(code).toBe(1)
@@ -83,7 +97,13 @@ describe('edge-auth doctor', () => {
   })
 
   it('flags a service that believes it lives elsewhere', async () => {
-    const worker = await startWorker(serviceBindings(endpoint, { BETTER_AUTH_URL: 'https://auth.example.com', BETTER_AUTH_SECRET: TEST_SECRET, TRUSTED_ORIGINS: FRONTEND }))
+    const worker = await startWorker(
+      serviceBindings(endpoint, {
+        BETTER_AUTH_URL: 'https://auth.example.com',
+        BETTER_AUTH_SECRET: TEST_SECRET,
+        TRUSTED_ORIGINS: FRONTEND,
+      }),
+    )
     workers.push(worker)
     const { code, output } = await doctor(worker.url, '--origin', FRONTEND)
     expect(code).toBe(1)

@@ -5,9 +5,9 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { WORKER_DATABASE_URL, backendNamed, backendNames } from '../support/backends.ts'
+import { backendNamed, backendNames, WORKER_DATABASE_URL } from '../support/backends.ts'
 import { startService, TEST_SECRET } from '../support/service.ts'
-import { startWorker, type RunningWorker } from '../support/worker.ts'
+import { type RunningWorker, startWorker } from '../support/worker.ts'
 
 const HEALTH_DEADLINE_MS = 3000
 
@@ -71,7 +71,11 @@ describe('invalid configuration', () => {
   let worker: RunningWorker
   const weakSecret = 'tooshort-but-secret'
   beforeAll(async () => {
-    worker = await startWorker({ BETTER_AUTH_SECRET: weakSecret, BETTER_AUTH_URL: 'https://auth.example.com', TRUSTED_ORIGINS: 'docs.example.com' })
+    worker = await startWorker({
+      BETTER_AUTH_SECRET: weakSecret,
+      BETTER_AUTH_URL: 'https://auth.example.com',
+      TRUSTED_ORIGINS: 'docs.example.com',
+    })
   })
   afterAll(() => worker?.stop())
 
@@ -81,7 +85,11 @@ describe('invalid configuration', () => {
       expect(response.status, path).toBe(500)
       const body = await response.json()
       expect(body.error).toBe('CONFIG_INVALID')
-      expect(body.problems.map((p: { variable: string }) => p.variable).sort()).toEqual(['BETTER_AUTH_SECRET', 'DATABASE_URL', 'TRUSTED_ORIGINS'])
+      expect(body.problems.map((p: { variable: string }) => p.variable).sort()).toEqual([
+        'BETTER_AUTH_SECRET',
+        'DATABASE_URL',
+        'TRUSTED_ORIGINS',
+      ])
       expect(JSON.stringify(body)).not.toContain(weakSecret)
     }
   })

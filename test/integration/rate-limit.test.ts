@@ -15,7 +15,7 @@ describe('rate limiting (RATE_LIMIT unset, as deployed)', () => {
     const statuses: number[] = []
     for (let attempt = 0; attempt < 4; attempt += 1) {
       const response = await new TestClient(running.service.worker.url).request('/api/auth/sign-in/email', {
-        json: { email, password: 'guess number ' + attempt },
+        json: { email, password: `guess number ${attempt}` },
       })
       statuses.push(response.status)
       if (response.status === 429) {

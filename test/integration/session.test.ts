@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { backendNamed, backendNames, queryEndpoint } from '../support/backends.ts'
 import { TestClient } from '../support/client.ts'
-import { startService, TEST_SECRET, uniqueEmail, useService, type TestService } from '../support/service.ts'
+import { startService, TEST_SECRET, type TestService, uniqueEmail, useService } from '../support/service.ts'
 
 describe.each(backendNames)('sessions on %s', (backendName) => {
   const backend = backendNamed(backendName)
@@ -99,8 +99,17 @@ describe.each(backendNames)('sessions on %s', (backendName) => {
     const response = await client().request('/health/auth')
     expect(response.status).toBe(200)
     const body = await response.json()
-    expect(body.secret).toMatchObject({ present: true, length: 43, source: 'BETTER_AUTH_SECRET', fingerprint: expect.stringMatching(/^[0-9a-f]{12}$/) })
-    expect(body.database).toMatchObject({ reachable: true, latencyMs: expect.any(Number), migrations: { applied: 1, expected: 1, pending: [] } })
+    expect(body.secret).toMatchObject({
+      present: true,
+      length: 43,
+      source: 'BETTER_AUTH_SECRET',
+      fingerprint: expect.stringMatching(/^[0-9a-f]{12}$/),
+    })
+    expect(body.database).toMatchObject({
+      reachable: true,
+      latencyMs: expect.any(Number),
+      migrations: { applied: 1, expected: 1, pending: [] },
+    })
     expect(JSON.stringify(body)).not.toContain(TEST_SECRET)
   })
 
@@ -171,7 +180,9 @@ describe.each(backendNames)('account and session management on %s', (backendName
     const email = uniqueEmail()
     const tab = client()
     await tab.signUp(email, 'first password 1')
-    const change = await tab.request('/api/auth/change-password', { json: { currentPassword: 'wrong password', newPassword: 'second password 2' } })
+    const change = await tab.request('/api/auth/change-password', {
+      json: { currentPassword: 'wrong password', newPassword: 'second password 2' },
+    })
     expect(change.status).toBe(400)
     expect((await client().signIn(email, 'first password 1')).status).toBe(200)
   })

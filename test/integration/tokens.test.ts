@@ -4,12 +4,12 @@
  */
 import { createHmac } from 'node:crypto'
 import { symmetricDecrypt } from 'better-auth/crypto'
-import { decodeJwt, decodeProtectedHeader, importJWK, SignJWT, type JWK } from 'jose'
+import { decodeJwt, decodeProtectedHeader, importJWK, type JWK, SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { backendNamed, backendNames, queryEndpoint } from '../support/backends.ts'
 import { TestClient } from '../support/client.ts'
-import { startDownstream, type Downstream } from '../support/downstream.ts'
-import { startService, TEST_SECRET, uniqueEmail, useService, type TestService } from '../support/service.ts'
+import { type Downstream, startDownstream } from '../support/downstream.ts'
+import { startService, TEST_SECRET, type TestService, uniqueEmail, useService } from '../support/service.ts'
 
 const ISSUER = 'http://localhost:8787'
 const TTL_SECONDS = 900
@@ -45,19 +45,30 @@ describe.each(backendNames)('tokens on %s', (backendName) => {
 
   /** The service's current signing key, decrypted with the test secret, to forge claims on purpose. */
   async function serviceSigningKey() {
-    const [row] = await queryEndpoint(service.endpoint, 'select id, private_key, alg from jwks order by created_at desc limit 1')
+    const [row] = await queryEndpoint(
+      service.endpoint,
+      'select id, private_key, alg from jwks order by created_at desc limit 1',
+    )
     const jwk = JSON.parse(await symmetricDecrypt({ key: TEST_SECRET, data: JSON.parse(row![1]!) })) as JWK
     return { kid: row![0]!, key: await importJWK(jwk, 'EdDSA'), publicJwk: { kty: jwk.kty, crv: jwk.crv, x: jwk.x } }
   }
 
   async function forge(claims: Record<string, unknown>, times: { iat: number; exp: number }) {
     const { kid, key } = await serviceSigningKey()
-    return new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', kid }).setIssuedAt(times.iat).setExpirationTime(times.exp).sign(key)
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: 'EdDSA', kid })
+      .setIssuedAt(times.iat)
+      .setExpirationTime(times.exp)
+      .sign(key)
   }
 
   beforeAll(async () => {
     service = await startService(backend)
-    downstream = await startDownstream({ jwksUrl: `${service.worker.url}/.well-known/jwks.json`, issuer: ISSUER, audience: ISSUER })
+    downstream = await startDownstream({
+      jwksUrl: `${service.worker.url}/.well-known/jwks.json`,
+      issuer: ISSUER,
+      audience: ISSUER,
+    })
   })
   afterAll(async () => {
     await downstream?.stop()
@@ -71,7 +82,16 @@ describe.each(backendNames)('tokens on %s', (backendName) => {
       const token = await mintJwt(client)
       const { status, body } = await callDownstream(token)
       expect(status).toBe(200)
-      expect(Object.keys(body.claims).sort()).toEqual(['aud', 'email', 'email_verified', 'exp', 'iat', 'iss', 'sid', 'sub'])
+      expect(Object.keys(body.claims).sort()).toEqual([
+        'aud',
+        'email',
+        'email_verified',
+        'exp',
+        'iat',
+        'iss',
+        'sid',
+        'sub',
+      ])
       expect(body.claims).toMatchObject({ sub: userId, email, email_verified: false, iss: ISSUER, aud: ISSUER })
       expect(body.claims.exp - body.claims.iat).toBe(TTL_SECONDS)
       expect(decodeProtectedHeader(token).alg).toBe('EdDSA')
@@ -98,7 +118,10 @@ describe.each(backendNames)('tokens on %s', (backendName) => {
       ['a wrong issuer', { exp: 600, iat: 0 }, { iss: 'https://evil.example.com' }, 'WRONG_ISSUER'],
     ])('refuses %s', async (_label, offsets, override, code) => {
       const now = Math.floor(Date.now() / 1000)
-      const token = await forge({ sub: 'someone', iss: ISSUER, aud: ISSUER, ...override }, { iat: now + offsets.iat, exp: now + offsets.exp })
+      const token = await forge(
+        { sub: 'someone', iss: ISSUER, aud: ISSUER, ...override },
+        { iat: now + offsets.iat, exp: now + offsets.exp },
+      )
       expect(await callDownstream(token)).toEqual({ status: 401, body: { error: code, message: expect.any(String) } })
     })
 
@@ -140,12 +163,22 @@ describe.each(backendNames)('tokens on %s', (backendName) => {
       const client = new TestClient(own.worker.url)
       await client.signUp(uniqueEmail())
       await mintJwt(client) // this isolate now holds the keys it read
-      const [row] = await queryEndpoint(own.endpoint, 'select public_key, private_key from jwks order by created_at desc limit 1')
+      const [row] = await queryEndpoint(
+        own.endpoint,
+        'select public_key, private_key from jwks order by created_at desc limit 1',
+      )
       const otherKid = `other-isolate-${Date.now()}`
-      await queryEndpoint(own.endpoint, `insert into jwks (id, public_key, private_key, alg, crv, created_at, expires_at) values ($1, $2, $3, 'EdDSA', 'Ed25519', now(), now() + interval '1 day')`, [otherKid, row![0], row![1]])
+      await queryEndpoint(
+        own.endpoint,
+        `insert into jwks (id, public_key, private_key, alg, crv, created_at, expires_at) values ($1, $2, $3, 'EdDSA', 'Ed25519', now(), now() + interval '1 day')`,
+        [otherKid, row![0], row![1]],
+      )
       for (const path of ['/.well-known/jwks.json', '/api/auth/jwks']) {
         const keys = (await (await own.worker.fetch(path)).json()).keys as { kid: string }[]
-        expect(keys.map((k) => k.kid), path).toContain(otherKid)
+        expect(
+          keys.map((k) => k.kid),
+          path,
+        ).toContain(otherKid)
       }
     })
   })
@@ -162,14 +195,20 @@ describe.each(backendNames)('tokens on %s', (backendName) => {
       const oldKid = decodeProtectedHeader(oldToken).kid!
       /** Time passing, simulated: the key's expiry moves in the database, and a new isolate (no key cache) serves. */
       async function retireOldKey(secondsAgo: number): Promise<TestClient> {
-        await queryEndpoint(own.endpoint, `update jwks set expires_at = now() - make_interval(secs => $2::int) where id = $1`, [oldKid, secondsAgo])
+        await queryEndpoint(
+          own.endpoint,
+          `update jwks set expires_at = now() - make_interval(secs => $2::int) where id = $1`,
+          [oldKid, secondsAgo],
+        )
         await own.restartWorker()
         const next = new TestClient(own.worker.url)
         for (const [name, value] of client.cookies) next.cookies.set(name, value)
         return next
       }
-      const kids = async () => ((await (await own.worker.fetch('/.well-known/jwks.json')).json()).keys as { kid: string }[]).map((k) => k.kid)
-      const downstreamNow = () => startDownstream({ jwksUrl: `${own.worker.url}/.well-known/jwks.json`, issuer: ISSUER, audience: ISSUER })
+      const kids = async () =>
+        ((await (await own.worker.fetch('/.well-known/jwks.json')).json()).keys as { kid: string }[]).map((k) => k.kid)
+      const downstreamNow = () =>
+        startDownstream({ jwksUrl: `${own.worker.url}/.well-known/jwks.json`, issuer: ISSUER, audience: ISSUER })
 
       // Retired 10 s ago: a new key signs, the old one is still published.
       const newToken = await mintJwt(await retireOldKey(10))
@@ -198,7 +237,12 @@ describe.each(backendNames)('tokens on %s', (backendName) => {
   describe('the guard', () => {
     it('answers 401 JSON without credentials, or with refused ones', async () => {
       const { userId } = await signedInTab()
-      const refused: Record<string, string>[] = [{}, { authorization: 'Bearer nonsense' }, { authorization: 'Bearer a.b.c' }, { cookie: 'better-auth.session_token=x.y' }]
+      const refused: Record<string, string>[] = [
+        {},
+        { authorization: 'Bearer nonsense' },
+        { authorization: 'Bearer a.b.c' },
+        { cookie: 'better-auth.session_token=x.y' },
+      ]
       for (const headers of refused) {
         const response = await tab().request(`/api/users/${userId}/sessions`, { headers })
         expect(response.status).toBe(401)
@@ -235,7 +279,8 @@ describe.each(backendNames)('tokens on %s', (backendName) => {
       const { sessions } = await response.json()
       expect(sessions).toHaveLength(2)
       expect(sessions.filter((s: { current: boolean }) => s.current)).toHaveLength(1)
-      for (const s of sessions) expect(Object.keys(s).sort()).toEqual(['createdAt', 'current', 'expiresAt', 'id', 'ipAddress', 'userAgent'])
+      for (const s of sessions)
+        expect(Object.keys(s).sort()).toEqual(['createdAt', 'current', 'expiresAt', 'id', 'ipAddress', 'userAgent'])
       expect(JSON.stringify(sessions)).not.toContain(first.bearer.split('.')[0])
     })
 
@@ -245,7 +290,9 @@ describe.each(backendNames)('tokens on %s', (backendName) => {
       const doomed = tab()
       await doomed.signIn(email)
       const doomedId = (await doomed.session())!.session.id
-      const response = await keeper.client.request(`/api/users/${keeper.userId}/sessions/${doomedId}`, { method: 'DELETE' })
+      const response = await keeper.client.request(`/api/users/${keeper.userId}/sessions/${doomedId}`, {
+        method: 'DELETE',
+      })
       expect(response.status).toBe(200)
       expect(await doomed.session()).toBeNull()
       expect((await doomed.request('/api/auth/token')).status).toBe(401)
@@ -256,7 +303,9 @@ describe.each(backendNames)('tokens on %s', (backendName) => {
       const me = await signedInTab()
       const other = await signedInTab()
       const otherSessionId = (await other.client.session())!.session.id
-      const response = await me.client.request(`/api/users/${me.userId}/sessions/${otherSessionId}`, { method: 'DELETE' })
+      const response = await me.client.request(`/api/users/${me.userId}/sessions/${otherSessionId}`, {
+        method: 'DELETE',
+      })
       expect(response.status).toBe(404)
       const unknown = await me.client.request(`/api/users/${me.userId}/sessions/does-not-exist`, { method: 'DELETE' })
       expect(unknown.status).toBe(404)
@@ -277,7 +326,10 @@ describe.each(backendNames)('tokens on %s', (backendName) => {
 
     it('refuses a cookie-authenticated revocation from an untrusted origin', async () => {
       const { client, userId } = await signedInTab()
-      const response = await client.request(`/api/users/${userId}/sessions`, { method: 'DELETE', headers: { origin: 'https://evil.example.net' } })
+      const response = await client.request(`/api/users/${userId}/sessions`, {
+        method: 'DELETE',
+        headers: { origin: 'https://evil.example.net' },
+      })
       expect(response.status).toBe(403)
       expect(await client.session()).not.toBeNull()
     })

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
-import { startLocalNeon, type LocalNeon } from '../../db/local-neon/index.ts'
+import { type LocalNeon, startLocalNeon } from '../../db/local-neon/index.ts'
 import { migrateDatabase } from '../../db/migrate.ts'
 
 /** What the Worker's DATABASE_URL says; the local endpoint decides where queries really go. */
@@ -22,7 +22,10 @@ function pgliteBackend(): Backend {
   return {
     name: 'pglite',
     async start(options = {}) {
-      const endpoint = await startLocalNeon({ backend: { kind: 'pglite', dataDir: options.dataDir }, port: options.port ?? 0 })
+      const endpoint = await startLocalNeon({
+        backend: { kind: 'pglite', dataDir: options.dataDir },
+        port: options.port ?? 0,
+      })
       await migrateDatabase({ databaseUrl: WORKER_DATABASE_URL, neonHttpEndpoint: endpoint.url })
       return endpoint
     },
@@ -51,7 +54,10 @@ function postgresBackend(adminUrl: string): Backend {
         await admin(`create database "${database}"`)
         created = true
       }
-      const endpoint = await startLocalNeon({ backend: { kind: 'postgres', url: url.toString() }, port: options.port ?? 0 })
+      const endpoint = await startLocalNeon({
+        backend: { kind: 'postgres', url: url.toString() },
+        port: options.port ?? 0,
+      })
       await migrateDatabase({ databaseUrl: WORKER_DATABASE_URL, neonHttpEndpoint: endpoint.url })
       return endpoint
     },
@@ -80,10 +86,18 @@ export function backendNamed(name: string): Backend {
  * Runs one query against a local endpoint with its own HTTP protocol (rows as text arrays),
  * so a test can look at the database without touching the driver's global endpoint setting.
  */
-export async function queryEndpoint(endpoint: LocalNeon, query: string, params: unknown[] = []): Promise<(string | null)[][]> {
+export async function queryEndpoint(
+  endpoint: LocalNeon,
+  query: string,
+  params: unknown[] = [],
+): Promise<(string | null)[][]> {
   const response = await fetch(endpoint.url, {
     method: 'POST',
-    headers: { 'Neon-Connection-String': WORKER_DATABASE_URL, 'Neon-Raw-Text-Output': 'true', 'Neon-Array-Mode': 'true' },
+    headers: {
+      'Neon-Connection-String': WORKER_DATABASE_URL,
+      'Neon-Raw-Text-Output': 'true',
+      'Neon-Array-Mode': 'true',
+    },
     body: JSON.stringify({ query, params }),
   })
   if (!response.ok) throw new Error(`query failed: ${response.status} ${await response.text()}`)

@@ -11,7 +11,11 @@ import { serviceBindings } from './service.ts'
 import type { TestCertificate } from './tls.ts'
 import { createWorkerMiniflare, freePort } from './worker.ts'
 
-async function startMiniflare(bindings: Record<string, string>, port: number, tls: TestCertificate | undefined): Promise<Miniflare> {
+async function startMiniflare(
+  bindings: Record<string, string>,
+  port: number,
+  tls: TestCertificate | undefined,
+): Promise<Miniflare> {
   const mf = createWorkerMiniflare(bindings, { port, tls })
   await mf.ready
   return mf
@@ -75,12 +79,18 @@ export async function startBrowserService(
         return { status: response.status, body: await response.json() }
       }
       return new Promise((resolve, reject) => {
-        const request = httpsRequest(url, { rejectUnauthorized: false, headers: { host: `${options.host}:${port}` } }, (response) => {
-          const chunks: Buffer[] = []
-          response.on('data', (chunk: Buffer) => chunks.push(chunk))
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }))
-          response.on('error', reject)
-        })
+        const request = httpsRequest(
+          url,
+          { rejectUnauthorized: false, headers: { host: `${options.host}:${port}` } },
+          (response) => {
+            const chunks: Buffer[] = []
+            response.on('data', (chunk: Buffer) => chunks.push(chunk))
+            response.on('end', () =>
+              resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }),
+            )
+            response.on('error', reject)
+          },
+        )
         request.on('error', reject)
         request.end()
       })
@@ -92,7 +102,10 @@ export async function startBrowserService(
   }
 }
 
-function applyChanges(base: Record<string, string>, changes: Record<string, string | undefined>): Record<string, string> {
+function applyChanges(
+  base: Record<string, string>,
+  changes: Record<string, string | undefined>,
+): Record<string, string> {
   const next = { ...base }
   for (const [name, value] of Object.entries(changes)) {
     if (value === undefined) delete next[name]

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { chromium, type Browser } from 'playwright-core'
+import { type Browser, chromium } from 'playwright-core'
 import { describe } from 'vitest'
 
 export const CHROMIUM_PATH = '/usr/bin/chromium'
@@ -65,7 +65,8 @@ async function acquireLock(): Promise<() => void> {
       // The owner is between mkdir and writing its pid; wait.
     }
     if (Number.isInteger(owner) && owner > 0 && !isAlive(owner)) rmSync(LOCK_DIR, { recursive: true, force: true })
-    else if (Date.now() > deadline) throw new Error(`another test process (pid ${owner}) holds the browser lock ${LOCK_DIR}`)
+    else if (Date.now() > deadline)
+      throw new Error(`another test process (pid ${owner}) holds the browser lock ${LOCK_DIR}`)
     else await sleep(250)
   }
 }

@@ -12,7 +12,10 @@ export class TestClient {
     this.origin = origin
   }
 
-  async request(path: string, init: { method?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+  async request(
+    path: string,
+    init: { method?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
     const headers = new Headers(init.headers)
     if (this.origin && !headers.has('origin')) headers.set('origin', this.origin)
     if (this.cookies.size > 0 && !headers.has('cookie')) headers.set('cookie', this.cookieHeader())
@@ -21,7 +24,12 @@ export class TestClient {
       body = JSON.stringify(init.json)
       headers.set('content-type', 'application/json')
     }
-    const response = await fetch(`${this.baseUrl}${path}`, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' })
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method: init.method ?? (body ? 'POST' : 'GET'),
+      headers,
+      body,
+      redirect: 'manual',
+    })
     this.store(response)
     return response
   }

@@ -3,11 +3,11 @@
  * Run: `node test/support/downstream.ts` with JWKS_URL, ISSUER, AUDIENCE (and optionally
  * CACHE_MAX_AGE_MS); it prints `listening <port>` and answers `GET /me`.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
-import { accessTokenMiddleware, type AccessTokenVariables } from '../../src/verify/index.ts'
+import { type AccessTokenVariables, accessTokenMiddleware } from '../../src/verify/index.ts'
 
 export interface Downstream {
   readonly url: string
@@ -21,7 +21,12 @@ export interface Downstream {
  * const api = await startDownstream({ jwksUrl, issuer, audience })
  * await fetch(`${api.url}/me`, { headers: { authorization: `Bearer ${jwt}` } })
  */
-export async function startDownstream(options: { jwksUrl: string; issuer: string; audience: string; cacheMaxAgeMs?: number }): Promise<Downstream> {
+export async function startDownstream(options: {
+  jwksUrl: string
+  issuer: string
+  audience: string
+  cacheMaxAgeMs?: number
+}): Promise<Downstream> {
   const child: ChildProcess = spawn(process.execPath, [fileURLToPath(import.meta.url)], {
     env: {
       ...process.env,
@@ -63,6 +68,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     }),
   )
   app.get('/me', (c) => c.json({ claims: c.var.accessToken }))
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => console.log(`listening ${info.port}`))
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
+    console.log(`listening ${info.port}`),
+  )
   process.on('SIGTERM', () => server.close(() => process.exit(0)))
 }

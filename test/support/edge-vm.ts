@@ -37,14 +37,20 @@ interface VcConfig {
 /** Reads the function's `.vc-config.json` and its entry, checking it is an Edge Function. */
 export function readEdgeFunction(functionDir: string): { config: VcConfig; code: string } {
   const config = JSON.parse(readFileSync(`${functionDir}/.vc-config.json`, 'utf8')) as VcConfig
-  if (config.runtime !== 'edge' || !config.entrypoint) throw new Error(`${functionDir} is not an Edge Function: ${JSON.stringify(config)}`)
+  if (config.runtime !== 'edge' || !config.entrypoint)
+    throw new Error(`${functionDir} is not an Edge Function: ${JSON.stringify(config)}`)
   return { config, code: readFileSync(`${functionDir}/${config.entrypoint}`, 'utf8') }
 }
 
 const scriptCache = new Map<string, Promise<string>>()
 
 async function toScript(code: string): Promise<string> {
-  const { code: script } = await esbuild.transform(code, { format: 'iife', globalName: MODULE_GLOBAL, loader: 'js', minifyWhitespace: true })
+  const { code: script } = await esbuild.transform(code, {
+    format: 'iife',
+    globalName: MODULE_GLOBAL,
+    loader: 'js',
+    minifyWhitespace: true,
+  })
   return `${script}
 addEventListener('fetch', (event) => {
   const handler = ${MODULE_GLOBAL}.default
@@ -62,7 +68,10 @@ addEventListener('fetch', (event) => {
  * await fetch(`${edge.url}/health`)
  * await edge.stop()
  */
-export async function startEdgeFunction(functionDir: string, env: Record<string, string>): Promise<RunningEdgeFunction> {
+export async function startEdgeFunction(
+  functionDir: string,
+  env: Record<string, string>,
+): Promise<RunningEdgeFunction> {
   const { config, code } = readEdgeFunction(functionDir)
   let script = scriptCache.get(code)
   if (!script) {

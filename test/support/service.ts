@@ -4,8 +4,8 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll } from 'vitest'
 import type { LocalNeon } from '../../db/local-neon/index.ts'
-import { backendNamed, WORKER_DATABASE_URL, type Backend } from './backends.ts'
-import { startWorker, type RunningWorker } from './worker.ts'
+import { type Backend, backendNamed, WORKER_DATABASE_URL } from './backends.ts'
+import { type RunningWorker, startWorker } from './worker.ts'
 
 export const TEST_SECRET = randomBytes(32).toString('base64url')
 
@@ -36,7 +36,11 @@ export function serviceBindings(endpoint: LocalNeon, overrides: Record<string, s
  * const service = await startService(backend)
  * await service.worker.fetch('/health/auth')
  */
-export async function startService(backend: Backend, overrides: Record<string, string> = {}, options: { dataDir?: string } = {}): Promise<TestService> {
+export async function startService(
+  backend: Backend,
+  overrides: Record<string, string> = {},
+  options: { dataDir?: string } = {},
+): Promise<TestService> {
   const endpoint = await backend.start(options)
   let bindings = serviceBindings(endpoint, overrides)
   let worker = await startWorker(bindings)
@@ -70,7 +74,10 @@ export function uniqueEmail(label = 'user'): string {
  * const running = useService('pglite', { RATE_LIMIT: '' })
  * it('…', async () => { await running.service.worker.fetch('/health') })
  */
-export function useService(backendName: string, overrides: Record<string, string> = {}): { readonly service: TestService } {
+export function useService(
+  backendName: string,
+  overrides: Record<string, string> = {},
+): { readonly service: TestService } {
   const backend = backendNamed(backendName)
   let service: TestService | undefined
   beforeAll(async () => {

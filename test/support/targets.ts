@@ -48,7 +48,10 @@ async function startNode(bindings: Record<string, string>): Promise<RunningTarge
   let output = ''
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`node target did not start within ${NODE_START_TIMEOUT_MS} ms:\n${output}`)), NODE_START_TIMEOUT_MS)
+    const timer = setTimeout(
+      () => reject(new Error(`node target did not start within ${NODE_START_TIMEOUT_MS} ms:\n${output}`)),
+      NODE_START_TIMEOUT_MS,
+    )
     const onData = (chunk: Buffer) => {
       output += chunk.toString()
       for (const line of output.split('\n')) {
@@ -61,21 +64,26 @@ async function startNode(bindings: Record<string, string>): Promise<RunningTarge
     }
     child.stdout.on('data', onData)
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    exited.then(
-      ([code, signal]) => reject(new Error(`node target exited before listening (code ${code}, signal ${signal}):\n${output}`)),
-      (error: unknown) => reject(error),
-    ).finally(() => clearTimeout(timer))
+    exited
+      .then(
+        ([code, signal]) =>
+          reject(new Error(`node target exited before listening (code ${code}, signal ${signal}):\n${output}`)),
+        (error: unknown) => reject(error),
+      )
+      .finally(() => clearTimeout(timer))
   })
   return {
     name: 'node',
     url,
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`node target had already exited:\n${output}`)
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`node target had already exited:\n${output}`)
       child.kill('SIGTERM')
       const timer = setTimeout(() => child.kill('SIGKILL'), NODE_STOP_TIMEOUT_MS)
       const [code, signal] = await exited
       clearTimeout(timer)
-      if (code !== 0) throw new Error(`node target did not shut down cleanly on SIGTERM (code ${code}, signal ${signal}):\n${output}`)
+      if (code !== 0)
+        throw new Error(`node target did not shut down cleanly on SIGTERM (code ${code}, signal ${signal}):\n${output}`)
     },
   }
 }
@@ -120,7 +128,10 @@ export interface BackendDatabase {
  *   afterAll(() => target?.stop())
  * })
  */
-export function describeEveryBackendAndTarget(title: string, suite: (targetName: TargetName, database: BackendDatabase) => void): void {
+export function describeEveryBackendAndTarget(
+  title: string,
+  suite: (targetName: TargetName, database: BackendDatabase) => void,
+): void {
   describe.each(backendNames)(title, (backendName) => {
     const backend = backendNamed(backendName)
     let endpoint: LocalNeon | undefined

@@ -27,8 +27,23 @@ export function makeCertificate(hosts: readonly string[]): TestCertificate {
   const altNames = hosts.map((host) => (/^[\d.]+$/.test(host) ? `IP:${host}` : `DNS:${host}`)).join(',')
   execFileSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-keyout', keyPath, '-out', certPath,
-      '-subj', '/CN=edge-auth browser tests', '-addext', `subjectAltName=${altNames}`],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-keyout',
+      keyPath,
+      '-out',
+      certPath,
+      '-subj',
+      '/CN=edge-auth browser tests',
+      '-addext',
+      `subjectAltName=${altNames}`,
+    ],
     { stdio: 'pipe' },
   )
   return {

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { Miniflare, convertV4MiniflareOptions } from 'miniflare'
+import { convertV4MiniflareOptions, Miniflare } from 'miniflare'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 export const TEST_BUNDLE_DIR = `${root}/dist/test-worker`
@@ -13,11 +13,15 @@ const wranglerToml = `${root}/wrangler.toml`
 
 /** Builds the Worker with wrangler's own bundler (once per test run, from global setup). */
 export function buildWorkerBundle(outdir = TEST_BUNDLE_DIR): string {
-  execFileSync(`${root}/node_modules/.bin/wrangler`, ['deploy', '--dry-run', '--outdir', outdir, '--config', wranglerToml], {
-    cwd: root,
-    stdio: 'pipe',
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
-  })
+  execFileSync(
+    `${root}/node_modules/.bin/wrangler`,
+    ['deploy', '--dry-run', '--outdir', outdir, '--config', wranglerToml],
+    {
+      cwd: root,
+      stdio: 'pipe',
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
+    },
+  )
   return `${outdir}/index.js`
 }
 

@@ -5,7 +5,15 @@
  */
 import { createAuthClient } from 'better-auth/client'
 import { oneTimeTokenClient } from 'better-auth/client/plugins'
-import type { ActionResult, Diagnosis, PageApi, PageConfig, PageState, SessionSummary, ThirdPartyCookieProbe } from './api.ts'
+import type {
+  ActionResult,
+  Diagnosis,
+  PageApi,
+  PageConfig,
+  PageState,
+  SessionSummary,
+  ThirdPartyCookieProbe,
+} from './api.ts'
 
 const BEARER_KEY = 'edge-auth:bearer'
 const LAST_ACTION_KEY = 'edge-auth:last-action'
@@ -71,11 +79,17 @@ function render() {
   if (bearer) row(table, 'Bearer token stored', state.bearerStored ? 'yes' : 'no', state.bearerStored ? 'good' : 'bad')
   if (state.lastAction) {
     const a = state.lastAction
-    row(table, 'Last action', `${a.name}: HTTP ${a.status}${a.email ? ` (${a.email})` : ''}${a.error ? ` - ${a.error}` : ''}`, a.ok ? 'good' : 'bad')
+    row(
+      table,
+      'Last action',
+      `${a.name}: HTTP ${a.status}${a.email ? ` (${a.email})` : ''}${a.error ? ` - ${a.error}` : ''}`,
+      a.ok ? 'good' : 'bad',
+    )
   }
   if (state.handoff) row(table, 'Hand-off (?ott=)', state.handoff, state.handoff === 'exchanged' ? 'good' : 'bad')
   const earlier = sessionStorage.getItem(HANDOFF_KEY)
-  if (!state.handoff && earlier) row(table, 'Hand-off (?ott=)', `${earlier}, before a reload of this tab`, earlier === 'exchanged' ? 'good' : 'bad')
+  if (!state.handoff && earlier)
+    row(table, 'Hand-off (?ott=)', `${earlier}, before a reload of this tab`, earlier === 'exchanged' ? 'good' : 'bad')
   row(
     table,
     'get-session',
@@ -85,12 +99,26 @@ function render() {
   const d = state.diagnosis
   if (d) {
     const secret = d.signedWith?.version == null ? 'BETTER_AUTH_SECRET' : `version ${d.signedWith.version}`
-    const signed = d.signedWith ? `, signed with ${secret}${d.signedWith.current ? ', the current secret' : ', an older secret'}` : ''
-    row(table, '/health/session', `${d.status} (credential: ${d.credential ?? 'none'}${signed})`, d.status === 'valid' ? 'good' : 'bad')
+    const signed = d.signedWith
+      ? `, signed with ${secret}${d.signedWith.current ? ', the current secret' : ', an older secret'}`
+      : ''
+    row(
+      table,
+      '/health/session',
+      `${d.status} (credential: ${d.credential ?? 'none'}${signed})`,
+      d.status === 'valid' ? 'good' : 'bad',
+    )
     for (const cause of d.causes) row(table, `cause ${cause.code}`, `${cause.message} Fix: ${cause.fix}`, 'bad')
   }
   const loaded = document.createElement('p')
-  loaded.textContent = `Page loaded ${performance.getEntriesByType('navigation').map((n) => (n as PerformanceNavigationTiming).type).join('') === 'reload' ? 'by a reload' : 'by navigation'}; the last action survives reloads in sessionStorage.`
+  loaded.textContent = `Page loaded ${
+    performance
+      .getEntriesByType('navigation')
+      .map((n) => (n as PerformanceNavigationTiming).type)
+      .join('') === 'reload'
+      ? 'by a reload'
+      : 'by navigation'
+  }; the last action survives reloads in sessionStorage.`
   root.replaceChildren(loaded, table)
   document.body.dataset.session = !state.sessionChecked ? 'unknown' : state.session ? 'present' : 'null'
 }
@@ -101,7 +129,10 @@ function summarize(data: unknown): SessionSummary | null {
   return { email: value.user.email, userId: value.user.id, sessionId: value.session.id }
 }
 
-async function act(name: string, call: () => Promise<{ data: unknown; error: { status: number; message?: string | undefined } | null }>): Promise<ActionResult> {
+async function act(
+  name: string,
+  call: () => Promise<{ data: unknown; error: { status: number; message?: string | undefined } | null }>,
+): Promise<ActionResult> {
   const { data, error } = await call()
   const user = (data as { user?: { email?: string } } | null)?.user
   const result: ActionResult = {
@@ -128,8 +159,14 @@ async function diagnose(): Promise<Diagnosis> {
   const headers: Record<string, string> = {}
   const token = localStorage.getItem(BEARER_KEY)
   if (bearer && token) headers.authorization = `Bearer ${token}`
-  const response = await fetch(`${config.serviceOrigin}/health/session`, { credentials: bearer ? 'omit' : 'include', headers })
-  const diagnosis: Diagnosis = { httpStatus: response.status, ...((await response.json()) as Omit<Diagnosis, 'httpStatus'>) }
+  const response = await fetch(`${config.serviceOrigin}/health/session`, {
+    credentials: bearer ? 'omit' : 'include',
+    headers,
+  })
+  const diagnosis: Diagnosis = {
+    httpStatus: response.status,
+    ...((await response.json()) as Omit<Diagnosis, 'httpStatus'>),
+  }
   update({ diagnosis })
   return diagnosis
 }
@@ -162,7 +199,10 @@ async function probeThirdPartyCookies(probeOrigin: string): Promise<ThirdPartyCo
   await fetch(`${probeOrigin}/probe/set`, { credentials: 'include' })
   const response = await fetch(`${probeOrigin}/probe/read`, { credentials: 'include' })
   const { cookie } = (await response.json()) as { cookie: string }
-  return { unpartitionedSent: /(^|;\s*)probe=1/.test(cookie), partitionedSent: /(^|;\s*)probe_partitioned=1/.test(cookie) }
+  return {
+    unpartitionedSent: /(^|;\s*)probe=1/.test(cookie),
+    partitionedSent: /(^|;\s*)probe_partitioned=1/.test(cookie),
+  }
 }
 
 async function start(): Promise<PageState> {
