@@ -14,6 +14,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import * as esbuild from 'esbuild'
+import { ENV_VARIABLES } from '../src/config/env.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '')
 export const DEFAULT_OUTPUT_DIR = `${root}/.vercel/output`
@@ -29,18 +30,6 @@ export interface VercelBuild {
   readonly entry: string
   readonly bytes: number
   readonly gzipBytes: number
-}
-
-/**
- * The variables the service reads (the keys of `EnvBindings`), so `.vc-config.json` can declare
- * them in `envVarsInUse` and Vercel makes exactly those available in `process.env`.
- */
-export function serviceEnvVariables(): string[] {
-  const source = readFileSync(`${root}/src/config/index.ts`, 'utf8')
-  const body = /export interface EnvBindings \{([^}]*)\}/.exec(source)?.[1]
-  const names = [...(body ?? '').matchAll(/^\s*([A-Z][A-Z0-9_]*)\??\s*:/gm)].map((m) => m[1]!)
-  if (names.length === 0) throw new Error('could not read the variable names from EnvBindings in src/config/index.ts')
-  return names
 }
 
 function assertSelfContained(metafile: esbuild.Metafile, code: string): void {
@@ -82,7 +71,7 @@ export async function buildVercelOutput(outputDir = DEFAULT_OUTPUT_DIR): Promise
   assertSelfContained(result.metafile, output.text)
   writeFileSync(output.path, output.contents)
 
-  const vcConfig = { runtime: 'edge', entrypoint: 'index.js', envVarsInUse: serviceEnvVariables() }
+  const vcConfig = { runtime: 'edge', entrypoint: 'index.js', envVarsInUse: ENV_VARIABLES }
   writeFileSync(`${functionDir}/.vc-config.json`, `${JSON.stringify(vcConfig, null, 2)}\n`)
   const config = { version: 3, routes: [{ src: '/(.*)', dest: `/${FUNCTION_NAME}` }] }
   writeFileSync(`${outputDir}/config.json`, `${JSON.stringify(config, null, 2)}\n`)

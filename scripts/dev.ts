@@ -15,25 +15,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { startLocalNeon } from '../db/local-neon/index.ts'
 import { migrateDatabase } from '../db/migrate.ts'
+import { ENV_VARIABLES } from '../src/config/env.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const devVarsPath = `${root}/.dev.vars`
 const generatedEnvPath = `${root}/.wrangler/dev.env`
 /** Any well-formed URL: the local endpoint, not the connection string, decides where queries go. */
 const LOCAL_DATABASE_URL = 'postgresql://edge_auth:local@localhost/edge_auth'
-/** Settings the service reads; the process environment overrides .dev.vars for each of them. */
-const SERVICE_VARIABLES = [
-  'BETTER_AUTH_SECRET',
-  'BETTER_AUTH_SECRETS',
-  'BETTER_AUTH_URL',
-  'TRUSTED_ORIGINS',
-  'COOKIE_DOMAIN',
-  'COOKIE_MODE',
-  'JWT_TTL',
-  'JWT_ISSUER',
-  'JWT_AUDIENCE',
-  'RATE_LIMIT',
-]
 
 function parseEnvFile(text: string): Map<string, string> {
   const values = new Map<string, string>()
@@ -75,7 +63,8 @@ async function main() {
 
   const values = ensureDevSecret()
   if (!values.get('BETTER_AUTH_URL')) values.set('BETTER_AUTH_URL', `http://localhost:${port}`)
-  for (const name of SERVICE_VARIABLES) {
+  // The process environment overrides .dev.vars for every setting the service reads.
+  for (const name of ENV_VARIABLES) {
     const fromProcess = process.env[name]
     if (fromProcess !== undefined) values.set(name, fromProcess)
   }

@@ -4,24 +4,12 @@
  */
 import { type CookiePolicy, deriveCookiePolicy } from '../cookies/policy.ts'
 import { logEvent } from '../logging.ts'
+import type { EnvBindings } from './env.ts'
+
+export type { EnvBindings } from './env.ts'
+
 import { createOriginMatcher, type OriginPattern, parseOriginPattern } from './origins.ts'
 import { parseSecrets, type SigningSecret } from './secrets.ts'
-
-/** The variables the service reads. Anything else in the environment is ignored. */
-export interface EnvBindings {
-  BETTER_AUTH_SECRET?: string
-  BETTER_AUTH_SECRETS?: string
-  BETTER_AUTH_URL?: string
-  DATABASE_URL?: string
-  NEON_HTTP_ENDPOINT?: string
-  TRUSTED_ORIGINS?: string
-  COOKIE_DOMAIN?: string
-  COOKIE_MODE?: string
-  JWT_TTL?: string
-  JWT_ISSUER?: string
-  JWT_AUDIENCE?: string
-  RATE_LIMIT?: string
-}
 
 export interface ConfigProblem {
   variable: string

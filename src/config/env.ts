@@ -1,0 +1,23 @@
+/**
+ * Every variable the service reads, named once. The Worker's bindings, Vercel's `envVarsInUse`,
+ * `npm run dev`'s overrides of `.dev.vars` and the README's settings table all come from this list.
+ */
+export const ENV_VARIABLES = [
+  'BETTER_AUTH_SECRET',
+  'BETTER_AUTH_SECRETS',
+  'BETTER_AUTH_URL',
+  'DATABASE_URL',
+  'NEON_HTTP_ENDPOINT',
+  'TRUSTED_ORIGINS',
+  'COOKIE_DOMAIN',
+  'COOKIE_MODE',
+  'JWT_TTL',
+  'JWT_ISSUER',
+  'JWT_AUDIENCE',
+  'RATE_LIMIT',
+] as const
+
+export type EnvVariable = (typeof ENV_VARIABLES)[number]
+
+/** The environment as the service sees it: Worker bindings or `process.env`. Anything else is ignored. */
+export type EnvBindings = { readonly [name in EnvVariable]?: string | undefined }
