@@ -10,7 +10,7 @@
  * `worker`, `browser`), imports nothing at run time and contains no Node built-in: the build
  * fails if any import is left in the output. Deploy with `vercel deploy --prebuilt`.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import * as esbuild from 'esbuild'
