@@ -1,55 +1,53 @@
 /**
- * The edge-auth application: one Hono app for every target (workerd, Vercel Edge, Node).
- * Targets differ only in where the environment comes from.
+ * The edge-auth application: one Hono app for every target (workerd, Vercel Edge, Node). Targets
+ * differ only in where the environment comes from and in their `Platform` (how work outlives a response).
+ *
+ * A request goes: health routes (which answer even when the configuration is invalid) → the
+ * per-isolate context (or 500 CONFIG_INVALID) → CORS → body limit → credential upgrade → routes.
  */
 import { Hono } from 'hono'
-import { handleAuthRequest } from './auth/handler.ts'
 import { limitBody } from './auth/limits.ts'
-import type { EnvBindings } from './config/index.ts'
-import { corsFor } from './cors/index.ts'
-import { diagnosticsRoutes } from './diagnostics/index.ts'
-import { handleError, handleNotFound } from './errors.ts'
+import { authRoutes } from './auth/routes.ts'
+import { type AppEnv, createContextResolver } from './context.ts'
+import { errorResponse, handleError, handleNotFound } from './errors.ts'
 import { handoffRoutes } from './handoff/index.ts'
 import { healthRoutes } from './health/index.ts'
-import { type Runtime, resolveRuntime } from './runtime.ts'
+import { sessionHealthRoutes } from './health/session.ts'
+import type { Platform } from './platform.ts'
 import { sessionsRoutes } from './sessions/index.ts'
-import { jwksRoutes } from './tokens/routes.ts'
-
-export type AppEnv = { Bindings: EnvBindings; Variables: { runtime: Runtime } }
+import { tokenRoutes } from './tokens/routes.ts'
 
 /**
- * Creates the app. Invalid configuration answers every route but the health routes with
- * 500 `{"error":"CONFIG_INVALID","problems":[…]}`.
+ * Creates the app for a platform.
  *
  * @example
- * export default createApp() // a Worker: fetch(request, env, ctx)
+ * import { waitUntil } from 'cloudflare:workers'
+ * export default createApp({ waitUntil }) // a Worker: fetch(request, env, ctx)
  */
-export function createApp() {
+export function createApp(platform: Platform) {
+  const resolveContext = createContextResolver(platform)
   const app = new Hono<AppEnv>()
   app.onError(handleError)
   app.notFound(handleNotFound)
 
-  app.route('/', healthRoutes())
+  app.route('/', healthRoutes(resolveContext))
 
-  app.use('*', async function requireRuntime(c, next) {
-    const result = resolveRuntime(c.env)
-    if (!result.ok) {
-      return c.json(
-        { error: 'CONFIG_INVALID', message: 'The service is misconfigured.', problems: result.problems },
-        500,
-      )
-    }
-    c.set('runtime', result.runtime)
+  app.use('*', async function serviceContext(c, next) {
+    const result = resolveContext(c.env)
+    if (!result.ok) return errorResponse('CONFIG_INVALID', undefined, { problems: result.problems })
+    c.set('service', result.service)
     await next()
   })
-  app.use('*', (c, next) => corsFor(c.var.runtime.config)(c, next))
+  app.use('*', (c, next) => c.var.service.cors(c, next))
   app.use('/api/*', limitBody)
+  app.route('/', sessionHealthRoutes())
+  app.use('/api/*', (c, next) => c.var.service.upgradeCredentials(c, next))
+  app.use('/auth/*', (c, next) => c.var.service.upgradeCredentials(c, next))
 
-  app.route('/', diagnosticsRoutes())
   app.route('/', handoffRoutes())
-  app.route('/', jwksRoutes())
+  app.route('/', tokenRoutes())
   app.route('/', sessionsRoutes())
-  app.on(['GET', 'POST'], '/api/auth/*', handleAuthRequest)
+  app.route('/', authRoutes())
 
   return app
 }

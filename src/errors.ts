@@ -1,6 +1,7 @@
 /**
- * JSON errors. Every error the service itself produces is `{ "error": CODE, "message": … }`
- * with a stable, upper-case code; handlers throw `apiError(...)` and `handleError` renders it.
+ * Every error the service answers with, in BetterAuth's shape `{ "code": CODE, "message": … }`
+ * (its client reads `code` and `message` from any failed response), with one registry of our codes.
+ * BetterAuth's own codes (`INVALID_EMAIL_OR_PASSWORD`, …) come from BetterAuth and are not listed here.
  */
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
@@ -8,29 +9,56 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { logEvent } from './logging.ts'
 
 /**
- * An `HTTPException` whose response is a JSON error body.
+ * The codes of this service, each with its HTTP status and a default message. The README's
+ * "Errors" table lists exactly these (a test holds the two together).
+ */
+export const ERRORS = {
+  CONFIG_INVALID: { status: 500, message: 'The service is misconfigured.' },
+  INTERNAL_ERROR: { status: 500, message: 'The service failed to handle this request.' },
+  NOT_FOUND: { status: 404, message: 'No such route.' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  NAME_TOO_LONG: { status: 400, message: 'The name is too long.' },
+  INVALID_CALLBACK_URL: { status: 400, message: 'callbackURL must be an absolute URL on a trusted origin.' },
+  UNTRUSTED_CALLBACK_URL: { status: 400, message: 'callbackURL is not on an origin listed in TRUSTED_ORIGINS.' },
+  UNAUTHORIZED: { status: 401, message: 'Sign in first: send the session cookie, a bearer session token or a JWT.' },
+  FORBIDDEN: { status: 403, message: 'This is not yours.' },
+  UNTRUSTED_ORIGIN: { status: 403, message: 'This origin may not change state with the session cookie.' },
+  SESSION_NOT_FOUND: { status: 404, message: 'No such session.' },
+  SIGNING_KEY_UNDECRYPTABLE: { status: 503, message: 'No JWT can be issued: the signing key cannot be decrypted.' },
+} as const satisfies Record<string, { status: ContentfulStatusCode; message: string }>
+
+export type ErrorCode = keyof typeof ERRORS
+
+/**
+ * The JSON error response for a code; `details` adds fields (never a secret).
  *
  * @example
- * throw apiError(403, 'FORBIDDEN', 'userId does not match the signed-in user')
+ * return errorResponse('CONFIG_INVALID', undefined, { problems })
  */
-export function apiError(
-  status: ContentfulStatusCode,
-  code: string,
-  message: string,
-  extra: Record<string, unknown> = {},
-): HTTPException {
-  const res = Response.json({ error: code, message, ...extra }, { status })
-  return new HTTPException(status, { res, message })
+export function errorResponse(code: ErrorCode, message?: string, details: Record<string, unknown> = {}): Response {
+  const { status, message: fallback } = ERRORS[code]
+  return Response.json({ code, message: message ?? fallback, ...details }, { status })
+}
+
+/**
+ * An `HTTPException` carrying the JSON error response, for handlers and middleware to throw.
+ *
+ * @example
+ * throw serviceError('FORBIDDEN', 'The userId in the path is not the signed-in user's.')
+ */
+export function serviceError(code: ErrorCode, message?: string, details?: Record<string, unknown>): HTTPException {
+  const res = errorResponse(code, message, details)
+  return new HTTPException(ERRORS[code].status, { res, message: message ?? ERRORS[code].message })
 }
 
 /** `app.onError`: typed errors keep their response; anything else is a logged 500 with no detail. */
 export function handleError(error: Error, c: Context): Response {
   if (error instanceof HTTPException) return error.getResponse()
-  logEvent('error', 'unhandled_error', { path: new URL(c.req.url).pathname, error })
-  return c.json({ error: 'INTERNAL_ERROR', message: 'The service failed to handle this request.' }, 500)
+  logEvent('error', 'unhandled_error', { path: c.req.path, error })
+  return errorResponse('INTERNAL_ERROR')
 }
 
 /** `app.notFound`: unknown routes are a JSON 404, never an HTML page. */
 export function handleNotFound(c: Context): Response {
-  return c.json({ error: 'NOT_FOUND', message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404)
+  return errorResponse('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`)
 }

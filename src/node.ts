@@ -2,7 +2,7 @@
  * Node entry (`npm start`, or `node src/node.ts` on Node 24): the same app on `@hono/node-server`.
  * The environment is `process.env`, the same object on every request. `PORT` (default 8787) and
  * `HOST` (default: every interface) choose where it listens; SIGINT/SIGTERM stop accepting new
- * connections, let requests in flight finish (at most 10 s), then exit.
+ * connections, let requests in flight and their background work finish (at most 10 s), then exit.
  *
  * On start it prints one JSON line: `{"event":"listening","url":"http://127.0.0.1:8787"}`.
  *
@@ -12,7 +12,9 @@
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { createApp } from './app.ts'
-import type { EnvBindings } from './config/index.ts'
+import type { EnvBindings } from './config/env.ts'
+import { logEvent } from './logging.ts'
+import type { Platform } from './platform.ts'
 
 const DEFAULT_PORT = 8787
 const SHUTDOWN_GRACE_MS = 10_000
@@ -27,7 +29,18 @@ function listenPort(value: string | undefined): number {
   return port
 }
 
-const app = createApp()
+/** Background work runs beside the response, never before it; shutdown waits for what is still running. */
+const background = new Set<Promise<unknown>>()
+const platform: Platform = {
+  waitUntil(promise) {
+    const tracked: Promise<unknown> = promise
+      .catch((error: unknown) => logEvent('error', 'background_task_failed', { error }))
+      .finally(() => background.delete(tracked))
+    background.add(tracked)
+  },
+}
+
+const app = createApp(platform)
 const env = process.env as EnvBindings
 const hostname = process.env.HOST?.trim() || undefined
 
@@ -49,7 +62,8 @@ function shutdown(signal: NodeJS.Signals): void {
     process.exit(1)
   }, SHUTDOWN_GRACE_MS)
   forced.unref()
-  server.close((error) => {
+  server.close(async (error) => {
+    await Promise.allSettled(background)
     clearTimeout(forced)
     process.exit(error ? 1 : 0)
   })

@@ -1,6 +1,7 @@
 /**
  * Vercel Edge entry. Vercel passes no bindings to an Edge Function: the environment is
  * `process.env`, the same object on every request, so configuration is parsed once per isolate.
+ * Background work goes to `waitUntil` from `@vercel/functions` (Vercel's request context).
  *
  * Built into `.vercel/output/functions/index.func/index.js` by `npm run build:vercel`.
  *
@@ -9,15 +10,16 @@
  * // { "runtime": "edge", "entrypoint": "index.js" }
  * const response = await handler(new Request('https://auth.example.com/health'))
  */
+import { waitUntil } from '@vercel/functions'
 import { Hono } from 'hono'
 import { handle } from 'hono/vercel'
 import { createApp } from './app.ts'
-import type { EnvBindings } from './config/index.ts'
+import type { EnvBindings } from './config/env.ts'
 
 /** Tells Vercel (and readers) that this entry targets the Edge runtime. */
 export const config = { runtime: 'edge' }
 
-const app = createApp()
+const app = createApp({ waitUntil })
 const edge = new Hono().all('*', (c) => app.fetch(c.req.raw, process.env as EnvBindings))
 
 /** The Edge Function: `(request) => Response`. */

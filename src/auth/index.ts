@@ -10,7 +10,10 @@ import { oneTimeToken } from 'better-auth/plugins/one-time-token'
 import * as schema from '../../db/schema.ts'
 import type { Config } from '../config/index.ts'
 import type { DatabaseClient } from '../database.ts'
+import { type NullSessionLogger, nullSessionReport } from '../diagnostics/null-session-report.ts'
+import type { SessionDiagnosis } from '../diagnostics/session.ts'
 import { betterAuthLogger } from '../logging.ts'
+import type { Platform } from '../platform.ts'
 import { jwtPlugins } from '../tokens/jwt.ts'
 import { inputLimits } from './limits.ts'
 
@@ -30,8 +33,17 @@ function clientIpHeaders(): string[] {
     : ['x-real-ip', 'x-forwarded-for']
 }
 
-/** BetterAuth options that depend only on configuration, kept apart so they can be inspected. */
-function authOptions(config: Config, database: DatabaseClient) {
+/** What the BetterAuth instance is built from, all of it per isolate. */
+export interface AuthDependencies {
+  readonly config: Config
+  readonly database: DatabaseClient
+  readonly platform: Platform
+  readonly diagnose: (headers: Headers, cookieName: string) => Promise<SessionDiagnosis>
+  readonly reportNullSession: NullSessionLogger
+}
+
+/** BetterAuth options, kept apart so they can be inspected. */
+function authOptions({ config, database, platform, diagnose, reportNullSession }: AuthDependencies) {
   const versioned = config.secrets.filter((s) => s.version !== null)
   // Data BetterAuth encrypted before versioned secrets (the JWT signing key) was written under the
   // secret that was current then: BETTER_AUTH_SECRET if still set, else the oldest listed version.
@@ -66,6 +78,8 @@ function authOptions(config: Config, database: DatabaseClient) {
       ipAddress: { ipAddressHeaders: clientIpHeaders() },
       // One query for a session and its user (Drizzle relations in db/schema.ts), not two round trips.
       database: { joins: true },
+      // BetterAuth's work after the response (and ours in its hooks) goes to the platform's waitUntil.
+      backgroundTasks: { handler: (promise: Promise<unknown>) => platform.waitUntil(promise) },
     },
     // On by default (BetterAuth only enables it when NODE_ENV=production, which Workers never set).
     rateLimit: { enabled: config.rateLimit, storage: 'memory' },
@@ -77,12 +91,13 @@ function authOptions(config: Config, database: DatabaseClient) {
       // Redirect hand-off (see handoff/): single use, stored hashed, valid for 3 minutes.
       oneTimeToken({ storeToken: 'hashed', expiresIn: ONE_TIME_TOKEN_MINUTES }),
       ...jwtPlugins(config, database.db),
+      nullSessionReport(diagnose, reportNullSession),
     ],
   } satisfies Parameters<typeof betterAuth>[0]
 }
 
-export function buildAuth(config: Config, database: DatabaseClient) {
-  return betterAuth(authOptions(config, database))
+export function buildAuth(dependencies: AuthDependencies) {
+  return betterAuth(authOptions(dependencies))
 }
 
 export type Auth = ReturnType<typeof buildAuth>

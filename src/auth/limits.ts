@@ -4,6 +4,7 @@
  */
 import { APIError, createAuthMiddleware } from 'better-auth/api'
 import { bodyLimit } from 'hono/body-limit'
+import { errorResponse } from '../errors.ts'
 
 /** Generous for any auth request, small enough that no one stores megabytes through us. */
 export const MAX_BODY_BYTES = 64 * 1024
@@ -44,6 +45,5 @@ export const inputLimits = {
  */
 export const limitBody = bodyLimit({
   maxSize: MAX_BODY_BYTES,
-  onError: (c) =>
-    c.json({ error: 'PAYLOAD_TOO_LARGE', message: `Request bodies are limited to ${MAX_BODY_BYTES} bytes.` }, 413),
+  onError: () => errorResponse('PAYLOAD_TOO_LARGE', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`),
 })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { type EnvBindings, loadConfig, parseConfig } from './index.ts'
+import type { EnvBindings } from './env.ts'
+import { parseConfig } from './index.ts'
 
 const SECRET = 'x'.repeat(16) + 'y'.repeat(16) + 'z'.repeat(8)
 const valid: EnvBindings = {
@@ -117,13 +118,5 @@ describe('parseConfig', () => {
 
   it('rejects an out-of-range JWT_TTL', () => {
     expect(problemsOf({ ...valid, JWT_TTL: '2d' })[0]?.variable).toBe('JWT_TTL')
-  })
-})
-
-describe('loadConfig', () => {
-  it('parses once per environment object', () => {
-    const env = { ...valid }
-    expect(loadConfig(env)).toBe(loadConfig(env))
-    expect(loadConfig({ ...valid })).not.toBe(loadConfig(env))
   })
 })

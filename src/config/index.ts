@@ -1,13 +1,9 @@
 /**
- * Configuration: the Worker's bindings (or `process.env`) parsed and validated once per isolate
- * into a typed, frozen object. Problems name the variable and what is wrong, never its value.
+ * Configuration: the Worker's bindings (or `process.env`) parsed and validated into a typed,
+ * frozen object (once per isolate: see context.ts). Problems name the variable and what is wrong, never its value.
  */
 import { type CookiePolicy, deriveCookiePolicy } from '../cookies/policy.ts'
-import { logEvent } from '../logging.ts'
 import type { EnvBindings } from './env.ts'
-
-export type { EnvBindings } from './env.ts'
-
 import { createOriginMatcher, type OriginPattern, parseOriginPattern } from './origins.ts'
 import { parseSecrets, type SigningSecret } from './secrets.ts'
 
@@ -24,7 +20,10 @@ export interface Config {
   readonly databaseUrl: string
   readonly neonHttpEndpoint: string | undefined
   readonly trustedOrigins: readonly OriginPattern[]
+  /** Whether an origin is in TRUSTED_ORIGINS: CORS with credentials, callback URLs. */
   readonly isTrustedOrigin: (origin: string | null | undefined) => boolean
+  /** Whether an origin may act with the session cookie: the service's own, or a trusted one. */
+  readonly isOwnOrTrustedOrigin: (origin: string | null | undefined) => boolean
   readonly cookies: CookiePolicy
   readonly jwt: { readonly ttlSeconds: number; readonly issuer: string; readonly audience: string }
   /** BetterAuth's per-IP rate limits (3 sign-in/sign-up attempts per 10 s), kept per isolate. */
@@ -125,13 +124,15 @@ export function parseConfig(env: EnvBindings): ConfigResult {
 
   if (problems.length > 0 || !baseUrl || !databaseUrl || !cookies) return { ok: false, problems }
   const origin = baseUrl.origin
+  const isTrustedOrigin = createOriginMatcher(trustedOrigins)
   const config: Config = {
     secrets,
     baseURL: origin,
     databaseUrl: databaseUrl.toString(),
     neonHttpEndpoint: neonHttpEndpoint?.toString(),
     trustedOrigins,
-    isTrustedOrigin: createOriginMatcher(trustedOrigins),
+    isTrustedOrigin,
+    isOwnOrTrustedOrigin: (candidate) => candidate === origin || isTrustedOrigin(candidate),
     cookies,
     jwt: {
       ttlSeconds: jwtTtl,
@@ -141,24 +142,4 @@ export function parseConfig(env: EnvBindings): ConfigResult {
     rateLimit: rateLimitSetting !== 'off',
   }
   return { ok: true, config: Object.freeze(config) }
-}
-
-const resultsByEnv = new WeakMap<object, ConfigResult>()
-
-/**
- * The configuration for an environment object, parsed once per isolate (the Worker's `env`
- * and `process.env` keep their identity across requests). Problems are logged once, by name only.
- *
- * @example
- * const result = loadConfig(c.env)
- */
-export function loadConfig(env: EnvBindings): ConfigResult {
-  const cached = resultsByEnv.get(env)
-  if (cached) return cached
-  const result = parseConfig(env)
-  resultsByEnv.set(env, result)
-  if (!result.ok) {
-    logEvent('error', 'config_invalid', { problems: result.problems })
-  }
-  return result
 }

@@ -6,6 +6,7 @@
  */
 import { getDomain } from 'tldts'
 import type { OriginPattern } from '../config/origins.ts'
+import { siteOf } from './site.ts'
 
 export type CookieMode = 'same-site' | 'cross-site'
 
@@ -26,11 +27,6 @@ export interface CookiePolicy {
 export interface CookiePolicyProblem {
   variable: 'COOKIE_DOMAIN' | 'COOKIE_MODE' | 'BETTER_AUTH_URL'
   problem: string
-}
-
-/** Scheme plus registrable domain; hosts with no registrable domain (localhost, IPs) stand alone. */
-export function siteOf(protocol: string, host: string): string {
-  return `${protocol}//${getDomain(host, { allowPrivateDomains: true }) ?? host}`
 }
 
 function isLocalHost(host: string): boolean {

@@ -6,33 +6,27 @@
 import type { MiddlewareHandler } from 'hono'
 import { cors } from 'hono/cors'
 import type { Config } from '../config/index.ts'
+import { HEADERS } from '../http/headers.ts'
 
-export const EXPOSED_HEADERS = ['set-auth-token', 'set-auth-jwt']
+export const EXPOSED_HEADERS = [HEADERS.sessionToken, HEADERS.jwt]
 export const ALLOWED_HEADERS = ['Content-Type', 'Authorization']
 export const ALLOWED_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 const PREFLIGHT_MAX_AGE_SECONDS = 600
 
-const middlewareByConfig = new WeakMap<Config, MiddlewareHandler>()
-
 /**
- * The CORS middleware for a configuration, built once per config.
+ * The CORS middleware for a configuration (built once per isolate, in context.ts).
  *
  * @example
- * app.use('*', (c, next) => corsFor(c.var.runtime.config)(c, next))
+ * app.use('*', corsMiddleware(config))
  */
-export function corsFor(config: Config): MiddlewareHandler {
-  let middleware = middlewareByConfig.get(config)
-  if (!middleware) {
-    const { isTrustedOrigin } = config
-    middleware = cors({
-      origin: (origin) => (isTrustedOrigin(origin) ? origin : null),
-      credentials: true,
-      allowHeaders: ALLOWED_HEADERS,
-      allowMethods: ALLOWED_METHODS,
-      exposeHeaders: EXPOSED_HEADERS,
-      maxAge: PREFLIGHT_MAX_AGE_SECONDS,
-    })
-    middlewareByConfig.set(config, middleware)
-  }
-  return middleware
+export function corsMiddleware(config: Config): MiddlewareHandler {
+  const { isTrustedOrigin } = config
+  return cors({
+    origin: (origin) => (isTrustedOrigin(origin) ? origin : null),
+    credentials: true,
+    allowHeaders: ALLOWED_HEADERS,
+    allowMethods: ALLOWED_METHODS,
+    exposeHeaders: EXPOSED_HEADERS,
+    maxAge: PREFLIGHT_MAX_AGE_SECONDS,
+  })
 }

@@ -4,9 +4,12 @@
  */
 import { eq } from 'drizzle-orm'
 import { session as sessionTable } from '../../db/schema.ts'
-import { siteOf } from '../cookies/policy.ts'
-import type { Runtime } from '../runtime.ts'
-import { bearerToken } from '../secrets/signing.ts'
+import type { Config } from '../config/index.ts'
+import { isCrossSite } from '../cookies/site.ts'
+import type { TokenSigner } from '../credentials/signed-token.ts'
+import type { Database } from '../database.ts'
+import { parseCookieHeader } from '../http/cookies.ts'
+import { bearerToken, HEADERS } from '../http/headers.ts'
 
 export type SessionStatus = 'valid' | 'no_credentials' | 'bad_signature' | 'not_found' | 'expired'
 
@@ -27,30 +30,26 @@ export interface SessionDiagnosis {
 const SECURE_PREFIX = '__Secure-'
 const HOST_PREFIX = '__Host-'
 
-function cookieNames(header: string | null): Map<string, string> {
-  const cookies = new Map<string, string>()
-  for (const pair of (header ?? '').split(';')) {
-    const eq = pair.indexOf('=')
-    if (eq > 0) cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim())
-  }
-  return cookies
-}
-
 function baseName(name: string): string {
   return name.replace(SECURE_PREFIX, '').replace(HOST_PREFIX, '')
 }
 
+/** What a diagnosis reads: the deployment's configuration, its signer and its database. */
+export interface DiagnosisDependencies {
+  readonly config: Config
+  readonly signer: TokenSigner
+  readonly db: Database
+}
+
 function noCredentialCauses(
-  runtime: Runtime,
-  request: Request,
+  config: Config,
+  headers: Headers,
   cookieName: string,
   cookies: Map<string, string>,
 ): Cause[] {
-  const { config } = runtime
   const causes: Cause[] = []
-  const origin = request.headers.get('origin')
-  const serviceUrl = new URL(config.baseURL)
-  if (origin && origin !== config.baseURL && !config.isTrustedOrigin(origin)) {
+  const origin = headers.get(HEADERS.origin)
+  if (origin && !config.isOwnOrTrustedOrigin(origin)) {
     causes.push({
       code: 'origin_not_trusted',
       message: `The request came from ${origin}, which is not in TRUSTED_ORIGINS, so the browser gets no CORS credentials and BetterAuth refuses its sign-in.`,
@@ -65,16 +64,10 @@ function noCredentialCauses(
       fix: 'Sign in again against this deployment; keep BETTER_AUTH_URL and the cookie settings identical wherever one session must work.',
     })
   }
-  let crossSite = request.headers.get('sec-fetch-site') === 'cross-site'
-  if (!crossSite && origin && origin !== 'null') {
-    try {
-      const originUrl = new URL(origin)
-      crossSite = siteOf(originUrl.protocol, originUrl.hostname) !== siteOf(serviceUrl.protocol, serviceUrl.hostname)
-    } catch {
-      crossSite = false
-    }
-  }
-  if (crossSite && !request.headers.has('cookie') && causes.length === 0) {
+  const crossSite =
+    headers.get(HEADERS.secFetchSite) === 'cross-site' ||
+    (origin !== null && origin !== 'null' && isCrossSite(origin, config.baseURL))
+  if (crossSite && !headers.has(HEADERS.cookie) && causes.length === 0) {
     causes.push(
       config.cookies.mode === 'same-site'
         ? {
@@ -102,74 +95,77 @@ function noCredentialCauses(
 }
 
 /**
- * Diagnoses the session credentials of a request.
+ * The diagnosis of the session credentials in a request's headers, for a deployment; `cookieName`
+ * is the session cookie's name as BetterAuth derived it.
  *
  * @example
- * const diagnosis = await diagnoseSession(runtime, c.req.raw) // { status: 'bad_signature', ... }
+ * const diagnose = createSessionDiagnosis({ config, signer, db })
+ * await diagnose(request.headers, '__Secure-better-auth.session_token') // { status: 'bad_signature', … }
  */
-export async function diagnoseSession(runtime: Runtime, request: Request): Promise<SessionDiagnosis> {
-  const cookieName = (await runtime.sessionCookies).session.name
-  const cookies = cookieNames(request.headers.get('cookie'))
-  const bearer = bearerToken(request.headers)
-  const cookieValue = cookies.get(cookieName)
-  const credential = cookieValue ? 'cookie' : bearer ? 'bearer' : null
-  const presented = cookieValue ?? bearer
-  if (!credential || !presented) {
-    return {
-      status: 'no_credentials',
-      credential: null,
-      causes: noCredentialCauses(runtime, request, cookieName, cookies),
+export function createSessionDiagnosis({ config, signer, db }: DiagnosisDependencies) {
+  return async function diagnoseSession(headers: Headers, cookieName: string): Promise<SessionDiagnosis> {
+    const cookies = parseCookieHeader(headers.get(HEADERS.cookie))
+    const bearer = bearerToken(headers)
+    const cookieValue = cookies.get(cookieName)
+    const credential = cookieValue ? 'cookie' : bearer ? 'bearer' : null
+    const presented = cookieValue ?? bearer
+    if (!credential || !presented) {
+      return {
+        status: 'no_credentials',
+        credential: null,
+        causes: noCredentialCauses(config, headers, cookieName, cookies),
+      }
     }
-  }
 
-  const verified = presented.includes('.') || presented.includes('%') ? await runtime.signer.verify(presented) : null
-  if (!verified) {
-    return {
-      status: 'bad_signature',
-      credential,
-      causes: [
-        {
-          code: 'unknown_secret',
-          message:
-            'The session credential is signed by a secret this deployment does not know: it came from a deployment with another BETTER_AUTH_SECRET, or the secret changed without keeping the old one.',
-          fix: 'Compare secret fingerprints in /health/auth across deployments; to rotate, set BETTER_AUTH_SECRETS="<new version>:<new>,<old version>:<old>".',
-        },
-      ],
+    const verified = presented.includes('.') || presented.includes('%') ? await signer.verify(presented) : null
+    if (!verified) {
+      return {
+        status: 'bad_signature',
+        credential,
+        causes: [
+          {
+            code: 'unknown_secret',
+            message:
+              'The session credential is signed by a secret this deployment does not know: it came from a deployment with another BETTER_AUTH_SECRET, or the secret changed without keeping the old one.',
+            fix: 'Compare secret fingerprints in /health/auth across deployments; to rotate, set BETTER_AUTH_SECRETS="<new version>:<new>,<old version>:<old>".',
+          },
+        ],
+      }
     }
-  }
-  const secret = runtime.config.secrets[verified.secretIndex]!
-  const signedWith = { version: secret.version, current: verified.secretIndex === 0 }
-  const [row] = await runtime.database.db
-    .select({ id: sessionTable.id, userId: sessionTable.userId, expiresAt: sessionTable.expiresAt })
-    .from(sessionTable)
-    .where(eq(sessionTable.token, verified.token))
-    .limit(1)
-  if (!row) {
-    return {
-      status: 'not_found',
-      credential,
-      signedWith,
-      causes: [
-        {
-          code: 'session_not_found',
-          message:
-            'The credential is genuine but no such session exists: it was signed out or revoked, or this deployment uses another database or branch.',
-          fix: 'Sign in again; if it recurs, check that every deployment sharing sessions uses the same DATABASE_URL.',
-        },
-      ],
+    const secret = config.secrets[verified.secretIndex]!
+    const signedWith = { version: secret.version, current: verified.secretIndex === 0 }
+    const [row] = await db
+      .select({ id: sessionTable.id, userId: sessionTable.userId, expiresAt: sessionTable.expiresAt })
+      .from(sessionTable)
+      .where(eq(sessionTable.token, verified.token))
+      .limit(1)
+    if (!row) {
+      return {
+        status: 'not_found',
+        credential,
+        signedWith,
+        causes: [
+          {
+            code: 'session_not_found',
+            message:
+              'The credential is genuine but no such session exists: it was signed out or revoked, or this deployment uses another database or branch.',
+            fix: 'Sign in again; if it recurs, check that every deployment sharing sessions uses the same DATABASE_URL.',
+          },
+        ],
+      }
     }
-  }
-  const session = { id: row.id, userId: row.userId, expiresAt: row.expiresAt.toISOString() }
-  if (row.expiresAt.getTime() <= Date.now()) {
-    return {
-      status: 'expired',
-      credential,
-      signedWith,
-      session,
-      causes: [
-        { code: 'session_expired', message: `The session expired at ${session.expiresAt}.`, fix: 'Sign in again.' },
-      ],
+    const session = { id: row.id, userId: row.userId, expiresAt: row.expiresAt.toISOString() }
+    if (row.expiresAt.getTime() <= Date.now()) {
+      return {
+        status: 'expired',
+        credential,
+        signedWith,
+        session,
+        causes: [
+          { code: 'session_expired', message: `The session expired at ${session.expiresAt}.`, fix: 'Sign in again.' },
+        ],
+      }
     }
+    return { status: 'valid', credential, signedWith, session, causes: [] }
   }
-  return { status: 'valid', credential, signedWith, session, causes: [] }
 }

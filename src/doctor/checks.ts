@@ -2,7 +2,8 @@
  * The doctor's checks: a running service examined from the outside, as a browser on the
  * frontend's origin would meet it. Each finding says what is wrong and how to fix it.
  */
-import { siteOf } from '../cookies/policy.ts'
+import { isCrossSite } from '../cookies/site.ts'
+import { parseSetCookie } from '../http/cookies.ts'
 
 export interface Finding {
   readonly check: string
@@ -26,17 +27,6 @@ function listHeader(value: string | null): string[] {
     .split(',')
     .map((v) => v.trim().toLowerCase())
     .filter(Boolean)
-}
-
-function cookieAttributes(line: string) {
-  const [pair = '', ...rest] = line.split(';')
-  const attributes = new Map(
-    rest.map((a) => {
-      const [k = '', ...v] = a.split('=')
-      return [k.trim().toLowerCase(), v.join('=').trim()] as const
-    }),
-  )
-  return { name: pair.slice(0, pair.indexOf('=')).trim(), attributes }
 }
 
 async function checkCors(options: DoctorOptions, report: Report, doFetch: typeof fetch) {
@@ -193,9 +183,8 @@ async function checkHealth(
 
 function checkCookieMode(options: DoctorOptions, health: AuthHealth, report: Report) {
   if (!health.cookies) return
-  const service = new URL(options.serviceUrl)
   const frontend = new URL(options.origin)
-  const crossSite = siteOf(frontend.protocol, frontend.hostname) !== siteOf(service.protocol, service.hostname)
+  const crossSite = isCrossSite(options.origin, options.serviceUrl)
   const { attributes, mode } = health.cookies
   if (crossSite && attributes.sameSite !== 'None') {
     report({
@@ -256,10 +245,8 @@ async function checkSignIn(options: DoctorOptions, report: Report, doFetch: type
     })
     return
   }
-  const { name, attributes } = cookieAttributes(line)
-  const service = new URL(options.serviceUrl)
-  const frontend = new URL(options.origin)
-  const crossSite = siteOf(frontend.protocol, frontend.hostname) !== siteOf(service.protocol, service.hostname)
+  const { name, attributes } = parseSetCookie(line)
+  const crossSite = isCrossSite(options.origin, options.serviceUrl)
   const sameSite = (attributes.get('samesite') ?? 'lax').toLowerCase()
   const problems: string[] = []
   if (crossSite && sameSite !== 'none') problems.push(`SameSite=${sameSite} on a cross-site frontend`)

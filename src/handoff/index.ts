@@ -9,8 +9,8 @@
  * it by fetch (`POST /api/auth/one-time-token/verify`) and gets its own cookie and bearer token.
  */
 import { Hono } from 'hono'
-import type { AppEnv } from '../app.ts'
-import { apiError } from '../errors.ts'
+import type { AppEnv } from '../context.ts'
+import { serviceError } from '../errors.ts'
 
 export const HANDOFF_PATH = '/auth/handoff'
 export const HANDOFF_TOKEN_PARAM = 'ott'
@@ -24,24 +24,24 @@ export function handoffRoutes() {
   const routes = new Hono<AppEnv>()
 
   routes.get(HANDOFF_PATH, async function handoff(c) {
-    const { config, auth } = c.var.runtime
+    const { config, auth } = c.var.service
     const raw = c.req.query('callbackURL')
     let callback: URL
     try {
       callback = new URL(raw ?? '')
     } catch {
-      throw apiError(400, 'INVALID_CALLBACK_URL', 'callbackURL must be an absolute URL on a trusted origin')
+      throw serviceError('INVALID_CALLBACK_URL')
     }
     if (!config.isTrustedOrigin(callback.origin)) {
-      throw apiError(400, 'UNTRUSTED_CALLBACK_URL', 'callbackURL is not on an origin listed in TRUSTED_ORIGINS')
+      throw serviceError('UNTRUSTED_CALLBACK_URL')
     }
-    const { request } = await c.var.runtime.upgradeCredentials(c.req.raw)
-    const session = await auth.api.getSession({ headers: request.headers })
+    const { headers } = c.req.raw
+    const session = await auth.api.getSession({ headers })
     if (!session) {
       callback.searchParams.set(HANDOFF_ERROR_PARAM, 'no_session')
       return c.redirect(callback.toString(), 302)
     }
-    const { token } = await auth.api.generateOneTimeToken({ headers: request.headers })
+    const { token } = await auth.api.generateOneTimeToken({ headers })
     callback.searchParams.set(HANDOFF_TOKEN_PARAM, token)
     c.header('Cache-Control', 'no-store')
     c.header('Referrer-Policy', 'no-referrer')

@@ -3,6 +3,7 @@
  */
 import journal from '../../db/migrations/meta/_journal.json' with { type: 'json' }
 import type { DatabaseClient } from '../database.ts'
+import { TIMED_OUT, within } from '../deadline.ts'
 
 export interface DatabaseHealth {
   reachable: boolean
@@ -15,33 +16,26 @@ const UNDEFINED_TABLE = '42P01'
 const UNDEFINED_SCHEMA = '3F000'
 const expectedMigrations = journal.entries.map((entry) => ({ tag: entry.tag, when: entry.when }))
 
-class ProbeTimeout extends Error {}
-
 /**
  * Probes the database, giving up after `timeoutMs` even if the endpoint never answers.
  *
  * @example
- * const health = await probeDatabase(runtime.database, 2500)
+ * const health = await probeDatabase(service.database, 2500)
  */
 export async function probeDatabase(database: DatabaseClient, timeoutMs: number): Promise<DatabaseHealth> {
   const started = performance.now()
   const abort = new AbortController()
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      abort.abort()
-      reject(new ProbeTimeout())
-    }, timeoutMs)
-  })
   const elapsed = () => Math.round(performance.now() - started)
-
+  const query = database.sql.query('select max(created_at)::text as last from drizzle.__drizzle_migrations', [], {
+    fetchOptions: { signal: abort.signal },
+  })
   try {
-    const rows = await Promise.race([
-      database.sql.query('select max(created_at)::text as last from drizzle.__drizzle_migrations', [], {
-        fetchOptions: { signal: abort.signal },
-      }),
-      timeout,
-    ])
+    const rows = await within(query, timeoutMs)
+    if (rows === TIMED_OUT) {
+      abort.abort()
+      query.catch(() => undefined)
+      return { reachable: false, latencyMs: elapsed(), error: `no answer within ${timeoutMs} ms`, migrations: null }
+    }
     const last = Number((rows[0] as { last: string | null } | undefined)?.last ?? 0)
     return { reachable: true, latencyMs: elapsed(), migrations: migrationState(last) }
   } catch (error) {
@@ -49,10 +43,7 @@ export async function probeDatabase(database: DatabaseClient, timeoutMs: number)
     if (code === UNDEFINED_TABLE || code === UNDEFINED_SCHEMA) {
       return { reachable: true, latencyMs: elapsed(), migrations: migrationState(0) }
     }
-    const reason = error instanceof ProbeTimeout ? `no answer within ${timeoutMs} ms` : 'connection failed'
-    return { reachable: false, latencyMs: elapsed(), error: reason, migrations: null }
-  } finally {
-    clearTimeout(timer)
+    return { reachable: false, latencyMs: elapsed(), error: 'connection failed', migrations: null }
   }
 }
 

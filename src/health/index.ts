@@ -4,9 +4,12 @@
  * the database and its migrations, and the cookie policy. 503 when any of them is broken.
  */
 import { Hono } from 'hono'
-import { type Config, type EnvBindings, loadConfig } from '../config/index.ts'
-import { parseSecrets, type SigningSecret, secretFingerprint } from '../config/secrets.ts'
-import { resolveRuntime } from '../runtime.ts'
+import type { EnvBindings } from '../config/env.ts'
+import type { Config } from '../config/index.ts'
+import { parseSecrets, type SigningSecret } from '../config/secrets.ts'
+import type { ContextResult, ServiceContext } from '../context.ts'
+import { TIMED_OUT, within } from '../deadline.ts'
+import { HEADERS } from '../http/headers.ts'
 import { checkSigningKey, type SigningKeyState } from '../tokens/signing-key.ts'
 import { probeDatabase } from './database.ts'
 
@@ -21,34 +24,22 @@ interface SecretReport {
 }
 
 /** Resolves to null when `promise` fails or takes longer than `ms`. */
-function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | null> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const deadline = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), ms)
-  })
-  return Promise.race([promise.catch(() => null), deadline]).finally(() => clearTimeout(timer))
-}
-
-const fingerprintsBySecret = new Map<string, Promise<string>>()
-
-function fingerprintOnce(secret: string): Promise<string> {
-  let fingerprint = fingerprintsBySecret.get(secret)
-  if (!fingerprint) {
-    fingerprint = secretFingerprint(secret)
-    fingerprintsBySecret.set(secret, fingerprint)
-  }
-  return fingerprint
-}
-
-async function describeSecrets(secrets: readonly SigningSecret[]): Promise<SecretReport[]> {
-  return Promise.all(
-    secrets.map(async (s) => ({
-      version: s.version,
-      source: s.source,
-      length: s.value.length,
-      fingerprint: await fingerprintOnce(s.value),
-    })),
+async function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  const result = await within(
+    promise.catch(() => null),
+    ms,
   )
+  return result === TIMED_OUT ? null : result
+}
+
+async function describeSecrets(service: ServiceContext): Promise<SecretReport[]> {
+  const fingerprints = await service.secretFingerprints
+  return service.config.secrets.map((s, index) => ({
+    version: s.version,
+    source: s.source,
+    length: s.value.length,
+    fingerprint: fingerprints[index]!,
+  }))
 }
 
 function describeCookies(config: Config, sessionCookieName: string) {
@@ -66,48 +57,51 @@ function describeCookies(config: Config, sessionCookieName: string) {
       path: '/',
     },
     crossSiteOrigins: cookies.crossSiteOrigins,
-    bearer: { header: 'set-auth-token', accepts: 'Authorization: Bearer <token>' },
+    bearer: { header: HEADERS.sessionToken, accepts: 'Authorization: Bearer <token>' },
   }
 }
 
 /**
- * Mounts the health routes.
+ * Mounts the health routes. They answer even when the configuration is invalid, so they take the
+ * context resolver rather than a resolved context.
  *
  * @example
- * app.route('/', healthRoutes())
+ * app.route('/', healthRoutes(resolveContext))
  */
-export function healthRoutes() {
+export function healthRoutes(resolveContext: (env: EnvBindings) => ContextResult) {
   const routes = new Hono<{ Bindings: EnvBindings }>()
 
   routes.get('/health', (c) => c.json({ status: 'ok' }))
 
   routes.get('/health/auth', async function authHealth(c) {
     c.header('Cache-Control', 'no-store')
-    const loaded = loadConfig(c.env)
-    if (!loaded.ok) {
-      const { secrets } = parseSecrets(c.env, { allowShort: true })
-      const [current] = await describeSecrets(secrets)
+    const result = resolveContext(c.env)
+    if (!result.ok) {
+      const [current] = parseSecrets(c.env, { allowShort: true }).secrets
       return c.json(
         {
           status: 'error',
-          config: { valid: false, problems: loaded.problems },
-          secret: { present: secrets.length > 0, length: current?.length ?? 0, source: current?.source ?? null },
+          config: { valid: false, problems: result.problems },
+          secret: {
+            present: current !== undefined,
+            length: current?.value.length ?? 0,
+            source: current?.source ?? null,
+          },
         },
         503,
       )
     }
-    const result = resolveRuntime(c.env)
-    if (!result.ok) return c.json({ status: 'error', config: { valid: false, problems: result.problems } }, 503)
-    const { config, database, auth } = result.runtime
+    const { service } = result
+    const { config, database, auth } = service
     const [secrets, db, context] = await Promise.all([
-      describeSecrets(config.secrets),
+      describeSecrets(service),
       probeDatabase(database, DATABASE_PROBE_TIMEOUT_MS),
       auth.$context,
     ])
     const remainingMs = Math.max(0, DATABASE_PROBE_TIMEOUT_MS - db.latencyMs)
     const signingKey: SigningKeyState | null =
       db.reachable && db.migrations?.pending.length === 0
-        ? await withDeadline(checkSigningKey(result.runtime), remainingMs)
+        ? await settledWithin(checkSigningKey(database.db, context.secretConfig), remainingMs)
         : null
     const current = secrets[0]!
     const healthy = db.reachable && db.migrations?.pending.length === 0 && signingKey?.decryptable !== false

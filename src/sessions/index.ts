@@ -7,7 +7,7 @@
 import { and, desc, eq, gt, ne } from 'drizzle-orm'
 import { Hono } from 'hono'
 import { session } from '../../db/schema.ts'
-import { apiError } from '../errors.ts'
+import { serviceError } from '../errors.ts'
 import { type GuardEnv, requireOwnUserId, requireUser } from '../guard/index.ts'
 
 /**
@@ -19,7 +19,7 @@ export function sessionsRoutes() {
   routes.use('/api/users/:userId/*', requireUser, requireOwnUserId())
 
   routes.get('/api/users/:userId/sessions', async function listSessions(c) {
-    const rows = await c.var.runtime.database.db
+    const rows = await c.var.service.database.db
       .select({
         id: session.id,
         createdAt: session.createdAt,
@@ -44,12 +44,12 @@ export function sessionsRoutes() {
   })
 
   routes.delete('/api/users/:userId/sessions/:sessionId', async function revokeSession(c) {
-    const revoked = await c.var.runtime.database.db
+    const revoked = await c.var.service.database.db
       .delete(session)
       .where(and(eq(session.id, c.req.param('sessionId')), eq(session.userId, c.var.user.id)))
       .returning({ id: session.id })
     // Another user's session id looks exactly like one that does not exist.
-    if (revoked.length === 0) throw apiError(404, 'SESSION_NOT_FOUND', 'No such session.')
+    if (revoked.length === 0) throw serviceError('SESSION_NOT_FOUND')
     return c.json({ revoked: 1 })
   })
 
@@ -58,7 +58,7 @@ export function sessionsRoutes() {
     const condition = current
       ? and(eq(session.userId, c.var.user.id), ne(session.id, current))
       : eq(session.userId, c.var.user.id)
-    const revoked = await c.var.runtime.database.db.delete(session).where(condition).returning({ id: session.id })
+    const revoked = await c.var.service.database.db.delete(session).where(condition).returning({ id: session.id })
     return c.json({ revoked: revoked.length })
   })
 

@@ -2,8 +2,9 @@
  * Whether this deployment can sign JWTs: the current signing key's private half is stored
  * encrypted under the auth secret, so a deployment whose secret changed cannot use it.
  */
+import type { AuthContext } from 'better-auth'
 import { symmetricDecrypt } from 'better-auth/crypto'
-import type { Runtime } from '../runtime.ts'
+import type { Database } from '../database.ts'
 import { latestLiveKey } from './key-store.ts'
 
 export interface SigningKeyState {
@@ -19,10 +20,13 @@ export interface SigningKeyState {
 
 /**
  * @example
- * const state = await checkSigningKey(runtime) // { present: true, decryptable: false, problem: '…' }
+ * const state = await checkSigningKey(db, (await auth.$context).secretConfig) // { present: true, decryptable: false, problem: '…' }
  */
-export async function checkSigningKey(runtime: Runtime): Promise<SigningKeyState> {
-  const key = await latestLiveKey(runtime.database.db, new Date())
+export async function checkSigningKey(
+  db: Database,
+  secretConfig: AuthContext['secretConfig'],
+): Promise<SigningKeyState> {
+  const key = await latestLiveKey(db, new Date())
   if (!key) return { present: false, decryptable: null }
   const described = {
     present: true,
@@ -30,9 +34,8 @@ export async function checkSigningKey(runtime: Runtime): Promise<SigningKeyState
     createdAt: key.createdAt.toISOString(),
     expiresAt: key.expiresAt?.toISOString() ?? null,
   }
-  const context = await runtime.auth.$context
   try {
-    await symmetricDecrypt({ key: context.secretConfig, data: JSON.parse(key.privateKey) })
+    await symmetricDecrypt({ key: secretConfig, data: JSON.parse(key.privateKey) })
     return { ...described, decryptable: true }
   } catch {
     return {

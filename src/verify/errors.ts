@@ -20,7 +20,7 @@ export type AccessTokenErrorCode =
  * Why a token was refused. `code` is stable; `message` is for people.
  *
  * @example
- * try { await verifyAccessToken(token, options) } catch (e) { if (e instanceof AccessTokenError && e.code === 'TOKEN_EXPIRED') … }
+ * try { await verifyAccessToken(token) } catch (e) { if (e instanceof AccessTokenError && e.code === 'TOKEN_EXPIRED') … }
  */
 export class AccessTokenError extends Error {
   readonly code: AccessTokenErrorCode

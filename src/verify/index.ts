@@ -2,12 +2,13 @@
  * Verifying edge-auth's access tokens in a downstream service, offline from the JWKS.
  *
  * @example
- * import { verifyAccessToken } from 'edge-auth/verify'
- * const user = await verifyAccessToken(token, {
+ * import { createAccessTokenVerifier } from 'edge-auth/verify'
+ * const verifyAccessToken = createAccessTokenVerifier({
  *   jwksUrl: 'https://auth.example.com/.well-known/jwks.json',
  *   issuer: 'https://auth.example.com',
  *   audience: 'https://auth.example.com',
  * })
+ * const user = await verifyAccessToken(token)
  * user.sub // the user id
  */
 export { AccessTokenError, type AccessTokenErrorCode } from './errors.ts'
@@ -15,7 +16,7 @@ export { type AccessTokenVariables, accessTokenMiddleware } from './middleware.t
 export {
   type AccessTokenClaims,
   ALLOWED_ALGORITHMS,
+  createAccessTokenVerifier,
   type VerifyOptions,
-  verifyAccessToken,
   verifyWithKeySet,
 } from './verify.ts'

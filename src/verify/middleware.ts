@@ -3,24 +3,26 @@
  */
 import { createMiddleware } from 'hono/factory'
 import { AccessTokenError } from './errors.ts'
-import { type AccessTokenClaims, type VerifyOptions, verifyAccessToken } from './verify.ts'
+import { type AccessTokenClaims, createAccessTokenVerifier, type VerifyOptions } from './verify.ts'
 
 export type AccessTokenVariables = { accessToken: AccessTokenClaims }
 
 const BEARER = /^bearer\s+(.+)$/i
 
 /**
- * Puts the verified claims on `c.var.accessToken`; answers 401 JSON `{ error, message }` otherwise.
+ * Puts the verified claims on `c.var.accessToken`; answers 401 JSON `{ code, message }` otherwise
+ * (503 when the keys cannot be fetched). The key set is built once, here in the factory.
  *
  * @example
  * app.use('/api/*', accessTokenMiddleware({ jwksUrl, issuer, audience }))
  * app.get('/api/me', (c) => c.json({ userId: c.var.accessToken.sub }))
  */
 export function accessTokenMiddleware(options: VerifyOptions) {
+  const verifyAccessToken = createAccessTokenVerifier(options)
   return createMiddleware<{ Variables: AccessTokenVariables }>(async function requireAccessToken(c, next) {
     const token = BEARER.exec(c.req.header('authorization') ?? '')?.[1]?.trim()
     try {
-      c.set('accessToken', await verifyAccessToken(token, options))
+      c.set('accessToken', await verifyAccessToken(token))
     } catch (error) {
       const refusal =
         error instanceof AccessTokenError
@@ -28,7 +30,7 @@ export function accessTokenMiddleware(options: VerifyOptions) {
           : new AccessTokenError('TOKEN_MALFORMED', 'The token could not be verified.')
       const status = refusal.code === 'JWKS_UNAVAILABLE' ? 503 : 401
       return c.json(
-        { error: refusal.code, message: refusal.message },
+        { code: refusal.code, message: refusal.message },
         status,
         status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {},
       )

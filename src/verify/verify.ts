@@ -23,19 +23,6 @@ export interface AccessTokenClaims extends JWTPayload {
   sid?: string
 }
 
-const keySets = new Map<string, JWTVerifyGetKey>()
-
-/** One remote key set per JWKS URL and cache age, held for the life of the module (isolate). */
-function remoteKeySet(jwksUrl: string, cacheMaxAgeMs: number | undefined): JWTVerifyGetKey {
-  const id = `${jwksUrl} ${cacheMaxAgeMs ?? ''}`
-  let keySet = keySets.get(id)
-  if (!keySet) {
-    keySet = createRemoteJWKSet(new URL(jwksUrl), cacheMaxAgeMs === undefined ? {} : { cacheMaxAge: cacheMaxAgeMs })
-    keySets.set(id, keySet)
-  }
-  return keySet
-}
-
 /**
  * Verifies a token against a key set (remote or local) with edge-auth's rules.
  *
@@ -62,10 +49,24 @@ export async function verifyWithKeySet(
   }
 }
 
-/** Verifies a token against the JWKS at `jwksUrl`; throws `AccessTokenError` with a stable code. */
-export function verifyAccessToken(
-  token: string | null | undefined,
+/**
+ * A verifier for the JWKS at `jwksUrl`. It owns one remote key set (jose's `createRemoteJWKSet`):
+ * keys are fetched on first use, cached for `cacheMaxAgeMs`, and refetched early when a token names
+ * an unknown key. Create it once (per isolate or process) and reuse it: a verifier created per
+ * request fetches the JWKS on every request.
+ *
+ * @example
+ * const verifyAccessToken = createAccessTokenVerifier({ jwksUrl, issuer, audience })
+ * const claims = await verifyAccessToken(token) // throws AccessTokenError with a stable code
+ */
+export function createAccessTokenVerifier(
   options: VerifyOptions,
-): Promise<AccessTokenClaims> {
-  return verifyWithKeySet(token, remoteKeySet(options.jwksUrl, options.cacheMaxAgeMs), options)
+): (token: string | null | undefined) => Promise<AccessTokenClaims> {
+  const keySet = createRemoteJWKSet(
+    new URL(options.jwksUrl),
+    options.cacheMaxAgeMs === undefined ? {} : { cacheMaxAge: options.cacheMaxAgeMs },
+  )
+  return function verifyAccessToken(token) {
+    return verifyWithKeySet(token, keySet, options)
+  }
 }

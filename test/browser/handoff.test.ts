@@ -108,7 +108,7 @@ describeBrowser('redirect hand-off (auth.service.test top-level -> docs.other.te
       )
       expect(response?.status()).toBe(400)
       expect(response?.request().redirectedFrom()).toBeNull()
-      expect(await response?.json()).toMatchObject({ error: 'UNTRUSTED_CALLBACK_URL' })
+      expect(await response?.json()).toMatchObject({ code: 'UNTRUSTED_CALLBACK_URL' })
       expect(page.url()).toContain(`${scenario.service.origin}/auth/handoff`)
     } finally {
       await context.close()

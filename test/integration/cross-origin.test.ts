@@ -205,7 +205,7 @@ describe.each(backendNames)('cross-origin on %s', (backendName) => {
       await onService.signUp(uniqueEmail())
       const response = await onService.request(`/auth/handoff?callbackURL=${encodeURIComponent(callback)}`)
       expect(response.status).toBe(400)
-      expect((await response.json()).error).toMatch(/CALLBACK_URL/)
+      expect((await response.json()).code).toMatch(/CALLBACK_URL/)
     })
 
     it('sends a browser without a session back with auth_error=no_session', async () => {
@@ -278,7 +278,7 @@ describe.each(backendNames)('cross-origin on %s', (backendName) => {
         })
         const token = await tab().request('/api/auth/token', { headers: { cookie: reissuedCookie } })
         expect(token.status).toBe(503)
-        expect((await token.json()).error).toBe('SIGNING_KEY_UNDECRYPTABLE')
+        expect((await token.json()).code).toBe('SIGNING_KEY_UNDECRYPTABLE')
       } finally {
         await service.restartWorker({ BETTER_AUTH_SECRETS: '', BETTER_AUTH_SECRET: TEST_SECRET })
       }

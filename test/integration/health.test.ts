@@ -84,7 +84,7 @@ describe('invalid configuration', () => {
       const response = await worker.fetch(path, { method: path.includes('sign-in') ? 'POST' : 'GET' })
       expect(response.status, path).toBe(500)
       const body = await response.json()
-      expect(body.error).toBe('CONFIG_INVALID')
+      expect(body.code).toBe('CONFIG_INVALID')
       expect(body.problems.map((p: { variable: string }) => p.variable).sort()).toEqual([
         'BETTER_AUTH_SECRET',
         'DATABASE_URL',

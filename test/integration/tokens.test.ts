@@ -122,7 +122,7 @@ describe.each(backendNames)('tokens on %s', (backendName) => {
         { sub: 'someone', iss: ISSUER, aud: ISSUER, ...override },
         { iat: now + offsets.iat, exp: now + offsets.exp },
       )
-      expect(await callDownstream(token)).toEqual({ status: 401, body: { error: code, message: expect.any(String) } })
+      expect(await callDownstream(token)).toEqual({ status: 401, body: { code, message: expect.any(String) } })
     })
 
     it('refuses a tampered payload', async () => {
@@ -130,7 +130,7 @@ describe.each(backendNames)('tokens on %s', (backendName) => {
       const [header, payload, signature] = (await mintJwt(client)).split('.')
       const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString())
       const tampered = `${header}.${base64url(JSON.stringify({ ...claims, sub: 'admin' }))}.${signature}`
-      expect((await callDownstream(tampered)).body.error).toBe('BAD_SIGNATURE')
+      expect((await callDownstream(tampered)).body.code).toBe('BAD_SIGNATURE')
     })
 
     it('refuses alg: none', async () => {
@@ -139,7 +139,7 @@ describe.each(backendNames)('tokens on %s', (backendName) => {
       const unsigned = `${base64url(JSON.stringify({ alg: 'none', typ: 'JWT' }))}.${base64url(JSON.stringify(claims))}.`
       const { status, body } = await callDownstream(unsigned)
       expect(status).toBe(401)
-      expect(['ALGORITHM_NOT_ALLOWED', 'TOKEN_MALFORMED']).toContain(body.error)
+      expect(['ALGORITHM_NOT_ALLOWED', 'TOKEN_MALFORMED']).toContain(body.code)
     })
 
     it('refuses an HS256 token signed with the public key', async () => {
@@ -149,7 +149,7 @@ describe.each(backendNames)('tokens on %s', (backendName) => {
       const signingInput = `${base64url(JSON.stringify({ alg: 'HS256', kid }))}.${base64url(JSON.stringify(claims))}`
       for (const secret of [JSON.stringify(publicJwk), Buffer.from(publicJwk.x!, 'base64url')]) {
         const forged = `${signingInput}.${createHmac('sha256', secret).update(signingInput).digest('base64url')}`
-        expect((await callDownstream(forged)).body.error).toBe('ALGORITHM_NOT_ALLOWED')
+        expect((await callDownstream(forged)).body.code).toBe('ALGORITHM_NOT_ALLOWED')
       }
     })
   })
@@ -226,7 +226,7 @@ describe.each(backendNames)('tokens on %s', (backendName) => {
       expect(await kids()).not.toContain(oldKid)
       const later = await downstreamNow()
       try {
-        expect((await callDownstream(oldToken, later)).body.error).toBe('UNKNOWN_KEY')
+        expect((await callDownstream(oldToken, later)).body.code).toBe('UNKNOWN_KEY')
         expect((await callDownstream(newToken, later)).status).toBe(200)
       } finally {
         await later.stop()
@@ -246,7 +246,7 @@ describe.each(backendNames)('tokens on %s', (backendName) => {
       for (const headers of refused) {
         const response = await tab().request(`/api/users/${userId}/sessions`, { headers })
         expect(response.status).toBe(401)
-        expect((await response.json()).error).toBe('UNAUTHORIZED')
+        expect((await response.json()).code).toBe('UNAUTHORIZED')
       }
     })
 
@@ -265,7 +265,7 @@ describe.each(backendNames)('tokens on %s', (backendName) => {
       const other = await signedInTab()
       const response = await me.client.request(`/api/users/${other.userId}/sessions`)
       expect(response.status).toBe(403)
-      expect((await response.json()).error).toBe('FORBIDDEN')
+      expect((await response.json()).code).toBe('FORBIDDEN')
     })
   })
 

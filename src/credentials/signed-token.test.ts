@@ -1,7 +1,7 @@
 import { makeSignature } from 'better-auth/crypto'
 import { describe, expect, it } from 'vitest'
 import type { SigningSecret } from '../config/secrets.ts'
-import { createTokenSigner } from './signing.ts'
+import { createTokenSigner } from './signed-token.ts'
 
 /** A session cookie value exactly as BetterAuth (better-call) writes it. */
 async function signCookieValue(value: string, secret: string): Promise<string> {

@@ -6,17 +6,6 @@
 import type { SigningSecret } from '../config/secrets.ts'
 
 const SIGNATURE_LENGTH = 44
-const BEARER = /^bearer\s+(.+)$/i
-
-/**
- * The token of an `Authorization: Bearer <token>` header, or undefined.
- *
- * @example
- * bearerToken(request.headers) // 'abc.def' for 'Bearer abc.def'
- */
-export function bearerToken(headers: Headers): string | undefined {
-  return BEARER.exec(headers.get('authorization') ?? '')?.[1]?.trim() || undefined
-}
 
 export interface VerifiedToken {
   /** The raw session token (the part before the signature). */
@@ -26,6 +15,8 @@ export interface VerifiedToken {
 }
 
 export interface TokenSigner {
+  /** How many secrets it knows; with one, nothing can be signed by an older secret. */
+  readonly secretCount: number
   /** Finds which known secret signed `signed` (raw or URI-encoded); null when none did. */
   verify(signed: string): Promise<VerifiedToken | null>
   /** Signs a token with the current secret, returning `token.signature` (not URI-encoded). */
@@ -76,6 +67,7 @@ export function createTokenSigner(secrets: readonly SigningSecret[]): TokenSigne
   }
 
   return {
+    secretCount: secrets.length,
     async verify(signed) {
       const value = decodeOnce(signed)
       const dot = value.lastIndexOf('.')

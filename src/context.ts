@@ -1,0 +1,100 @@
+/**
+ * The per-isolate service context: everything built once from one environment (configuration,
+ * database client, BetterAuth instance, signers, CORS, key sets, fingerprints) and shared by every
+ * request of the isolate. Nothing in it belongs to a request. It is the only cache of the service:
+ * modules build from what it hands them instead of keeping their own.
+ *
+ * `createContextResolver` keeps one context per environment object (the Worker's `env` and
+ * `process.env` keep their identity across requests), so a new environment (another config) gets a
+ * new context and nothing of the old one leaks into it.
+ */
+import type { MiddlewareHandler } from 'hono'
+import { type Auth, buildAuth } from './auth/index.ts'
+import type { EnvBindings } from './config/env.ts'
+import { type Config, type ConfigProblem, parseConfig } from './config/index.ts'
+import { secretFingerprint } from './config/secrets.ts'
+import { corsMiddleware } from './cors/index.ts'
+import { createTokenSigner, type TokenSigner } from './credentials/signed-token.ts'
+import { createCredentialUpgrader, credentialUpgrade } from './credentials/upgrade.ts'
+import { createDatabaseClient, type DatabaseClient } from './database.ts'
+import { createNullSessionLogger } from './diagnostics/null-session-report.ts'
+import { createSessionDiagnosis, type SessionDiagnosis } from './diagnostics/session.ts'
+import type { CookieSpec } from './http/cookies.ts'
+import { logEvent } from './logging.ts'
+import type { Platform } from './platform.ts'
+import { publishedKeySet } from './tokens/published-keys.ts'
+
+export interface ServiceContext {
+  readonly config: Config
+  readonly database: DatabaseClient
+  readonly auth: Auth
+  /** Verifies session tokens under every known secret; signs with the current one. */
+  readonly signer: TokenSigner
+  /** The session cookie's name and attributes, as BetterAuth derived them from the configuration. */
+  readonly sessionCookie: Promise<CookieSpec>
+  /** Middleware re-signing credentials from older secrets before the routes see them. */
+  readonly upgradeCredentials: MiddlewareHandler
+  /** "Why is my session null?" for a request's headers. */
+  diagnoseSession(headers: Headers): Promise<SessionDiagnosis>
+  readonly cors: MiddlewareHandler
+  /** The service's own published JWKS, for verifying its JWTs in-process. */
+  readonly publishedKeys: ReturnType<typeof publishedKeySet>
+  /** Fingerprints of the known secrets, current first (see config/secrets.ts). */
+  readonly secretFingerprints: Promise<readonly string[]>
+}
+
+/** Hono's environment for every route: the bindings, and the context once configuration is valid. */
+export type AppEnv = { Bindings: EnvBindings; Variables: { service: ServiceContext } }
+
+export type ContextResult = { ok: true; service: ServiceContext } | { ok: false; problems: ConfigProblem[] }
+
+function buildContext(config: Config, platform: Platform): ServiceContext {
+  const database = createDatabaseClient(config)
+  const signer = createTokenSigner(config.secrets)
+  const diagnose = createSessionDiagnosis({ config, signer, db: database.db })
+  const auth = buildAuth({ config, database, platform, diagnose, reportNullSession: createNullSessionLogger() })
+  const cookies = auth.$context.then((context) => context.authCookies)
+  const sessionCookie = cookies.then((c) => c.sessionToken)
+  const upgrader = cookies.then((c) => createCredentialUpgrader(signer, [c.sessionToken, c.dontRememberToken]))
+  let fingerprints: Promise<readonly string[]> | undefined
+  return {
+    config,
+    database,
+    auth,
+    signer,
+    sessionCookie,
+    upgradeCredentials: credentialUpgrade(upgrader),
+    diagnoseSession: async (headers) => diagnose(headers, (await sessionCookie).name),
+    cors: corsMiddleware(config),
+    publishedKeys: publishedKeySet(auth),
+    get secretFingerprints() {
+      fingerprints ??= Promise.all(config.secrets.map((secret) => secretFingerprint(secret.value)))
+      return fingerprints
+    },
+  }
+}
+
+/**
+ * A resolver from environment to context for one app, remembering one result per environment
+ * object. Invalid configuration is remembered too, and its problems are logged once, by name only.
+ *
+ * @example
+ * const resolve = createContextResolver({ waitUntil: (p) => ctx.waitUntil(p) })
+ * const result = resolve(c.env) // { ok: true, service } | { ok: false, problems }
+ */
+export function createContextResolver(platform: Platform): (env: EnvBindings) => ContextResult {
+  const results = new WeakMap<EnvBindings, ContextResult>()
+  return function resolveContext(env) {
+    let result = results.get(env)
+    if (!result) {
+      const parsed = parseConfig(env)
+      if (parsed.ok) result = { ok: true, service: buildContext(parsed.config, platform) }
+      else {
+        result = parsed
+        logEvent('error', 'config_invalid', { problems: parsed.problems })
+      }
+      results.set(env, result)
+    }
+    return result
+  }
+}
