@@ -1,11 +1,28 @@
 import { defineConfig } from 'vitest/config'
 
+/**
+ * Two projects. `unit` (modules, the local endpoint, and the app in-process against it) needs no
+ * build, so a single file runs in seconds. `runtime` runs what was built for deployment (the Worker
+ * bundle in workerd, the Vercel Edge output, Node, Chromium), built once per run by its global setup.
+ */
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'db/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    globalSetup: ['test/support/global-setup.ts'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['src/**/*.test.ts', 'db/**/*.test.ts', 'test/in-process/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'runtime',
+          include: ['test/integration/**/*.test.ts', 'test/acceptance/**/*.test.ts', 'test/browser/**/*.test.ts'],
+          globalSetup: ['test/support/global-setup.ts'],
+        },
+      },
+    ],
   },
 })

@@ -6,7 +6,7 @@
  */
 import { expect, it } from 'vitest'
 import { describeBrowser } from '../support/browser.ts'
-import { parseSetCookie } from '../support/client.ts'
+import { parseSetCookie } from '../../src/http/cookies.ts'
 import { uniqueEmail } from '../support/service.ts'
 import { openPage, SESSION_COOKIE, useBrowserScenario } from './harness.ts'
 

@@ -1,14 +1,19 @@
+import { parseSetCookie } from '../../src/http/cookies.ts'
+
+/** Where a client's requests go: a base URL (fetch over loopback) or a function (an app in-process). */
+export type ClientTarget = string | ((path: string, init: RequestInit) => Promise<Response>)
+
 /**
  * A minimal HTTP client for tests that keeps cookies like a browser tab would (name → value,
  * expired cookies removed) and sends a trusted Origin on every request.
  */
 export class TestClient {
   readonly cookies = new Map<string, string>()
-  private readonly baseUrl: string
+  private readonly send: (path: string, init: RequestInit) => Promise<Response>
   private readonly origin: string | null
 
-  constructor(baseUrl: string, origin: string | null = 'http://localhost:3000') {
-    this.baseUrl = baseUrl
+  constructor(target: ClientTarget, origin: string | null = 'http://localhost:3000') {
+    this.send = typeof target === 'string' ? (path, init) => fetch(`${target}${path}`, init) : target
     this.origin = origin
   }
 
@@ -24,7 +29,7 @@ export class TestClient {
       body = JSON.stringify(init.json)
       headers.set('content-type', 'application/json')
     }
-    const response = await fetch(`${this.baseUrl}${path}`, {
+    const response = await this.send(path, {
       method: init.method ?? (body ? 'POST' : 'GET'),
       headers,
       body,
@@ -40,12 +45,8 @@ export class TestClient {
 
   private store(response: Response) {
     for (const line of response.headers.getSetCookie()) {
-      const [pair = '', ...attributes] = line.split(';')
-      const eq = pair.indexOf('=')
-      const name = pair.slice(0, eq).trim()
-      const value = pair.slice(eq + 1).trim()
-      const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a)) || value === ''
-      if (expired) this.cookies.delete(name)
+      const { name, value, attributes } = parseSetCookie(line)
+      if (value === '' || attributes.get('max-age') === '0') this.cookies.delete(name)
       else this.cookies.set(name, value)
     }
   }
@@ -63,16 +64,4 @@ export class TestClient {
     if (response.status !== 200) throw new Error(`get-session answered ${response.status}`)
     return response.json()
   }
-}
-
-/** Parses one Set-Cookie line into its name, value and lower-cased attributes. */
-export function parseSetCookie(line: string): { name: string; value: string; attributes: Map<string, string> } {
-  const [pair = '', ...rest] = line.split(';')
-  const eq = pair.indexOf('=')
-  const attributes = new Map<string, string>()
-  for (const attribute of rest) {
-    const [key = '', ...value] = attribute.split('=')
-    attributes.set(key.trim().toLowerCase(), value.join('=').trim())
-  }
-  return { name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim(), attributes }
 }
