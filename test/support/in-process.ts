@@ -37,7 +37,7 @@ function createInProcessApp(endpoint: LocalNeon, bindings: Record<string, string
   const base = env.BETTER_AUTH_URL ?? 'http://localhost:8787'
   return {
     env,
-    request: (path: string, init?: RequestInit) => app.request(`${base}${path}`, init, env),
+    request: async (path: string, init?: RequestInit) => app.request(`${base}${path}`, init, env),
     settle: async () => {
       while (background.length > 0) await Promise.all(background.splice(0))
     },
