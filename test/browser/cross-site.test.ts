@@ -6,8 +6,8 @@
  * PGlite backend only (see harness.ts).
  */
 import { expect, it } from 'vitest'
-import { describeBrowser } from '../support/browser.ts'
 import { parseSetCookie } from '../../src/http/cookies.ts'
+import { describeBrowser } from '../support/browser.ts'
 import { uniqueEmail } from '../support/service.ts'
 import { openPage, SESSION_COOKIE, useBrowserScenario } from './harness.ts'
 

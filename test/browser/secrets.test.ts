@@ -10,8 +10,8 @@
 import { createHmac, randomBytes } from 'node:crypto'
 import type { BrowserContext } from 'playwright-core'
 import { afterAll, beforeEach, expect, it } from 'vitest'
-import { describeBrowser } from '../support/browser.ts'
 import { parseSetCookie } from '../../src/http/cookies.ts'
+import { describeBrowser } from '../support/browser.ts'
 import { uniqueEmail } from '../support/service.ts'
 import { openPage, SESSION_COOKIE, useBrowserScenario } from './harness.ts'
 

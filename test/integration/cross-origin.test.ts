@@ -4,8 +4,8 @@
  */
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { backendNamed, backendNames, queryEndpoint } from '../support/backends.ts'
 import { parseSetCookie } from '../../src/http/cookies.ts'
+import { backendNamed, backendNames, queryEndpoint } from '../support/backends.ts'
 import { TestClient } from '../support/client.ts'
 import { startService, TEST_SECRET, type TestService, uniqueEmail } from '../support/service.ts'
 
