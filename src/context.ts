@@ -66,7 +66,7 @@ function buildContext(config: Config, platform: Platform): ServiceContext {
     upgradeCredentials: credentialUpgrade(upgrader),
     diagnoseSession: async (headers) => diagnose(headers, (await sessionCookie).name),
     cors: corsMiddleware(config),
-    publishedKeys: publishedKeySet(auth),
+    publishedKeys: publishedKeySet(() => auth.api.getJwks()),
     get secretFingerprints() {
       fingerprints ??= Promise.all(config.secrets.map((secret) => secretFingerprint(secret.value)))
       return fingerprints

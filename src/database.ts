@@ -16,8 +16,9 @@ export interface DatabaseClient {
 }
 
 /**
- * Creates the database client for a configuration. `NEON_HTTP_ENDPOINT` redirects the
- * driver (a module-level setting of `@neondatabase/serverless`) to a local endpoint.
+ * Creates the database client for a configuration. `NEON_HTTP_ENDPOINT` redirects the driver to a
+ * local endpoint; the driver keeps that setting process-wide (`neonConfig.fetchEndpoint` has no
+ * per-client form), so one isolate or process talks to one endpoint.
  *
  * @example
  * const { db } = createDatabaseClient(config)

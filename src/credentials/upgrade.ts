@@ -59,7 +59,7 @@ export function createCredentialUpgrader(signer: TokenSigner, cookies: readonly 
       request: new Request(request, { headers }),
       finish(responseHeaders) {
         for (const { spec, line } of refreshedCookies) {
-          if (!setsCookie(responseHeaders, spec.name)) responseHeaders.append('set-cookie', line)
+          if (!setsCookie(responseHeaders, spec.name)) responseHeaders.append(HEADERS.setCookie, line)
         }
         if (refreshedBearer && !responseHeaders.has(HEADERS.sessionToken)) {
           responseHeaders.set(HEADERS.sessionToken, refreshedBearer)

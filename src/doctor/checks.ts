@@ -4,6 +4,7 @@
  */
 import { isCrossSite } from '../cookies/site.ts'
 import { parseSetCookie } from '../http/cookies.ts'
+import { HEADERS } from '../http/headers.ts'
 
 export interface Finding {
   readonly check: string
@@ -63,7 +64,7 @@ async function checkCors(options: DoctorOptions, report: Report, doFetch: typeof
         },
   )
   const allowHeaders = listHeader(preflight.headers.get('access-control-allow-headers'))
-  const missing = ['content-type', 'authorization'].filter((h) => !allowHeaders.includes(h))
+  const missing = ['content-type', HEADERS.authorization].filter((h) => !allowHeaders.includes(h))
   report(
     missing.length === 0
       ? { check: 'allowed headers', ok: true, message: 'Content-Type and Authorization may be sent' }
@@ -77,7 +78,7 @@ async function checkCors(options: DoctorOptions, report: Report, doFetch: typeof
 
   const actual = await doFetch(`${options.serviceUrl}/api/auth/get-session`, { headers: { origin: options.origin } })
   const exposed = listHeader(actual.headers.get('access-control-expose-headers'))
-  const notExposed = ['set-auth-token', 'set-auth-jwt'].filter((h) => !exposed.includes(h))
+  const notExposed = [HEADERS.sessionToken, HEADERS.jwt].filter((h) => !exposed.includes(h))
   report(
     notExposed.length === 0
       ? { check: 'exposed headers', ok: true, message: 'set-auth-token and set-auth-jwt are readable by the frontend' }
@@ -235,7 +236,7 @@ async function checkSignIn(options: DoctorOptions, report: Report, doFetch: type
     return
   }
   const line = response.headers.getSetCookie().find((l) => l.includes('session_token='))
-  const bearer = response.headers.get('set-auth-token')
+  const bearer = response.headers.get(HEADERS.sessionToken)
   if (!line) {
     report({
       check: 'sign-in cookie',

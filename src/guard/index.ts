@@ -69,7 +69,7 @@ export const requireUser = createMiddleware<GuardEnv>(async function guard(c, ne
     c.set('sessionId', found.session.id)
     c.set('authMethod', attempt.method)
     await next()
-    for (const line of sessionHeaders.getSetCookie()) c.res.headers.append('set-cookie', line)
+    for (const line of sessionHeaders.getSetCookie()) c.res.headers.append(HEADERS.setCookie, line)
     return
   }
 

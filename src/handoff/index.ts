@@ -11,6 +11,7 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../context.ts'
 import { serviceError } from '../errors.ts'
+import { HEADERS } from '../http/headers.ts'
 
 export const HANDOFF_PATH = '/auth/handoff'
 export const HANDOFF_TOKEN_PARAM = 'ott'
@@ -43,7 +44,7 @@ export function handoffRoutes() {
     }
     const { token } = await auth.api.generateOneTimeToken({ headers })
     callback.searchParams.set(HANDOFF_TOKEN_PARAM, token)
-    c.header('Cache-Control', 'no-store')
+    c.header(HEADERS.cacheControl, 'no-store')
     c.header('Referrer-Policy', 'no-referrer')
     return c.redirect(callback.toString(), 302)
   })

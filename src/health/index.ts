@@ -74,7 +74,7 @@ export function healthRoutes(resolveContext: (env: EnvBindings) => ContextResult
   routes.get('/health', (c) => c.json({ status: 'ok' }))
 
   routes.get('/health/auth', async function authHealth(c) {
-    c.header('Cache-Control', 'no-store')
+    c.header(HEADERS.cacheControl, 'no-store')
     const result = resolveContext(c.env)
     if (!result.ok) {
       const [current] = parseSecrets(c.env, { allowShort: true }).secrets

@@ -5,6 +5,7 @@
  */
 import { Hono } from 'hono'
 import type { AppEnv } from '../context.ts'
+import { HEADERS } from '../http/headers.ts'
 
 /**
  * @example
@@ -13,7 +14,7 @@ import type { AppEnv } from '../context.ts'
 export function sessionHealthRoutes() {
   const routes = new Hono<AppEnv>()
   routes.get('/health/session', async function sessionHealth(c) {
-    c.header('Cache-Control', 'no-store')
+    c.header(HEADERS.cacheControl, 'no-store')
     return c.json(await c.var.service.diagnoseSession(c.req.raw.headers))
   })
   return routes

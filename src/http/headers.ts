@@ -6,6 +6,7 @@ export const HEADERS = {
   jwt: 'set-auth-jwt',
   authorization: 'authorization',
   cookie: 'cookie',
+  setCookie: 'set-cookie',
   origin: 'origin',
   referer: 'referer',
   secFetchSite: 'sec-fetch-site',

@@ -9,6 +9,7 @@ import { Hono } from 'hono'
 import { session } from '../../db/schema.ts'
 import { serviceError } from '../errors.ts'
 import { type GuardEnv, requireOwnUserId, requireUser } from '../guard/index.ts'
+import { HEADERS } from '../http/headers.ts'
 
 /**
  * @example
@@ -30,7 +31,7 @@ export function sessionsRoutes() {
       .from(session)
       .where(and(eq(session.userId, c.var.user.id), gt(session.expiresAt, new Date())))
       .orderBy(desc(session.createdAt))
-    c.header('Cache-Control', 'no-store')
+    c.header(HEADERS.cacheControl, 'no-store')
     return c.json({
       sessions: rows.map((row) => ({
         id: row.id,

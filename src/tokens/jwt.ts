@@ -8,6 +8,7 @@ import { createAuthMiddleware } from 'better-auth/api'
 import { getJwtToken, type JwtOptions, jwt } from 'better-auth/plugins/jwt'
 import type { Config } from '../config/index.ts'
 import type { Database } from '../database.ts'
+import { HEADERS } from '../http/headers.ts'
 import { logEvent } from '../logging.ts'
 import { createKeyStore } from './key-store.ts'
 
@@ -15,7 +16,6 @@ import { createKeyStore } from './key-store.ts'
 export const JWT_KEY_ROTATION_SECONDS = 30 * 24 * 3600
 /** Allowance for clock skew between this service and the services verifying its tokens. */
 export const JWT_CLOCK_SKEW_SECONDS = 60
-export const JWT_HEADER = 'set-auth-jwt'
 
 /** The JWT plugin's options for a configuration. */
 export function jwtOptions(config: Config, db: Database) {
@@ -59,7 +59,7 @@ export function jwtPlugins(config: Config, db: Database) {
             const session = ctx.context.session ?? ctx.context.newSession
             if (!session?.session) return
             try {
-              ctx.setHeader(JWT_HEADER, await getJwtToken(ctx as Parameters<typeof getJwtToken>[0], options))
+              ctx.setHeader(HEADERS.jwt, await getJwtToken(ctx as Parameters<typeof getJwtToken>[0], options))
             } catch (error) {
               logEvent('error', 'jwt_signing_failed', { error })
             }

@@ -3,21 +3,20 @@
  * Refreshed at most every minute per isolate, or sooner when a token names an unknown key.
  */
 import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose'
-import type { Auth } from '../auth/index.ts'
 
 const REFRESH_MS = 60_000
 const MIN_REFRESH_MS = 5_000
 
 /**
  * @example
- * const keySet = publishedKeySet(auth)
+ * const keySet = publishedKeySet(() => auth.api.getJwks())
  * await jwtVerify(token, keySet, { issuer, audience })
  */
-export function publishedKeySet(auth: Auth): JWTVerifyGetKey {
+export function publishedKeySet(readJwks: () => Promise<unknown>): JWTVerifyGetKey {
   let cached: { at: number; keySet: JWTVerifyGetKey } | undefined
 
   async function load(now: number) {
-    const jwks = (await auth.api.getJwks()) as JSONWebKeySet
+    const jwks = (await readJwks()) as JSONWebKeySet
     cached = { at: now, keySet: createLocalJWKSet(jwks) }
     return cached.keySet
   }

@@ -9,6 +9,7 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../context.ts'
 import { errorResponse } from '../errors.ts'
+import { HEADERS } from '../http/headers.ts'
 import { checkSigningKey } from './signing-key.ts'
 
 export const JWKS_CACHE_CONTROL = 'public, max-age=300, stale-while-revalidate=60'
@@ -23,11 +24,11 @@ export function tokenRoutes() {
   const routes = new Hono<AppEnv>()
   routes.get('/.well-known/jwks.json', async function wellKnownJwks(c) {
     const jwks = await c.var.service.auth.api.getJwks()
-    return c.json(jwks, 200, { 'Cache-Control': JWKS_CACHE_CONTROL })
+    return c.json(jwks, 200, { [HEADERS.cacheControl]: JWKS_CACHE_CONTROL })
   })
   routes.get('/api/auth/jwks', async function jwksCacheControl(c, next) {
     await next()
-    if (c.res.ok) c.res.headers.set('Cache-Control', JWKS_CACHE_CONTROL)
+    if (c.res.ok) c.res.headers.set(HEADERS.cacheControl, JWKS_CACHE_CONTROL)
   })
   routes.get('/api/auth/token', async function signingKeyUnavailable(c, next) {
     await next()

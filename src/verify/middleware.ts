@@ -2,12 +2,11 @@
  * A Hono middleware for downstream services: `Authorization: Bearer <jwt>` verified offline.
  */
 import { createMiddleware } from 'hono/factory'
+import { bearerToken } from '../http/headers.ts'
 import { AccessTokenError } from './errors.ts'
 import { type AccessTokenClaims, createAccessTokenVerifier, type VerifyOptions } from './verify.ts'
 
 export type AccessTokenVariables = { accessToken: AccessTokenClaims }
-
-const BEARER = /^bearer\s+(.+)$/i
 
 /**
  * Puts the verified claims on `c.var.accessToken`; answers 401 JSON `{ code, message }` otherwise
@@ -20,7 +19,7 @@ const BEARER = /^bearer\s+(.+)$/i
 export function accessTokenMiddleware(options: VerifyOptions) {
   const verifyAccessToken = createAccessTokenVerifier(options)
   return createMiddleware<{ Variables: AccessTokenVariables }>(async function requireAccessToken(c, next) {
-    const token = BEARER.exec(c.req.header('authorization') ?? '')?.[1]?.trim()
+    const token = bearerToken(c.req.raw.headers)
     try {
       c.set('accessToken', await verifyAccessToken(token))
     } catch (error) {
