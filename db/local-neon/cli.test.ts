@@ -27,7 +27,8 @@ function runCli(args: string[]): Cli {
 }
 
 async function waitForUrl(cli: Cli): Promise<string> {
-  const deadline = Date.now() + 20_000
+  // PGlite's first start can take a while on a loaded two-core machine.
+  const deadline = Date.now() + 50_000
   while (Date.now() < deadline) {
     const match = /^local-neon listening on (http:\/\/127\.0\.0\.1:\d+\/sql)\n/.exec(cli.stdout())
     if (match?.[1]) return match[1]
