@@ -4,77 +4,81 @@
  * 1. starts the local Neon-compatible endpoint (embedded PGlite in .data/pglite, or the
  *    PostgreSQL at DATABASE_URL when it is set),
  * 2. applies the migrations through it,
- * 3. writes a random BETTER_AUTH_SECRET to .dev.vars when none exists,
+ * 3. writes a random BETTER_AUTH_SECRET to .dev.vars when neither .dev.vars nor the process
+ *    environment gives BETTER_AUTH_SECRET or BETTER_AUTH_SECRETS,
  * 4. runs `wrangler dev` on PORT (default 8787) with settings from .dev.vars, overridden by
- *    the process environment.
+ *    the process environment (the two secret variables as one: see dev-settings.ts).
  * Ctrl-C stops everything it started.
+ *
+ * EDGE_AUTH_DEV_DIR (default: the repository) is where its state lives: .dev.vars, .data/pglite,
+ * and .wrangler/ (the generated env file and wrangler's local storage). The tests use a temporary
+ * directory so that a developer's own state is never touched; only wrangler's build scratch stays
+ * in the repository's .wrangler/tmp (its own directory per run, removed on exit).
  */
-import { spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startLocalNeon } from '../db/local-neon/index.ts'
 import { migrateDatabase } from '../db/migrate.ts'
-import { ENV_VARIABLES } from '../src/config/env.ts'
+import { devSettings, needsRandomSecret, parseEnvFile, serializeEnvFile } from './dev-settings.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const devVarsPath = `${root}/.dev.vars`
-const generatedEnvPath = `${root}/.wrangler/dev.env`
+const devDir = resolve(process.env.EDGE_AUTH_DEV_DIR || root)
+const devVarsPath = join(devDir, '.dev.vars')
+const pgliteDir = join(devDir, '.data/pglite')
+const wranglerDir = join(devDir, '.wrangler')
+const generatedEnvPath = join(wranglerDir, 'dev.env')
 /** Any well-formed URL: the local endpoint, not the connection string, decides where queries go. */
 const LOCAL_DATABASE_URL = 'postgresql://edge_auth:local@localhost/edge_auth'
+/** How long wrangler gets to stop workerd on Ctrl-C before it is killed. */
+const WRANGLER_STOP_GRACE_MS = 10_000
 
-function parseEnvFile(text: string): Map<string, string> {
-  const values = new Map<string, string>()
-  for (const line of text.split('\n')) {
-    const match = /^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$/.exec(line)
-    if (match) values.set(match[1]!, match[2]!.replace(/^"(.*)"$/, '$1'))
-  }
-  return values
+/** A path as the developer knows it: relative to the repository when inside it. */
+function shown(path: string): string {
+  const inRepository = relative(root, path)
+  return inRepository.startsWith('..') ? path : inRepository
 }
 
-function serializeEnvFile(values: Map<string, string>): string {
-  return `${[...values].map(([key, value]) => `${key}=${JSON.stringify(value)}`).join('\n')}\n`
-}
-
-function ensureDevSecret(): Map<string, string> {
+function readDevVars(): Map<string, string> {
   const devVars = existsSync(devVarsPath) ? parseEnvFile(readFileSync(devVarsPath, 'utf8')) : new Map<string, string>()
-  if (!devVars.get('BETTER_AUTH_SECRET') && !devVars.get('BETTER_AUTH_SECRETS')) {
+  if (needsRandomSecret(devVars, process.env)) {
     devVars.set('BETTER_AUTH_SECRET', randomBytes(32).toString('base64url'))
+    mkdirSync(devDir, { recursive: true })
     writeFileSync(devVarsPath, serializeEnvFile(devVars), { mode: 0o600 })
-    console.log('dev: wrote a new random BETTER_AUTH_SECRET to .dev.vars')
+    console.log(`dev: wrote a new random BETTER_AUTH_SECRET to ${shown(devVarsPath)}`)
   }
   return devVars
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  return new Promise((resolve) => child.once('exit', () => resolve()))
 }
 
 async function main() {
   const port = Number(process.env.PORT || 8787)
   const externalDatabase = process.env.DATABASE_URL
   const localNeon = await startLocalNeon({
-    backend: externalDatabase
-      ? { kind: 'postgres', url: externalDatabase }
-      : { kind: 'pglite', dataDir: `${root}/.data/pglite` },
+    backend: externalDatabase ? { kind: 'postgres', url: externalDatabase } : { kind: 'pglite', dataDir: pgliteDir },
     port: 0,
   })
   console.log(
-    `dev: database endpoint ${localNeon.url} (${externalDatabase ? 'PostgreSQL from DATABASE_URL' : 'embedded PGlite in .data/pglite'})`,
+    `dev: database endpoint ${localNeon.url} (${externalDatabase ? 'PostgreSQL from DATABASE_URL' : `embedded PGlite in ${shown(pgliteDir)}`})`,
   )
   await migrateDatabase({ databaseUrl: LOCAL_DATABASE_URL, neonHttpEndpoint: localNeon.url })
   console.log('dev: migrations applied')
 
-  const values = ensureDevSecret()
+  const values = devSettings(readDevVars(), process.env)
   if (!values.get('BETTER_AUTH_URL')) values.set('BETTER_AUTH_URL', `http://localhost:${port}`)
-  // The process environment overrides .dev.vars for every setting the service reads.
-  for (const name of ENV_VARIABLES) {
-    const fromProcess = process.env[name]
-    if (fromProcess !== undefined) values.set(name, fromProcess)
-  }
   values.set('DATABASE_URL', LOCAL_DATABASE_URL)
   values.set('NEON_HTTP_ENDPOINT', localNeon.url)
-  mkdirSync(`${root}/.wrangler`, { recursive: true })
+  mkdirSync(wranglerDir, { recursive: true })
   writeFileSync(generatedEnvPath, serializeEnvFile(values), { mode: 0o600 })
 
   const wrangler = spawn(
-    `${root}/node_modules/.bin/wrangler`,
+    join(root, 'node_modules/.bin/wrangler'),
     [
       'dev',
       '--port',
@@ -83,6 +87,8 @@ async function main() {
       '127.0.0.1',
       '--env-file',
       generatedEnvPath,
+      '--persist-to',
+      join(wranglerDir, 'state'),
       '--show-interactive-dev-session=false',
     ],
     {
@@ -96,7 +102,11 @@ async function main() {
   async function stop(code: number) {
     if (stopping) return
     stopping = true
+    // Wait for wrangler (and the workerd it runs) to be gone, so Ctrl-C leaves no process behind.
     wrangler.kill('SIGTERM')
+    const killer = setTimeout(() => wrangler.kill('SIGKILL'), WRANGLER_STOP_GRACE_MS)
+    await exited(wrangler)
+    clearTimeout(killer)
     await localNeon.close()
     process.exit(code)
   }

@@ -1,0 +1,183 @@
+/**
+ * `npm run dev` end to end, as a developer runs it: the local endpoint on PGlite, the migrations,
+ * `wrangler dev`. The process environment overrides `.dev.vars` for every setting (the two secret
+ * variables as one), no random secret is written when the environment gives one, and Ctrl-C to
+ * the process group leaves no process and a free port.
+ *
+ * EDGE_AUTH_DEV_DIR puts `.dev.vars`, `.data/` and `.wrangler/` in a temporary directory (shared by
+ * both scenarios, so PGlite is set up once), leaving the developer's own untouched.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { delimiter, dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ENV_VARIABLES } from '../../src/config/env.ts'
+import { freePort } from '../support/worker.ts'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const STARTUP_DEADLINE_MS = 120_000
+const STOP_DEADLINE_MS = 20_000
+
+interface RunningDev {
+  readonly port: number
+  readonly child: ChildProcess
+  output(): string
+}
+
+/** `npm run dev` in its own process group, with only the settings given here from the environment. */
+function startDev(devDir: string, port: number, settings: Record<string, string>): RunningDev {
+  const env: NodeJS.ProcessEnv = { ...process.env }
+  for (const name of [...ENV_VARIABLES, 'PORT', 'EDGE_AUTH_DEV_DIR']) delete env[name]
+  Object.assign(env, settings, {
+    EDGE_AUTH_DEV_DIR: devDir,
+    PORT: String(port),
+    // npm and the scripts run on the Node running this test, whatever else is on PATH.
+    PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH}`,
+  })
+  const child = spawn('npm', ['run', 'dev'], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout!.on('data', (chunk) => (output += chunk))
+  child.stderr!.on('data', (chunk) => (output += chunk))
+  return { port, child, output: () => output }
+}
+
+async function waitUntilServing(dev: RunningDev): Promise<void> {
+  const deadline = Date.now() + STARTUP_DEADLINE_MS
+  while (Date.now() < deadline) {
+    if (dev.child.exitCode !== null) throw new Error(`npm run dev exited early:\n${dev.output()}`)
+    const ok = await fetch(`http://127.0.0.1:${dev.port}/health`).then(
+      (response) => response.ok,
+      () => false,
+    )
+    if (ok) return
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+  throw new Error(`npm run dev did not serve within ${STARTUP_DEADLINE_MS} ms:\n${dev.output()}`)
+}
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer()
+    server.once('error', () => resolve(false))
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
+  })
+}
+
+/** Ctrl-C as a terminal sends it (to the whole process group); then nothing of it may remain. */
+async function interrupt(dev: RunningDev): Promise<{ groupGone: boolean; portFree: boolean }> {
+  const pgid = dev.child.pid!
+  process.kill(-pgid, 'SIGINT')
+  const deadline = Date.now() + STOP_DEADLINE_MS
+  while (groupAlive(pgid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100))
+  return { groupGone: !groupAlive(pgid), portFree: await portFree(dev.port) }
+}
+
+/** Whatever a failed test left running. */
+function kill(dev: RunningDev | undefined) {
+  if (dev?.child.pid && groupAlive(dev.child.pid)) process.kill(-dev.child.pid, 'SIGKILL')
+}
+
+async function healthAuth(dev: RunningDev) {
+  const response = await fetch(`http://127.0.0.1:${dev.port}/health/auth`)
+  expect(response.status, dev.output()).toBe(200)
+  return (await response.json()) as {
+    secret: { versions: { version: number | null; source: string; length: number }[] }
+    jwt: { ttlSeconds: number }
+    trustedOrigins: string[]
+  }
+}
+
+/** A secret of exactly `length` characters, so /health/auth's lengths tell which one is in use. */
+function secretOfLength(length: number): string {
+  return randomBytes(length).toString('base64url').slice(0, length)
+}
+
+/** What a developer may have in the repository, read before and after. */
+function developerState() {
+  const devVars = join(root, '.dev.vars')
+  return {
+    devVars: existsSync(devVars) ? readFileSync(devVars, 'utf8') : null,
+    data: existsSync(join(root, '.data')),
+    wranglerState: existsSync(join(root, '.wrangler/state')),
+    generatedEnv: existsSync(join(root, '.wrangler/dev.env')) ? readFileSync(join(root, '.wrangler/dev.env')) : null,
+  }
+}
+
+describe('npm run dev', () => {
+  let devDir: string
+  let dev: RunningDev | undefined
+  const before = developerState()
+  beforeAll(() => {
+    devDir = mkdtempSync(join(tmpdir(), 'edge-auth-dev-'))
+  })
+  afterAll(() => {
+    kill(dev)
+    rmSync(devDir, { recursive: true, force: true })
+  })
+
+  it('takes every setting from the environment over .dev.vars, the secret wholly from one', async () => {
+    const devVarsText = [
+      `BETTER_AUTH_SECRET="${secretOfLength(48)}"`,
+      'JWT_TTL=10m',
+      'TRUSTED_ORIGINS=http://from-dev-vars.example',
+      '',
+    ].join('\n')
+    writeFileSync(join(devDir, '.dev.vars'), devVarsText)
+    // A rotation given by the environment: .dev.vars' secret must not join it as a legacy version.
+    let stopped: Awaited<ReturnType<typeof interrupt>>
+    dev = startDev(devDir, await freePort(), {
+      JWT_TTL: '90',
+      TRUSTED_ORIGINS: 'http://localhost:3000,http://localhost:4000',
+      BETTER_AUTH_SECRETS: `2:${secretOfLength(40)},1:${secretOfLength(41)}`,
+    })
+    try {
+      await waitUntilServing(dev)
+      const health = await healthAuth(dev)
+      expect(health.jwt.ttlSeconds).toBe(90)
+      expect(health.trustedOrigins).toEqual(['http://localhost:3000', 'http://localhost:4000'])
+      expect(health.secret.versions.map(({ version, source, length }) => ({ version, source, length }))).toEqual([
+        { version: 2, source: 'BETTER_AUTH_SECRETS', length: 40 },
+        { version: 1, source: 'BETTER_AUTH_SECRETS', length: 41 },
+      ])
+      expect(readFileSync(join(devDir, '.dev.vars'), 'utf8')).toBe(devVarsText)
+    } finally {
+      stopped = await interrupt(dev)
+    }
+    expect(stopped, dev.output()).toEqual({ groupGone: true, portFree: true })
+  }, 180_000)
+
+  it('writes no random secret when the environment gives one, and still reads .dev.vars', async () => {
+    const devVarsText = 'JWT_TTL=10m\nTRUSTED_ORIGINS=http://from-dev-vars.example\n'
+    writeFileSync(join(devDir, '.dev.vars'), devVarsText)
+    let stopped: Awaited<ReturnType<typeof interrupt>>
+    dev = startDev(devDir, await freePort(), { BETTER_AUTH_SECRET: secretOfLength(44) })
+    try {
+      await waitUntilServing(dev)
+      const health = await healthAuth(dev)
+      expect(health.jwt.ttlSeconds).toBe(600)
+      expect(health.trustedOrigins).toEqual(['http://from-dev-vars.example'])
+      expect(health.secret.versions.map(({ version, source, length }) => ({ version, source, length }))).toEqual([
+        { version: null, source: 'BETTER_AUTH_SECRET', length: 44 },
+      ])
+      expect(readFileSync(join(devDir, '.dev.vars'), 'utf8')).toBe(devVarsText)
+    } finally {
+      stopped = await interrupt(dev)
+    }
+    expect(stopped, dev.output()).toEqual({ groupGone: true, portFree: true })
+    expect(existsSync(join(devDir, '.data/pglite')), 'the database lives in EDGE_AUTH_DEV_DIR').toBe(true)
+    expect(developerState()).toEqual(before)
+  }, 180_000)
+})
