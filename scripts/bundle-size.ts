@@ -5,7 +5,7 @@
  * contribute most bytes, and the same grouped by package; exits 1 when gzip exceeds the budget.
  *
  * @example
- * // npm run size            → prints the report; exit code 1 when over 250 KiB gzip
+ * // npm run size            → prints the report; exit code 1 when over 294 KiB gzip
  * // node scripts/bundle-size.ts --json   → the report as JSON
  * // node scripts/bundle-size.ts --ceiling-kib 296   → fail only above 296 KiB (CI's regression gate)
  */
@@ -15,8 +15,11 @@ import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 
 const root = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '')
-/** 250 KiB of gzip: the budget the Worker must stay under. */
-export const GZIP_BUDGET_BYTES = 256_000
+/**
+ * 294 KiB of gzip: the size of stock BetterAuth on Hono (Hono's "Better Auth on Cloudflare" example,
+ * Drizzle over neon-http), measured the same way. Everything edge-auth adds must fit inside it.
+ */
+export const GZIP_BUDGET_BYTES = 294 * 1024
 const OUTDIR = `${root}/dist/size`
 const TOP = 15
 
