@@ -24,7 +24,6 @@ export const ERRORS = {
   FORBIDDEN: { status: 403, message: 'This is not yours.' },
   UNTRUSTED_ORIGIN: { status: 403, message: 'This origin may not change state with the session cookie.' },
   SESSION_NOT_FOUND: { status: 404, message: 'No such session.' },
-  SIGNING_KEY_UNDECRYPTABLE: { status: 503, message: 'No JWT can be issued: the signing key cannot be decrypted.' },
 } as const satisfies Record<string, { status: ContentfulStatusCode; message: string }>
 
 export type ErrorCode = keyof typeof ERRORS

@@ -1,8 +1,8 @@
 /**
  * JWTs for downstream APIs: BetterAuth's JWT plugin configured from `Config.jwt`, and the
- * `set-auth-jwt` header on get-session set by a plugin of ours, so that a signing key this
- * deployment cannot decrypt (its secret is gone) drops the header instead of failing the
- * whole get-session with a 500. `/health/auth` names that condition (see signing-key.ts).
+ * `set-auth-jwt` header on get-session set by a plugin of ours, so that a failure to sign drops
+ * the header instead of failing the whole get-session with a 500. Signing keys this deployment
+ * cannot decrypt are never used (see key-store.ts); `/health/auth` names them (see signing-key.ts).
  */
 import { createAuthMiddleware } from 'better-auth/api'
 import { getJwtToken, type JwtOptions, jwt } from 'better-auth/plugins/jwt'
@@ -21,7 +21,7 @@ export const JWT_CLOCK_SKEW_SECONDS = 60
 export function jwtOptions(config: Config, db: Database) {
   return {
     disableSettingJwtHeader: true,
-    adapter: createKeyStore(db),
+    adapter: createKeyStore(db, { secrets: config.secrets.map((s) => s.value) }),
     jwks: {
       keyPairConfig: { alg: 'EdDSA', crv: 'Ed25519' },
       rotationInterval: JWT_KEY_ROTATION_SECONDS,

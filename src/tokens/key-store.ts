@@ -3,6 +3,12 @@
  * `set-auth-jwt`, `/api/auth/token`) reuses the keys read in the last minute, which saves a
  * database round trip on the hottest path; publishing the JWKS always reads the database, so a
  * key made by another isolate is published at once.
+ *
+ * Signing sees only keys this deployment can decrypt (under any secret it knows, see
+ * key-encryption.ts). When none is live, BetterAuth makes one under the current secret, while the
+ * JWKS keeps publishing every key until it expires: a deployment whose secret changed without
+ * rotation, or two deployments with different secrets on one database, each sign with a key of
+ * their own instead of failing.
  */
 
 import type { GenericEndpointContext } from 'better-auth'
@@ -10,6 +16,7 @@ import type { Jwk, JwtOptions } from 'better-auth/plugins/jwt'
 import { desc, gt, isNull, or } from 'drizzle-orm'
 import { jwks } from '../../db/schema.ts'
 import type { Database } from '../database.ts'
+import { createKeyOpener, type SecretConfig } from './key-encryption.ts'
 
 export const SIGNING_KEY_CACHE_MS = 60_000
 /** How long a request waits for another request's in-flight read before reading itself. */
@@ -61,47 +68,72 @@ function toJwk(row: typeof jwks.$inferSelect): Jwk {
   }
 }
 
+const isLive = (key: Jwk, at: Date) => !key.expiresAt || key.expiresAt > at
+
 /**
- * The newest signing key that has not expired at `at`, straight from the database.
+ * The signing keys that have not expired at `at`, newest first, straight from the database.
  *
  * @example
- * const key = await latestLiveKey(db, new Date()) // Jwk | undefined
+ * const keys = await liveKeys(db, new Date()) // Jwk[]
  */
-export async function latestLiveKey(db: Database, at: Date): Promise<Jwk | undefined> {
-  const [row] = await db
+export async function liveKeys(db: Database, at: Date): Promise<Jwk[]> {
+  const rows = await db
     .select()
     .from(jwks)
     .where(or(isNull(jwks.expiresAt), gt(jwks.expiresAt, at)))
     .orderBy(desc(jwks.createdAt))
-    .limit(1)
-  return row ? toJwk(row) : undefined
+  return rows.map(toJwk)
+}
+
+/**
+ * Marks a key this deployment cannot decrypt as expired in what signing sees, so BetterAuth never
+ * signs with it (nor gives up because of it) yet still finds its public half by id when verifying.
+ */
+const UNUSABLE_HERE = new Date(0)
+
+export interface KeyStoreOptions {
+  /** Every secret value this deployment knows (`Config.secrets`), current first. */
+  readonly secrets: readonly string[]
+  readonly now?: () => number
 }
 
 /**
  * @example
- * jwt({ adapter: createKeyStore(database.db) })
+ * jwt({ adapter: createKeyStore(database.db, { secrets: config.secrets.map((s) => s.value) }) })
  */
-export function createKeyStore(db: Database, now: () => number = Date.now): KeyAdapter {
+export function createKeyStore(db: Database, options: KeyStoreOptions): KeyAdapter {
+  const now = options.now ?? Date.now
+  const open = createKeyOpener(options.secrets)
   let cached: { at: number; keys: Jwk[] } | undefined
 
-  async function readKeys(): Promise<Jwk[]> {
-    const keys = (await db.select().from(jwks).orderBy(desc(jwks.createdAt))).map(toJwk)
-    cached = { at: now(), keys }
+  async function allKeys(): Promise<Jwk[]> {
+    return (await db.select().from(jwks).orderBy(desc(jwks.createdAt))).map(toJwk)
+  }
+
+  // The decryption work happens here, once per key per read, not once per signing.
+  async function readSigningKeys(secretConfig: SecretConfig): Promise<Jwk[]> {
+    const at = now()
+    const liveAt = new Date(at)
+    const keys = await Promise.all(
+      (await allKeys()).map(async function forSigning(key) {
+        if (!isLive(key, liveAt)) return key
+        return (await open(key, secretConfig)) ?? { ...key, expiresAt: UNUSABLE_HERE }
+      }),
+    )
+    cached = { at, keys }
     return keys
   }
 
-  const readKeysOnce = shareInFlight(readKeys, SHARED_READ_PATIENCE_MS)
-  // One creation at a time per isolate, and none when another isolate made a key meanwhile.
-  const createOnce = shareInFlight(async function createIfAbsent(
+  const readSigningKeysOnce = shareInFlight(readSigningKeys, SHARED_READ_PATIENCE_MS)
+  // One creation at a time per isolate, and none when a key this deployment can use appeared meanwhile.
+  const createOnce = shareInFlight(async function createIfNoneUsable(
     data: Omit<Jwk, 'id'>,
     ctx: GenericEndpointContext,
   ): Promise<Jwk> {
     try {
-      const existing = await latestLiveKey(db, new Date(now()))
-      if (existing) {
-        await readKeys()
-        return existing
-      }
+      const keys = await readSigningKeys(ctx.context.secretConfig)
+      const usable = keys.find((key) => isLive(key, new Date(now())))
+      if (usable) return usable
       const generated = ctx.context.generateId({ model: 'jwks' })
       const id = typeof generated === 'string' ? generated : crypto.randomUUID()
       const [row] = await db
@@ -116,8 +148,10 @@ export function createKeyStore(db: Database, now: () => number = Date.now): KeyA
           crv: data.crv ?? null,
         })
         .returning()
-      await readKeys() // once per key: the cache holds the new key for the signings that follow
-      return toJwk(row!)
+      const created = toJwk(row!)
+      // BetterAuth encrypted the new key under its secret config: usable as it is, by the signings that follow.
+      cached = { at: now(), keys: [created, ...keys] }
+      return created
     } catch (error) {
       cached = undefined
       throw error
@@ -126,8 +160,8 @@ export function createKeyStore(db: Database, now: () => number = Date.now): KeyA
 
   return {
     async getJwks(ctx: GenericEndpointContext) {
-      if (ctx.path === JWKS_PATH) return readKeys()
-      if (!cached || now() - cached.at >= SIGNING_KEY_CACHE_MS) return readKeysOnce()
+      if (ctx.path === JWKS_PATH) return allKeys()
+      if (!cached || now() - cached.at >= SIGNING_KEY_CACHE_MS) return readSigningKeysOnce(ctx.context.secretConfig)
       return cached.keys
     },
     createJwk: createOnce,

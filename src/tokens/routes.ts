@@ -1,16 +1,11 @@
 /**
- * Token routes around BetterAuth's:
- * - the JWKS, at BetterAuth's `/api/auth/jwks` and the conventional `/.well-known/jwks.json`, with a
- *   Cache-Control that downstream caches can honour. A cache may serve keys up to `max-age` old;
- *   tokens signed by a new key carry an unknown `kid`, which makes jose refetch;
- * - `/api/auth/token` failing because the signing key cannot be decrypted answers 503
- *   `SIGNING_KEY_UNDECRYPTABLE` naming the key, instead of BetterAuth's bare 500.
+ * The JWKS, at BetterAuth's `/api/auth/jwks` and the conventional `/.well-known/jwks.json`, with a
+ * Cache-Control that downstream caches can honour. A cache may serve keys up to `max-age` old;
+ * tokens signed by a new key carry an unknown `kid`, which makes jose refetch.
  */
 import { Hono } from 'hono'
 import type { AppEnv } from '../context.ts'
-import { errorResponse } from '../errors.ts'
 import { HEADERS } from '../http/headers.ts'
-import { checkSigningKey } from './signing-key.ts'
 
 export const JWKS_CACHE_CONTROL = 'public, max-age=300, stale-while-revalidate=60'
 
@@ -29,16 +24,6 @@ export function tokenRoutes() {
   routes.get('/api/auth/jwks', async function jwksCacheControl(c, next) {
     await next()
     if (c.res.ok) c.res.headers.set(HEADERS.cacheControl, JWKS_CACHE_CONTROL)
-  })
-  routes.get('/api/auth/token', async function signingKeyUnavailable(c, next) {
-    await next()
-    if (c.res.status < 500) return
-    const { database, auth } = c.var.service
-    const key = await checkSigningKey(database.db, (await auth.$context).secretConfig)
-    if (key.decryptable === false) {
-      c.res = undefined
-      c.res = errorResponse('SIGNING_KEY_UNDECRYPTABLE', key.problem, { keyId: key.keyId })
-    }
   })
   return routes
 }

@@ -1,48 +1,73 @@
 /**
- * Whether this deployment can sign JWTs: the current signing key's private half is stored
- * encrypted under the auth secret, so a deployment whose secret changed cannot use it.
+ * The JWT signing keys as this deployment sees them, for `/health/auth`: the key it signs with,
+ * and the live keys it cannot decrypt (their private halves are stored encrypted under a secret it
+ * does not know). Those stay published but are never used to sign here (see key-store.ts).
  */
-import type { AuthContext } from 'better-auth'
-import { symmetricDecrypt } from 'better-auth/crypto'
 import type { Database } from '../database.ts'
-import { latestLiveKey } from './key-store.ts'
+import { createKeyOpener, type SecretConfig } from './key-encryption.ts'
+import { liveKeys } from './key-store.ts'
+
+export interface KeySummary {
+  keyId: string
+  createdAt: string
+  expiresAt: string | null
+}
 
 export interface SigningKeyState {
-  /** False until the first JWT is issued (the key is created then). */
+  /** Whether this deployment has a live key to sign with; false until its first JWT makes one. */
   present: boolean
-  /** Null when there is no key yet. */
+  /** True for the key in use; null when there is none yet (the next JWT makes one). */
   decryptable: boolean | null
+  /** The key in use: the newest live key this deployment can decrypt. */
   keyId?: string
   createdAt?: string
   expiresAt?: string | null
+  /** Live keys this deployment cannot decrypt: published until they expire, never used to sign here. */
+  undecryptable: KeySummary[]
+  /** Set when `undecryptable` is not empty. */
   problem?: string
 }
 
+function summarize(key: { id: string; createdAt: Date; expiresAt?: Date | undefined }): KeySummary {
+  return { keyId: key.id, createdAt: key.createdAt.toISOString(), expiresAt: key.expiresAt?.toISOString() ?? null }
+}
+
+function describeUndecryptable(keys: readonly KeySummary[]): string {
+  const one = keys.length === 1
+  const named = keys.map((k) => `${k.keyId} (expires ${k.expiresAt ?? 'never'})`).join(', ')
+  return (
+    `JWT signing key${one ? '' : 's'} ${named} cannot be decrypted with any secret this deployment knows, so ` +
+    `it signs with a key of its own; ${one ? 'that key stays' : 'they stay'} published, so the JWTs ` +
+    `${one ? 'it' : 'they'} signed keep verifying until they expire. Either another deployment with another ` +
+    'secret shares this database (deployments on one database should share the secret: compare the fingerprints ' +
+    'in /health/auth), or the secret was replaced without rotation, which also ended every session. To rotate, set ' +
+    'BETTER_AUTH_SECRETS="2:<new>,1:<old>" (current first) on every deployment, and drop the old version once the ' +
+    'sessions it signed have expired (7 days); a replaced secret can be put back the same way. A key encrypted ' +
+    'under a version dropped that way is listed here until it expires, which is harmless.'
+  )
+}
+
 /**
+ * @param secretConfig BetterAuth's: `(await auth.$context).secretConfig`
+ * @param knownSecrets every secret value this deployment knows (`Config.secrets`), current first
+ *
  * @example
- * const state = await checkSigningKey(db, (await auth.$context).secretConfig) // { present: true, decryptable: false, problem: '…' }
+ * const state = await checkSigningKey(db, (await auth.$context).secretConfig, secrets)
+ * // { present: true, decryptable: true, keyId: '…', undecryptable: [{ keyId: '…', … }], problem: '…' }
  */
 export async function checkSigningKey(
   db: Database,
-  secretConfig: AuthContext['secretConfig'],
+  secretConfig: SecretConfig,
+  knownSecrets: readonly string[],
 ): Promise<SigningKeyState> {
-  const key = await latestLiveKey(db, new Date())
-  if (!key) return { present: false, decryptable: null }
-  const described = {
-    present: true,
-    keyId: key.id,
-    createdAt: key.createdAt.toISOString(),
-    expiresAt: key.expiresAt?.toISOString() ?? null,
-  }
-  try {
-    await symmetricDecrypt({ key: secretConfig, data: JSON.parse(key.privateKey) })
-    return { ...described, decryptable: true }
-  } catch {
-    return {
-      ...described,
-      decryptable: false,
-      problem:
-        "The JWT signing key was encrypted with a secret this deployment does not have, so no JWT can be issued. Restore that secret in BETTER_AUTH_SECRETS (behind the current one), or retire the key so a new one is made: UPDATE jwks SET expires_at = now() WHERE id = '<keyId>'.",
-    }
+  const open = createKeyOpener(knownSecrets)
+  const keys = await liveKeys(db, new Date())
+  const opened = await Promise.all(keys.map((key) => open(key, secretConfig)))
+  const inUse = keys.find((_, index) => opened[index])
+  const undecryptable = keys.filter((_, index) => !opened[index]).map(summarize)
+  return {
+    ...(inUse ? { present: true, decryptable: true, ...summarize(inUse) } : { present: false, decryptable: null }),
+    undecryptable,
+    ...(undecryptable.length > 0 ? { problem: describeUndecryptable(undecryptable) } : {}),
   }
 }

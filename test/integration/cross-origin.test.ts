@@ -3,6 +3,7 @@
  * attributes per mode, bearer tokens, secret rotation, the session diagnosis and the hand-off.
  */
 import { randomBytes } from 'node:crypto'
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseSetCookie } from '../../src/http/cookies.ts'
 import { backendNamed, backendNames, queryEndpoint } from '../support/backends.ts'
@@ -222,10 +223,14 @@ describe.each(backendNames)('cross-origin on %s', (backendName) => {
       const client = tab()
       const email = uniqueEmail()
       const signUp = await client.signUp(email)
+      const signUpUserId = (await signUp.clone().json()).user.id as string
       const oldBearer = signUp.headers.get('set-auth-token')!
       const oldCookie = client.cookieHeader()
       // A JWT before the rotation, so the signing key exists encrypted under the old secret.
-      expect((await client.request('/api/auth/token')).status).toBe(200)
+      const before = await client.request('/api/auth/token')
+      expect(before.status).toBe(200)
+      const oldJwt = (await before.json()).token as string
+      const oldKid = decodeProtectedHeader(oldJwt).kid
 
       // Rotated as the service advises: the old secret moves into BETTER_AUTH_SECRETS behind the new one.
       await service.restartWorker({ BETTER_AUTH_SECRETS: `2:${NEW_SECRET},1:${TEST_SECRET}`, BETTER_AUTH_SECRET: '' })
@@ -245,8 +250,10 @@ describe.each(backendNames)('cross-origin on %s', (backendName) => {
         const health = await (await service.worker.fetch('/health/auth')).json()
         expect(health.secret.versions.map((v: { version: number | null }) => v.version)).toEqual([2, 1])
         // The JWT signing key, encrypted before the rotation, still decrypts: JWTs keep flowing.
-        expect(health.jwt.signingKey).toMatchObject({ present: true, decryptable: true })
-        expect((await tab().request('/api/auth/token', { headers: { cookie: oldCookie } })).status).toBe(200)
+        expect(health.jwt.signingKey).toMatchObject({ present: true, decryptable: true, keyId: oldKid })
+        const rotatedToken = await tab().request('/api/auth/token', { headers: { cookie: oldCookie } })
+        expect(rotatedToken.status).toBe(200)
+        expect(decodeProtectedHeader((await rotatedToken.json()).token).kid).toBe(oldKid)
 
         // With only the new secret left, the re-issued credentials still work and the old ones do not.
         await service.restartWorker({ BETTER_AUTH_SECRETS: `2:${NEW_SECRET}` })
@@ -269,17 +276,35 @@ describe.each(backendNames)('cross-origin on %s', (backendName) => {
           'bad_signature',
         )
 
-        // The JWT signing key was encrypted under the retired secret: named plainly, never a 500.
+        // The JWT signing key was encrypted under the retired secret: this deployment made a key of
+        // its own (for the set-auth-jwt above), and the old one stays published, so its JWTs verify.
+        const newJwts: string[] = []
+        for (let i = 0; i < 3; i += 1) {
+          const token = await tab().request('/api/auth/token', { headers: { cookie: reissuedCookie } })
+          expect(token.status).toBe(200)
+          newJwts.push((await token.json()).token)
+        }
+        const newKid = decodeProtectedHeader(newJwts[0]!).kid
+        expect(newKid).not.toBe(oldKid)
+        expect(newJwts.map((jwt) => decodeProtectedHeader(jwt).kid)).toEqual([newKid, newKid, newKid])
+        const jwks = await (await service.worker.fetch('/.well-known/jwks.json')).json()
+        expect(jwks.keys.map((k: { kid: string }) => k.kid)).toEqual(expect.arrayContaining([oldKid, newKid]))
+        const keySet = createLocalJWKSet(jwks)
+        for (const jwt of [oldJwt, newJwts[0]!]) {
+          expect((await jwtVerify(jwt, keySet, { issuer: SERVICE_URL, audience: SERVICE_URL })).payload.sub).toBe(
+            signUpUserId,
+          )
+        }
+        // Named plainly in /health/auth, which stays healthy: JWTs are issued.
         const withoutOldSecret = await service.worker.fetch('/health/auth')
-        expect(withoutOldSecret.status).toBe(503)
+        expect(withoutOldSecret.status).toBe(200)
         expect((await withoutOldSecret.json()).jwt.signingKey).toMatchObject({
           present: true,
-          decryptable: false,
+          decryptable: true,
+          keyId: newKid,
+          undecryptable: [{ keyId: oldKid }],
           problem: expect.stringContaining('BETTER_AUTH_SECRETS'),
         })
-        const token = await tab().request('/api/auth/token', { headers: { cookie: reissuedCookie } })
-        expect(token.status).toBe(503)
-        expect((await token.json()).code).toBe('SIGNING_KEY_UNDECRYPTABLE')
       } finally {
         await service.restartWorker({ BETTER_AUTH_SECRETS: '', BETTER_AUTH_SECRET: TEST_SECRET })
       }
