@@ -16,13 +16,14 @@ import type { Jwk, JwtOptions } from 'better-auth/plugins/jwt'
 import { desc, gt, isNull, or } from 'drizzle-orm'
 import { jwks } from '../../db/schema.ts'
 import type { Database } from '../database.ts'
+import { TIMED_OUT, within } from '../deadline.ts'
 import { createKeyOpener, type SecretConfig } from './key-encryption.ts'
 
 export const SIGNING_KEY_CACHE_MS = 60_000
 /** How long a request waits for another request's in-flight read before reading itself. */
 export const SHARED_READ_PATIENCE_MS = 1_500
 const JWKS_PATH = '/jwks'
-const GAVE_UP: unique symbol = Symbol('gave up')
+const FAILED: unique symbol = Symbol('failed')
 
 type KeyAdapter = NonNullable<JwtOptions['adapter']>
 
@@ -45,14 +46,11 @@ export function shareInFlight<A extends unknown[], T>(
       inFlight = own
       return own
     }
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const patience = new Promise<typeof GAVE_UP>((resolve) => {
-      timer = setTimeout(() => resolve(GAVE_UP), patienceMs)
-    })
-    const result = await Promise.race([inFlight.catch((): typeof GAVE_UP => GAVE_UP), patience]).finally(() =>
-      clearTimeout(timer),
+    const result = await within(
+      inFlight.catch((): typeof FAILED => FAILED),
+      patienceMs,
     )
-    return result === GAVE_UP ? call(...args) : result
+    return result === FAILED || result === TIMED_OUT ? call(...args) : result
   }
 }
 
