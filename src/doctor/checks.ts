@@ -102,7 +102,7 @@ interface AuthHealth {
     name: string
     attributes: { sameSite: string; secure: boolean; partitioned: boolean; domain: string | null }
   }
-  jwt?: { signingKey: { decryptable: boolean | null; problem?: string } | null }
+  jwt?: { signingKey: { undecryptable?: { keyId: string }[]; problem?: string } | null }
 }
 
 async function checkHealth(
@@ -163,12 +163,13 @@ async function checkHealth(
       })
     else report({ check: 'database', ok: true, message: 'reachable, migrations applied' })
   }
-  if (health.jwt?.signingKey?.decryptable === false) {
+  const undecryptable = health.jwt?.signingKey?.undecryptable ?? []
+  if (undecryptable.length > 0) {
     report({
       check: 'JWT signing key',
       ok: false,
-      message: "the signing key cannot be decrypted with this deployment's secret",
-      fix: health.jwt.signingKey.problem ?? 'Restore the old secret in BETTER_AUTH_SECRETS.',
+      message: `live signing keys this deployment's secrets cannot decrypt: ${undecryptable.map((k) => k.keyId).join(', ')} (another deployment's secret, or a secret replaced without rotation)`,
+      fix: health.jwt?.signingKey?.problem ?? 'Give every deployment on this database the same secrets.',
     })
   }
   if (health.baseURL && health.baseURL !== new URL(options.serviceUrl).origin) {
