@@ -44,7 +44,7 @@ function exitOf(cli: Cli): Promise<{ code: number | null; signal: NodeJS.Signals
 }
 
 describe('cli', () => {
-  it('serves PGlite from --data-dir, prints one line, stops cleanly on SIGTERM', async () => {
+  it('serves PGlite from --data-dir, prints one line, stops cleanly on SIGTERM', { timeout: 60_000 }, async () => {
     const root = mkdtempSync(join(tmpdir(), 'local-neon-cli-'))
     const cli = runCli(['--port', '0', '--data-dir', join(root, 'pglite')])
     try {
@@ -62,11 +62,15 @@ describe('cli', () => {
     }
   })
 
-  it('stops cleanly on SIGINT too', async () => {
+  it('stops cleanly on SIGINT too', { timeout: 60_000 }, async () => {
     const cli = runCli(['--port', '0'])
-    await waitForUrl(cli)
-    cli.child.kill('SIGINT')
-    expect(await exitOf(cli)).toEqual({ code: 0, signal: null })
+    try {
+      await waitForUrl(cli)
+      cli.child.kill('SIGINT')
+      expect(await exitOf(cli)).toEqual({ code: 0, signal: null })
+    } finally {
+      if (cli.child.exitCode === null) cli.child.kill('SIGKILL')
+    }
   })
 
   it('rejects bad arguments with exit code 2 and nothing on stdout', async () => {
