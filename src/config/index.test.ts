@@ -97,6 +97,15 @@ describe('parseConfig', () => {
     ])
   })
 
+  it('names a wildcard over a public suffix as a TRUSTED_ORIGINS problem', () => {
+    expect(problemsOf({ ...valid, TRUSTED_ORIGINS: 'https://docs.example.com,https://*.vercel.app' })).toEqual([
+      {
+        variable: 'TRUSTED_ORIGINS',
+        problem: expect.stringContaining('"https://*.vercel.app" is a wildcard over the public suffix vercel.app'),
+      },
+    ])
+  })
+
   it.each([
     ['900', 900],
     ['15m', 900],

@@ -28,8 +28,31 @@ describe('parseOriginPattern', () => {
     'https://*.com',
     'https://ex ample.com',
     'https://example.com?x=1',
+    'https://*-team.vercel.app',
   ])('rejects %s', (entry) => {
     expect(parseOriginPattern(entry).ok).toBe(false)
+  })
+
+  it.each([
+    'https://*.vercel.app',
+    'https://*.github.io',
+    'https://*.workers.dev',
+    'https://*.pages.dev',
+    'https://*.co.uk',
+    'https://*.compute.amazonaws.com',
+  ])('rejects %s: a wildcard over a public suffix trusts everyone', (entry) => {
+    const parsed = parseOriginPattern(entry)
+    expect(parsed).toEqual({ ok: false, problem: expect.stringContaining('public suffix') })
+    if (!parsed.ok) expect(parsed.problem).toContain('anyone could deploy a frontend there and be trusted')
+  })
+
+  it.each([
+    ['https://*.example.com', 'example.com'],
+    ['https://*.preview.example.com', 'preview.example.com'],
+    ['https://*.me.github.io', 'me.github.io'],
+    ['https://*.example.co.uk', 'example.co.uk'],
+  ])('accepts %s, a wildcard within one registrable domain', (entry, host) => {
+    expect(parseOriginPattern(entry)).toMatchObject({ ok: true, pattern: { wildcard: true, host } })
   })
 })
 

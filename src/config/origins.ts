@@ -3,7 +3,10 @@
  *
  * An entry is an exact origin (`https://docs.example.com`) or a wildcard over
  * subdomains (`https://*.example.com`, one or more labels, as BetterAuth matches it).
+ * A wildcard must stay within one registrable domain: over a public suffix (`*.vercel.app`,
+ * `*.co.uk`, Public Suffix List with its private section) it would trust everyone's sites.
  */
+import { getDomain } from 'tldts'
 
 /** A normalised origin entry: `value` is what BetterAuth receives as a trusted origin. */
 export interface OriginPattern {
@@ -21,6 +24,15 @@ export type OriginParseResult = { ok: true; pattern: OriginPattern } | { ok: fal
 const WILDCARD_PREFIX = '*.'
 
 /**
+ * True when hosts under `host` can belong to other sites: `host` is itself a public suffix
+ * (`vercel.app`, `co.uk`), or a suffix rule starts right below it (`*.compute.amazonaws.com`).
+ */
+function spansOtherSites(host: string): boolean {
+  const site = getDomain(host, { allowPrivateDomains: true })
+  return site === null || getDomain(`x.${host}`, { allowPrivateDomains: true }) !== site
+}
+
+/**
  * Parses one allowlist entry, normalising scheme and host case and a trailing slash.
  *
  * @example
@@ -35,7 +47,10 @@ export function parseOriginPattern(entry: string): OriginParseResult {
   const wildcard = rest.startsWith(WILDCARD_PREFIX)
   if (wildcard) rest = rest.slice(WILDCARD_PREFIX.length)
   if (rest.includes('*'))
-    return { ok: false, problem: `"${text}" may use a wildcard only as its first label (https://*.example.com)` }
+    return {
+      ok: false,
+      problem: `"${text}" may use a wildcard only as a whole first label (https://*.example.com), not within a label`,
+    }
 
   let url: URL
   try {
@@ -52,6 +67,12 @@ export function parseOriginPattern(entry: string): OriginParseResult {
   const host = wildcard ? url.hostname.slice('wildcard.'.length) : url.hostname
   if (wildcard && !host.includes('.')) {
     return { ok: false, problem: `"${text}" is too broad: a wildcard needs a domain with at least two labels` }
+  }
+  if (wildcard && spansOtherSites(host)) {
+    return {
+      ok: false,
+      problem: `"${text}" is a wildcard over the public suffix ${host}: every site under it belongs to someone else, so anyone could deploy a frontend there and be trusted. List exact origins, or use a wildcard under a domain you own (https://*.preview.example.com)`,
+    }
   }
   const authority = `${wildcard ? WILDCARD_PREFIX : ''}${host}${url.port ? `:${url.port}` : ''}`
   return {

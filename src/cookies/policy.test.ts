@@ -48,8 +48,12 @@ describe('deriveCookiePolicy', () => {
     })
   })
 
-  it('treats a wildcard over a public suffix as cross-site', () => {
-    expect(derive('https://auth.example.com', ['https://*.vercel.app']).policy.mode).toBe('cross-site')
+  it.each([
+    ['https://auth.example.com', 'https://*.me.github.io', 'cross-site'],
+    ['https://auth.me.github.io', 'https://*.me.github.io', 'same-site'],
+    ['https://auth.example.com', 'https://*.preview.example.com', 'same-site'],
+  ])('judges %s with the wildcard %s by the site of its domain: %s', (service, origin, mode) => {
+    expect(derive(service, [origin]).policy.mode).toBe(mode)
   })
 
   it('keeps plain http on localhost same-site and unsecured', () => {

@@ -54,13 +54,9 @@ export function deriveCookiePolicy(input: {
   const problems: CookiePolicyProblem[] = []
   const serviceSite = siteOf(serviceUrl.protocol, serviceUrl.hostname)
 
+  // A wildcard never spans a public suffix (config/origins refuses it), so its host names its one site.
   const crossSiteOrigins = origins
-    .filter(function isOtherSite(origin) {
-      // A wildcard over a public suffix (https://*.vercel.app) spans many sites.
-      if (origin.wildcard && getDomain(`x.${origin.host}`, { allowPrivateDomains: true }) === `x.${origin.host}`)
-        return true
-      return siteOf(origin.protocol, origin.host) !== serviceSite
-    })
+    .filter((origin) => siteOf(origin.protocol, origin.host) !== serviceSite)
     .map((origin) => origin.value)
 
   let mode: CookieMode = crossSiteOrigins.length > 0 ? 'cross-site' : 'same-site'
