@@ -86,6 +86,18 @@ describe('deriveCookiePolicy', () => {
     expect(problems).toEqual([{ variable: 'COOKIE_DOMAIN', problem: expect.stringContaining(message) }])
   })
 
+  it('rejects COOKIE_DOMAIN with COOKIE_MODE=cross-site even when every frontend is same-site', () => {
+    expect(
+      derive('https://auth.example.com', ['https://docs.example.com'], 'example.com', 'cross-site').problems,
+    ).toEqual([{ variable: 'COOKIE_DOMAIN', problem: expect.stringContaining('COOKIE_MODE=cross-site') }])
+  })
+
+  it('refuses COOKIE_MODE=cross-site over plain http, naming the forced mode', () => {
+    expect(derive('http://auth.example.com', ['http://docs.example.com'], undefined, 'cross-site').problems).toEqual([
+      { variable: 'BETTER_AUTH_URL', problem: expect.stringContaining('COOKIE_MODE=cross-site') },
+    ])
+  })
+
   it('rejects COOKIE_DOMAIN when a frontend is on another site', () => {
     expect(derive('https://auth.example.com', ['https://docs.other.com'], 'example.com').problems[0]?.variable).toBe(
       'COOKIE_DOMAIN',
@@ -101,5 +113,42 @@ describe('deriveCookiePolicy', () => {
       },
     )
     expect(derive('https://auth.example.com', [], undefined, 'strict').problems[0]?.variable).toBe('COOKIE_MODE')
+  })
+
+  it('warns that COOKIE_MODE=same-site cannot work for the trusted origins on other sites', () => {
+    const { policy, problems } = derive(
+      'https://auth.example.com',
+      ['https://docs.example.com', 'https://me.github.io', 'https://*.preview.other.com'],
+      undefined,
+      'same-site',
+    )
+    expect(problems).toEqual([])
+    expect(policy.warnings).toEqual([
+      {
+        code: 'cross_site_lax_cookie',
+        message: expect.stringContaining('https://me.github.io, https://*.preview.other.com are on another site'),
+        fix: expect.stringContaining('Unset COOKIE_MODE'),
+      },
+    ])
+    expect(policy.warnings[0]?.message).toContain('always null')
+  })
+
+  it.each([
+    ['auto, whatever the frontends', 'https://auth.example.com', ['https://me.github.io'], undefined],
+    [
+      'same-site forced with same-site frontends',
+      'https://auth.example.com',
+      ['https://docs.example.com'],
+      'same-site',
+    ],
+    [
+      'cross-site forced with same-site frontends',
+      'https://auth.example.com',
+      ['https://docs.example.com'],
+      'cross-site',
+    ],
+    ['cross-site forced with cross-site frontends', 'https://auth.example.com', ['https://me.github.io'], 'cross-site'],
+  ])('has no warning for %s', (_label, service, origins, forced) => {
+    expect(derive(service, origins, undefined, forced).policy.warnings).toEqual([])
   })
 })

@@ -22,6 +22,18 @@ export interface CookiePolicy {
   readonly domain: string | undefined
   /** Frontend origins on another site than the service (the reason for cross-site mode). */
   readonly crossSiteOrigins: readonly string[]
+  /**
+   * A forced mode that leaves some trusted frontend without a working session cookie. Valid
+   * configuration (such a frontend may use bearer tokens), but `/health/auth` answers 503 for it.
+   */
+  readonly warnings: readonly CookieWarning[]
+}
+
+export interface CookieWarning {
+  /** Same code as the `/health/session` cause the affected frontends will see. */
+  readonly code: 'cross_site_lax_cookie'
+  readonly message: string
+  readonly fix: string
 }
 
 export interface CookiePolicyProblem {
@@ -71,11 +83,12 @@ export function deriveCookiePolicy(input: {
     }
   }
 
+  const crossSiteReason = crossSiteOrigins.length > 0 ? crossSiteOrigins.join(', ') : 'COOKIE_MODE=cross-site'
   const httpsOrLocal = serviceUrl.protocol === 'https:' || isLocalHost(serviceUrl.hostname)
   if (mode === 'cross-site' && !httpsOrLocal) {
     problems.push({
       variable: 'BETTER_AUTH_URL',
-      problem: `must be https: frontends on other sites (${crossSiteOrigins.join(', ')}) need SameSite=None; Secure cookies`,
+      problem: `must be https: cross-site cookies (${crossSiteReason}) need SameSite=None; Secure`,
     })
   }
 
@@ -84,7 +97,7 @@ export function deriveCookiePolicy(input: {
     if (mode === 'cross-site') {
       problems.push({
         variable: 'COOKIE_DOMAIN',
-        problem: `cannot be used when frontends are on other sites (${crossSiteOrigins.join(', ') || 'COOKIE_MODE=cross-site'})`,
+        problem: `cannot be used with cross-site cookies (${crossSiteReason}): a partitioned cookie has no Domain`,
       })
     } else if (getDomain(domain, { allowPrivateDomains: true }) === null) {
       problems.push({
@@ -99,6 +112,16 @@ export function deriveCookiePolicy(input: {
     }
   }
 
+  const warnings: CookieWarning[] = []
+  if (mode === 'same-site' && crossSiteOrigins.length > 0) {
+    const [first, ...more] = crossSiteOrigins
+    warnings.push({
+      code: 'cross_site_lax_cookie',
+      message: `COOKIE_MODE=same-site makes the session cookie SameSite=Lax, but ${more.length > 0 ? `${crossSiteOrigins.join(', ')} are` : `${first} is`} on another site: browsers never send that cookie there, so get-session from ${more.length > 0 ? 'them' : 'it'} is always null`,
+      fix: "Unset COOKIE_MODE (auto uses SameSite=None; Secure; Partitioned for them), move those frontends onto the service's registrable domain, or have them send the bearer token.",
+    })
+  }
+
   const crossSite = mode === 'cross-site'
   const policy: CookiePolicy = {
     mode,
@@ -108,6 +131,7 @@ export function deriveCookiePolicy(input: {
     partitioned: crossSite,
     domain: crossSite ? undefined : domain,
     crossSiteOrigins,
+    warnings,
   }
   return { policy, problems }
 }

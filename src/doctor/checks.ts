@@ -101,6 +101,7 @@ interface AuthHealth {
     mode: string
     name: string
     attributes: { sameSite: string; secure: boolean; partitioned: boolean; domain: string | null }
+    warnings?: { code: string; message: string; fix: string }[]
   }
   jwt?: { signingKey: { undecryptable?: { keyId: string }[]; problem?: string } | null }
 }
@@ -185,6 +186,10 @@ async function checkHealth(
 
 function checkCookieMode(options: DoctorOptions, health: AuthHealth, report: Report) {
   if (!health.cookies) return
+  // The service's own verdict over every trusted origin, not only the one the doctor plays.
+  for (const warning of health.cookies.warnings ?? []) {
+    report({ check: 'cookie policy', ok: false, message: warning.message, fix: warning.fix })
+  }
   const frontend = new URL(options.origin)
   const crossSite = isCrossSite(options.origin, options.serviceUrl)
   const { attributes, mode } = health.cookies

@@ -57,6 +57,7 @@ function describeCookies(config: Config, sessionCookieName: string) {
       path: '/',
     },
     crossSiteOrigins: cookies.crossSiteOrigins,
+    warnings: cookies.warnings,
     bearer: { header: HEADERS.sessionToken, accepts: 'Authorization: Bearer <token>' },
   }
 }
@@ -112,7 +113,7 @@ export function healthRoutes(resolveContext: (env: EnvBindings) => ContextResult
           )
         : null
     const current = secrets[0]!
-    const healthy = db.reachable && db.migrations?.pending.length === 0
+    const healthy = db.reachable && db.migrations?.pending.length === 0 && config.cookies.warnings.length === 0
     return c.json(
       {
         status: healthy ? 'ok' : 'error',

@@ -73,6 +73,23 @@ describe('edge-auth doctor', () => {
     expect(output).toContain('fix: Remove COOKIE_MODE=same-site')
   })
 
+  it("relays the service's own cookie-policy warning about another trusted origin", async () => {
+    // The doctor plays a same-site frontend; the forced Lax cookie breaks only the other one.
+    const sameSiteFrontend = 'http://127.0.0.1:3000'
+    const worker = await startAt(endpoint, {
+      TRUSTED_ORIGINS: `${sameSiteFrontend},${FRONTEND}`,
+      COOKIE_MODE: 'same-site',
+    })
+    workers.push(worker)
+    const { code, output } = await doctor(worker.url, '--origin', sameSiteFrontend)
+    expect(output).toMatch(/ok\s+cookie mode: same-site: same-site frontend/)
+    expect(output).toContain(
+      `FAIL cookie policy: COOKIE_MODE=same-site makes the session cookie SameSite=Lax, but ${FRONTEND} is on another site`,
+    )
+    expect(output).toContain('fix: Unset COOKIE_MODE')
+    expect(code).toBe(1)
+  })
+
   it('names an origin missing from TRUSTED_ORIGINS', async () => {
     const worker = await startAt(endpoint, { TRUSTED_ORIGINS: 'https://docs.example.com' })
     workers.push(worker)

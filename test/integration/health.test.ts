@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { backendNamed, backendNames, WORKER_DATABASE_URL } from '../support/backends.ts'
-import { startService, TEST_SECRET } from '../support/service.ts'
+import { startService, TEST_SECRET, useService } from '../support/service.ts'
 import { type RunningWorker, startWorker } from '../support/worker.ts'
 
 const HEALTH_DEADLINE_MS = 3000
@@ -64,6 +64,41 @@ describe('health when the database hangs', () => {
     expect(response.status).toBe(503)
     expect(body.database).toMatchObject({ reachable: false, error: expect.stringContaining('no answer') })
     expect(ms).toBeLessThan(HEALTH_DEADLINE_MS)
+  })
+})
+
+// A configuration matter: one database backend is enough.
+describe('health with a forced cookie mode that cannot work', () => {
+  const running = useService('pglite', {
+    BETTER_AUTH_URL: 'https://auth.example.com',
+    TRUSTED_ORIGINS: 'https://docs.example.com,https://me.github.io',
+    COOKIE_MODE: 'same-site',
+  })
+
+  it('answers 503 naming the cross-site origin whose Lax cookie is never sent, and 200 once COOKIE_MODE is auto', async () => {
+    const { service } = running
+    const response = await service.worker.fetch('/health/auth')
+    const body = await response.json()
+    expect(response.status).toBe(503)
+    expect(body.status).toBe('error')
+    expect(body.database).toMatchObject({ reachable: true, migrations: { pending: [] } })
+    expect(body.cookies).toMatchObject({
+      mode: 'same-site',
+      modeSource: 'COOKIE_MODE',
+      crossSiteOrigins: ['https://me.github.io'],
+    })
+    expect(body.cookies.warnings).toEqual([
+      {
+        code: 'cross_site_lax_cookie',
+        message: expect.stringContaining('https://me.github.io is on another site'),
+        fix: expect.stringContaining('Unset COOKIE_MODE'),
+      },
+    ])
+
+    await service.restartWorker({ COOKIE_MODE: 'auto' })
+    const healed = await service.worker.fetch('/health/auth')
+    expect(healed.status).toBe(200)
+    expect((await healed.json()).cookies).toMatchObject({ mode: 'cross-site', warnings: [] })
   })
 })
 
