@@ -31,6 +31,19 @@ export class AccessTokenError extends Error {
   }
 }
 
+/**
+ * Whether an error from a remote key set means the JWKS could not be had, rather than that it
+ * has no key for the token. The fetch itself rejects with whatever the runtime throws (a
+ * TypeError in Node, a plain Error in workerd); jose adds JWKSTimeout, JWKSInvalid, and its
+ * generic JOSEError for an answer other than 200 or one that is not JSON.
+ */
+export function isKeyRetrievalFailure(error: unknown): boolean {
+  if (!(error instanceof errors.JOSEError)) return true
+  return (
+    error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || error.code === errors.JOSEError.code
+  )
+}
+
 /** Maps anything jose throws to an AccessTokenError. */
 export function toAccessTokenError(error: unknown): AccessTokenError {
   if (error instanceof AccessTokenError) return error

@@ -1,6 +1,6 @@
 /** Token verification with edge-auth's rules; see index.ts for the public entry. */
 import { createRemoteJWKSet, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose'
-import { AccessTokenError, toAccessTokenError } from './errors.ts'
+import { AccessTokenError, isKeyRetrievalFailure, toAccessTokenError } from './errors.ts'
 
 /** Only asymmetric algorithms: `none` and HMAC (the public-key-as-secret confusion) never verify. */
 export const ALLOWED_ALGORITHMS = ['EdDSA', 'ES256', 'RS256', 'PS256']
@@ -62,10 +62,19 @@ export async function verifyWithKeySet(
 export function createAccessTokenVerifier(
   options: VerifyOptions,
 ): (token: string | null | undefined) => Promise<AccessTokenClaims> {
-  const keySet = createRemoteJWKSet(
+  const remote = createRemoteJWKSet(
     new URL(options.jwksUrl),
     options.cacheMaxAgeMs === undefined ? {} : { cacheMaxAge: options.cacheMaxAgeMs },
   )
+  // A failure here is known to come from fetching the keys, whatever the runtime threw.
+  const keySet: JWTVerifyGetKey = async function fetchedKey(header, token) {
+    try {
+      return await remote(header, token)
+    } catch (error) {
+      if (!isKeyRetrievalFailure(error)) throw error
+      throw new AccessTokenError('JWKS_UNAVAILABLE', 'The signing keys could not be fetched.', { cause: error })
+    }
+  }
   return function verifyAccessToken(token) {
     return verifyWithKeySet(token, keySet, options)
   }
