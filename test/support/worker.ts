@@ -39,6 +39,8 @@ export interface WorkerServerOptions {
   readonly tls?: { readonly key: string; readonly cert: string }
   /** The bundle to run; the wrangler test bundle (built on demand) by default. */
   readonly scriptPath?: string
+  /** Receives each line workerd writes (console output included) instead of this process's console. */
+  readonly onLog?: (log: { level: string; message: string }) => void
 }
 
 /**
@@ -66,6 +68,7 @@ export function createWorkerMiniflare(bindings: Record<string, string>, server: 
     bindings,
     // No request.cf lookup: the tests have no network beyond loopback.
     cf: false,
+    ...(server.onLog ? { handleStructuredLogs: server.onLog } : {}),
   })
   return new Miniflare({ ...options, enableDevRegistry: false })
 }
@@ -86,9 +89,9 @@ export interface RunningWorker {
 export async function startWorker(
   bindings: Record<string, string>,
   scriptPath = `${TEST_BUNDLE_DIR}/index.js`,
-  server: { port?: number } = {},
+  server: Pick<WorkerServerOptions, 'port' | 'onLog'> = {},
 ): Promise<RunningWorker> {
-  const mf = createWorkerMiniflare(bindings, { scriptPath, port: server.port })
+  const mf = createWorkerMiniflare(bindings, { ...server, scriptPath })
   const url = (await mf.ready).toString().replace(/\/$/, '')
   return {
     url,
