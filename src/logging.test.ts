@@ -14,6 +14,12 @@ describe('redact', () => {
     )
   })
 
+  it('keeps snake_case codes of any length, and masks a token that merely has underscores', () => {
+    expect(redact('cause cross_site_cookie_not_sent')).toBe('cause cross_site_cookie_not_sent')
+    expect(redact('id abc_def_ghi_jkl_mno_pqr_9')).toBe('id [redacted 25 chars]')
+    expect(redact('id ABC_def_ghi_jkl_mno_pqr_stu')).toBe('id [redacted 27 chars]')
+  })
+
   it('keeps ordinary messages and bounds their length', () => {
     expect(redact('connection refused')).toBe('connection refused')
     expect(redact('x '.repeat(400)).length).toBeLessThanOrEqual(300)

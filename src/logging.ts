@@ -1,11 +1,14 @@
 /**
  * Logs as one JSON line each, with nothing secret in them. Error messages are cut before any
  * `params:` section (Drizzle puts query parameters there, and session tokens are parameters),
- * and token-shaped runs of characters are masked, keeping only their length.
+ * and token-shaped runs of characters are masked, keeping only their length (snake_case codes
+ * excepted: 24 random token characters practically never avoid every digit, capital and symbol).
  */
 
 const PARAMS_SECTION = /\bparams:[\s\S]*$/
 const TOKEN_LIKE = /[A-Za-z0-9_\-+/=%.]{24,}/g
+/** Our own codes (`cross_site_cookie_not_sent`): lowercase words joined by `_`, never a random token. */
+const SNAKE_CASE_CODE = /^[a-z]+(?:_[a-z]+)+$/
 const MAX_MESSAGE_LENGTH = 300
 
 /**
@@ -17,7 +20,7 @@ const MAX_MESSAGE_LENGTH = 300
 export function redact(message: string): string {
   return message
     .replace(PARAMS_SECTION, '')
-    .replace(TOKEN_LIKE, (run) => `[redacted ${run.length} chars]`)
+    .replace(TOKEN_LIKE, (run) => (SNAKE_CASE_CODE.test(run) ? run : `[redacted ${run.length} chars]`))
     .trim()
     .slice(0, MAX_MESSAGE_LENGTH)
 }
