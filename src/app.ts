@@ -7,15 +7,15 @@
  */
 import { Hono } from 'hono'
 import { limitBody } from './auth/limits.ts'
-import { authRoutes } from './auth/routes.ts'
 import { type AppEnv, createContextResolver } from './context.ts'
 import { errorResponse, handleError, handleNotFound } from './errors.ts'
-import { handoffRoutes } from './handoff/index.ts'
 import { healthRoutes } from './health/index.ts'
 import { sessionHealthRoutes } from './health/session.ts'
 import type { Platform } from './platform.ts'
-import { sessionsRoutes } from './sessions/index.ts'
-import { tokenRoutes } from './tokens/routes.ts'
+import { authRoutes } from './routes/auth.ts'
+import { handoffRoutes } from './routes/handoff.ts'
+import { jwksRoutes } from './routes/jwks.ts'
+import { sessionsRoutes } from './routes/sessions.ts'
 
 /**
  * Creates the app for a platform.
@@ -45,7 +45,7 @@ export function createApp(platform: Platform) {
   app.use('/auth/*', (c, next) => c.var.service.upgradeCredentials(c, next))
 
   app.route('/', handoffRoutes())
-  app.route('/', tokenRoutes())
+  app.route('/', jwksRoutes())
   app.route('/', sessionsRoutes())
   app.route('/', authRoutes())
 

@@ -2,7 +2,7 @@
  * Configuration: the Worker's bindings (or `process.env`) parsed and validated into a typed,
  * frozen object (once per isolate: see context.ts). Problems name the variable and what is wrong, never its value.
  */
-import { type CookiePolicy, deriveCookiePolicy } from '../cookies/policy.ts'
+import { type CookiePolicy, deriveCookiePolicy } from './cookie-policy.ts'
 import type { EnvBindings } from './env.ts'
 import { createOriginMatcher, type OriginPattern, parseOriginPattern } from './origins.ts'
 import { parseSecrets, type SigningSecret } from './secrets.ts'

@@ -5,8 +5,8 @@
  * Suffix List, private section included, so `a.github.io` and `b.github.io` are two sites).
  */
 import { getDomain } from 'tldts'
-import type { OriginPattern } from '../config/origins.ts'
-import { siteOf } from './site.ts'
+import { siteOf } from '../cookies/site.ts'
+import type { OriginPattern } from './origins.ts'
 
 export type CookieMode = 'same-site' | 'cross-site'
 

@@ -13,9 +13,9 @@ export const JWKS_CACHE_CONTROL = 'public, max-age=300, stale-while-revalidate=6
  * Mount before the BetterAuth route, so the middleware wraps it.
  *
  * @example
- * app.route('/', tokenRoutes())
+ * app.route('/', jwksRoutes())
  */
-export function tokenRoutes() {
+export function jwksRoutes() {
   const routes = new Hono<AppEnv>()
   routes.get('/.well-known/jwks.json', async function wellKnownJwks(c) {
     const jwks = await c.var.service.auth.api.getJwks()

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { parseOriginPattern } from '../config/origins.ts'
-import { deriveCookiePolicy } from './policy.ts'
+import { deriveCookiePolicy } from './cookie-policy.ts'
+import { parseOriginPattern } from './origins.ts'
 
 function derive(service: string, origins: string[], cookieDomain?: string, forcedMode?: string) {
   return deriveCookiePolicy({
