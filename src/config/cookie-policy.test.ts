@@ -126,6 +126,7 @@ describe('deriveCookiePolicy', () => {
     expect(policy.warnings).toEqual([
       {
         code: 'cross_site_lax_cookie',
+        level: 'error',
         message: expect.stringContaining('https://me.github.io, https://*.preview.other.com are on another site'),
         fix: expect.stringContaining('Unset COOKIE_MODE'),
       },
@@ -150,5 +151,38 @@ describe('deriveCookiePolicy', () => {
     ['cross-site forced with cross-site frontends', 'https://auth.example.com', ['https://me.github.io'], 'cross-site'],
   ])('has no warning for %s', (_label, service, origins, forced) => {
     expect(derive(service, origins, undefined, forced).policy.warnings).toEqual([])
+  })
+
+  describe('a loopback frontend on a deployment elsewhere', () => {
+    it('keeps a same-site deployment same-site, with COOKIE_DOMAIN, and warns', () => {
+      const { policy, problems } = derive(
+        'https://auth.example.com',
+        ['https://docs.example.com', 'http://localhost:3000'],
+        'example.com',
+      )
+      expect(problems).toEqual([])
+      expect(policy).toMatchObject({ mode: 'same-site', sameSite: 'lax', domain: 'example.com', crossSiteOrigins: [] })
+      expect(policy.warnings).toEqual([
+        {
+          code: 'loopback_origin',
+          level: 'warning',
+          message: expect.stringContaining('http://localhost:3000 on a deployment at https://auth.example.com'),
+          fix: expect.stringContaining('npm run dev'),
+        },
+      ])
+    })
+
+    it('is not what makes a deployment cross-site', () => {
+      const alone = derive('https://auth.example.com', ['http://127.0.0.1:3000'])
+      expect(alone.policy.mode).toBe('same-site')
+      const withOther = derive('https://auth.example.com', ['http://localhost:3000', 'https://me.github.io'])
+      expect(withOther.policy).toMatchObject({ mode: 'cross-site', crossSiteOrigins: ['https://me.github.io'] })
+    })
+
+    it('is an ordinary frontend when the service itself runs on loopback', () => {
+      const { policy } = derive('http://localhost:8787', ['http://localhost:3000'])
+      expect(policy.warnings).toEqual([])
+      expect(policy.mode).toBe('same-site')
+    })
   })
 })

@@ -23,15 +23,20 @@ export interface CookiePolicy {
   /** Frontend origins on another site than the service (the reason for cross-site mode). */
   readonly crossSiteOrigins: readonly string[]
   /**
-   * A forced mode that leaves some trusted frontend without a working session cookie. Valid
-   * configuration (such a frontend may use bearer tokens), but `/health/auth` answers 503 for it.
+   * Valid configuration that still leaves some trusted frontend without a working session cookie.
+   * `/health/auth` answers 503 for an `error`, and reports a `warning`; the doctor names both.
    */
   readonly warnings: readonly CookieWarning[]
 }
 
 export interface CookieWarning {
-  /** Same code as the `/health/session` cause the affected frontends will see. */
-  readonly code: 'cross_site_lax_cookie'
+  /**
+   * `cross_site_lax_cookie`: a forced same-site mode facing frontends on other sites (the same code
+   * as the `/health/session` cause those frontends see). `loopback_origin`: a deployment that is not
+   * on loopback trusting a loopback frontend, which it ignores when choosing the cookie mode.
+   */
+  readonly code: 'cross_site_lax_cookie' | 'loopback_origin'
+  readonly level: 'error' | 'warning'
   readonly message: string
   readonly fix: string
 }
@@ -62,9 +67,13 @@ export function deriveCookiePolicy(input: {
   cookieDomain: string | undefined
   forcedMode: string | undefined
 }): { policy: CookiePolicy; problems: CookiePolicyProblem[] } {
-  const { serviceUrl, origins } = input
+  const { serviceUrl } = input
   const problems: CookiePolicyProblem[] = []
   const serviceSite = siteOf(serviceUrl.protocol, serviceUrl.hostname)
+  // A developer's http://localhost:3000 trusted by a deployment elsewhere must not turn production's
+  // cookies cross-site (nor fail COOKIE_DOMAIN): such origins are set aside, and named in a warning.
+  const loopbackOrigins = isLocalHost(serviceUrl.hostname) ? [] : input.origins.filter((o) => isLocalHost(o.host))
+  const origins = input.origins.filter((o) => !loopbackOrigins.includes(o))
 
   // A wildcard never spans a public suffix (config/origins refuses it), so its host names its one site.
   const crossSiteOrigins = origins
@@ -117,8 +126,19 @@ export function deriveCookiePolicy(input: {
     const [first, ...more] = crossSiteOrigins
     warnings.push({
       code: 'cross_site_lax_cookie',
+      level: 'error',
       message: `COOKIE_MODE=same-site makes the session cookie SameSite=Lax, but ${more.length > 0 ? `${crossSiteOrigins.join(', ')} are` : `${first} is`} on another site: browsers never send that cookie there, so get-session from ${more.length > 0 ? 'them' : 'it'} is always null`,
       fix: "Unset COOKIE_MODE (auto uses SameSite=None; Secure; Partitioned for them), move those frontends onto the service's registrable domain, or have them send the bearer token.",
+    })
+  }
+
+  if (loopbackOrigins.length > 0) {
+    const listed = loopbackOrigins.map((o) => o.value).join(', ')
+    warnings.push({
+      code: 'loopback_origin',
+      level: 'warning',
+      message: `TRUSTED_ORIGINS lists ${listed} on a deployment at ${serviceUrl.origin}: a page on your machine cannot keep this deployment's session cookie, and it plays no part in choosing the cookie mode`,
+      fix: `Remove ${listed} from TRUSTED_ORIGINS here, and run the service locally (npm run dev) for frontend development.`,
     })
   }
 

@@ -74,7 +74,10 @@ function noCredentialCauses(
             code: 'cross_site_lax_cookie',
             message:
               'This cross-site request carried no cookie: the session cookie is SameSite=Lax, which browsers never send across sites.',
-            fix: 'Remove COOKIE_MODE=same-site so the service uses partitioned SameSite=None cookies, or use the bearer token (set-auth-token).',
+            fix:
+              config.cookies.modeSource === 'COOKIE_MODE'
+                ? 'Remove COOKIE_MODE=same-site so the service uses partitioned SameSite=None cookies, or use the bearer token (set-auth-token).'
+                : 'Run the service on this site (for local development: npm run dev), or use the bearer token (set-auth-token).',
           }
         : {
             code: 'cross_site_cookie_not_sent',

@@ -101,6 +101,7 @@ interface AuthHealth {
     mode: string
     name: string
     attributes: { sameSite: string; secure: boolean; partitioned: boolean; domain: string | null }
+    modeSource?: 'auto' | 'COOKIE_MODE'
     warnings?: { code: string; message: string; fix: string }[]
   }
   jwt?: { signingKey: { undecryptable?: { keyId: string }[]; problem?: string } | null }
@@ -198,7 +199,7 @@ function checkCookieMode(options: DoctorOptions, health: AuthHealth, report: Rep
       check: 'cookie mode',
       ok: false,
       message: `${options.origin} is on another site than the service, but the session cookie is SameSite=${attributes.sameSite}: the browser will never send it, and get-session returns null`,
-      fix: 'Remove COOKIE_MODE=same-site (edge-auth then uses SameSite=None; Secure; Partitioned), put both on one registrable domain, or use the bearer token.',
+      fix: `${health.cookies.modeSource === 'COOKIE_MODE' ? 'Remove COOKIE_MODE=same-site (edge-auth then uses SameSite=None; Secure; Partitioned), put' : `Add ${options.origin} to TRUSTED_ORIGINS (edge-auth then uses SameSite=None; Secure; Partitioned), or put`} both on one registrable domain, or use the bearer token.`,
     })
   } else if (crossSite && !attributes.partitioned) {
     report({

@@ -113,7 +113,8 @@ export function healthRoutes(resolveContext: (env: EnvBindings) => ContextResult
           )
         : null
     const current = secrets[0]!
-    const healthy = db.reachable && db.migrations?.pending.length === 0 && config.cookies.warnings.length === 0
+    const healthy =
+      db.reachable && db.migrations?.pending.length === 0 && !config.cookies.warnings.some((w) => w.level === 'error')
     return c.json(
       {
         status: healthy ? 'ok' : 'error',
