@@ -83,6 +83,10 @@ function authOptions({ config, database, platform, diagnose, reportNullSession }
     },
     // On by default (BetterAuth only enables it when NODE_ENV=production, which Workers never set).
     rateLimit: { enabled: config.rateLimit, storage: 'memory' },
+    // A failure inside a route propagates to the app's error handler (redacted log, JSON 500), instead
+    // of better-call printing the raw error, query parameters (password hashes) included, and
+    // answering an empty 500. Expected errors (APIError: 4xx) are answered by BetterAuth as before.
+    onAPIError: { throw: true },
     telemetry: { enabled: false },
     logger: betterAuthLogger,
     plugins: [
