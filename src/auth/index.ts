@@ -16,6 +16,7 @@ import { betterAuthLogger } from '../logging.ts'
 import type { Platform } from '../platform.ts'
 import { jwtPlugins } from '../tokens/jwt.ts'
 import { inputLimits } from './limits.ts'
+import { hideSessionTokens } from './session-tokens.ts'
 
 export const PASSWORD_MIN_LENGTH = 8
 export const PASSWORD_MAX_LENGTH = 128
@@ -91,7 +92,9 @@ function authOptions({ config, database, platform, diagnose, reportNullSession }
     logger: betterAuthLogger,
     plugins: [
       inputLimits,
-      bearer(),
+      // A bearer token must carry its signature: the raw token alone is what the database holds.
+      bearer({ requireSignature: true }),
+      hideSessionTokens,
       // Redirect hand-off (see handoff/): single use, stored hashed, valid for 3 minutes.
       oneTimeToken({ storeToken: 'hashed', expiresIn: ONE_TIME_TOKEN_MINUTES }),
       ...jwtPlugins(config, database.db),

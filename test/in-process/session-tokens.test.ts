@@ -1,0 +1,42 @@
+/**
+ * One stolen session must not yield the others: no answer carries another session's token, and a
+ * token without its signature is not a credential.
+ */
+import { describe, expect, it } from 'vitest'
+import { HEADERS } from '../../src/http/headers.ts'
+import { useInProcessService } from '../support/in-process.ts'
+import { uniqueEmail } from '../support/service.ts'
+
+const running = useInProcessService('pglite')
+
+describe('session tokens', () => {
+  it('are not in list-sessions', async () => {
+    const email = uniqueEmail()
+    const first = running.service.client()
+    expect((await first.signUp(email)).status).toBe(200)
+    const second = running.service.client()
+    expect((await second.signIn(email)).status).toBe(200)
+
+    const response = await first.request('/api/auth/list-sessions')
+    expect(response.status).toBe(200)
+    const sessions = (await response.json()) as Record<string, unknown>[]
+    expect(sessions).toHaveLength(2)
+    for (const session of sessions) {
+      expect(session).not.toHaveProperty('token')
+      expect(session).toHaveProperty('id')
+    }
+    expect(JSON.stringify(sessions)).not.toContain(
+      decodeURIComponent(second.cookieHeader().split('=')[1]!).split('.')[0],
+    )
+  })
+
+  it('work as bearer credentials only with their signature', async () => {
+    const response = await running.service.client().signUp(uniqueEmail())
+    const signed = response.headers.get(HEADERS.sessionToken)!
+    const raw = signed.slice(0, signed.lastIndexOf('.'))
+    const bearer = (token: string) =>
+      running.service.request('/api/auth/get-session', { headers: { authorization: `Bearer ${token}` } })
+    expect(await (await bearer(signed)).json()).toMatchObject({ session: { id: expect.any(String) } })
+    expect(await (await bearer(raw)).json()).toBeNull()
+  })
+})
