@@ -3,7 +3,8 @@
  * differ only in where the environment comes from and in their `Platform` (how work outlives a response).
  *
  * A request goes: health routes (which answer even when the configuration is invalid) → the
- * per-isolate context (or 500 CONFIG_INVALID) → CORS → body limit → credential upgrade → routes.
+ * per-isolate context (or 500 CONFIG_INVALID) → /health/session (with CORS of its own) → CORS →
+ * body limit → credential upgrade → routes.
  */
 import { Hono } from 'hono'
 import { limitBody } from './auth/limits.ts'
@@ -38,9 +39,9 @@ export function createApp(platform: Platform) {
     c.set('service', result.service)
     await next()
   })
+  app.route('/', sessionHealthRoutes())
   app.use('*', (c, next) => c.var.service.cors(c, next))
   app.use('/api/*', limitBody)
-  app.route('/', sessionHealthRoutes())
   app.use('/api/*', (c, next) => c.var.service.upgradeCredentials(c, next))
   app.use('/auth/*', (c, next) => c.var.service.upgradeCredentials(c, next))
 

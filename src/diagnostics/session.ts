@@ -34,6 +34,15 @@ function baseName(name: string): string {
   return name.replace(SECURE_PREFIX, '').replace(HOST_PREFIX, '')
 }
 
+/** The cause for a request from an origin outside `TRUSTED_ORIGINS`. */
+export function originNotTrusted(origin: string): Cause {
+  return {
+    code: 'origin_not_trusted',
+    message: `The request came from ${origin}, which is not in TRUSTED_ORIGINS, so the browser gets no CORS credentials and BetterAuth refuses its sign-in.`,
+    fix: `Add ${origin} to TRUSTED_ORIGINS.`,
+  }
+}
+
 /** What a diagnosis reads: the deployment's configuration, its signer and its database. */
 export interface DiagnosisDependencies {
   readonly config: Config
@@ -49,13 +58,7 @@ function noCredentialCauses(
 ): Cause[] {
   const causes: Cause[] = []
   const origin = headers.get(HEADERS.origin)
-  if (origin && !config.isOwnOrTrustedOrigin(origin)) {
-    causes.push({
-      code: 'origin_not_trusted',
-      message: `The request came from ${origin}, which is not in TRUSTED_ORIGINS, so the browser gets no CORS credentials and BetterAuth refuses its sign-in.`,
-      fix: `Add ${origin} to TRUSTED_ORIGINS.`,
-    })
-  }
+  if (origin && !config.isOwnOrTrustedOrigin(origin)) causes.push(originNotTrusted(origin))
   const otherName = [...cookies.keys()].find((name) => name !== cookieName && baseName(name) === baseName(cookieName))
   if (otherName) {
     causes.push({

@@ -1,21 +1,53 @@
 /**
  * `GET /health/session`: the diagnosis of the credentials this request carries (see
- * diagnostics/session.ts). Called from the frontend with credentials, so it sits behind CORS like
- * the auth routes, and before the credential upgrade, so it can say which secret signed them.
+ * diagnostics/session.ts). It sits before the credential upgrade, so it can say which secret signed
+ * them, and answers its own CORS:
+ *
+ * - a trusted origin (or none, or the service's own) gets the service's credentialed CORS and the
+ *   diagnosis of its credentials, like the auth routes;
+ * - any other origin gets CORS without credentials (`Access-Control-Allow-Origin: *`) and only
+ *   `origin_not_trusted`, whatever it sends: a page on an untrusted origin can learn why it has no
+ *   session, and nothing about any session.
  */
-import { Hono } from 'hono'
+import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../context.ts'
+import { originNotTrusted, type SessionDiagnosis } from '../diagnostics/session.ts'
 import { HEADERS } from '../http/headers.ts'
+
+export const SESSION_HEALTH_PATH = '/health/session'
+
+/** The request's Origin when it is neither trusted nor the service's own, else null. */
+function untrustedOrigin(c: Context<AppEnv>): string | null {
+  const origin = c.req.header(HEADERS.origin)
+  return origin !== undefined && !c.var.service.config.isOwnOrTrustedOrigin(origin) ? origin : null
+}
+
+/** CORS for an untrusted origin: readable without credentials, simple GETs only (no header allowed). */
+const publicCors: MiddlewareHandler = async function publicCors(c, next) {
+  c.header('Access-Control-Allow-Origin', '*')
+  c.header('Vary', 'Origin')
+  if (c.req.method === 'OPTIONS') {
+    return c.body(null, 204, { 'Access-Control-Allow-Methods': 'GET', 'Access-Control-Max-Age': '600' })
+  }
+  await next()
+}
 
 /**
  * @example
- * app.route('/', sessionHealthRoutes())
+ * app.route('/', sessionHealthRoutes()) // before the service's CORS middleware
  */
 export function sessionHealthRoutes() {
   const routes = new Hono<AppEnv>()
-  routes.get('/health/session', async function sessionHealth(c) {
+  routes.use(SESSION_HEALTH_PATH, async function sessionHealthCors(c, next) {
+    return untrustedOrigin(c) ? publicCors(c, next) : c.var.service.cors(c, next)
+  })
+  routes.get(SESSION_HEALTH_PATH, async function sessionHealth(c) {
     c.header(HEADERS.cacheControl, 'no-store')
-    return c.json(await c.var.service.diagnoseSession(c.req.raw.headers))
+    const origin = untrustedOrigin(c)
+    const diagnosis: SessionDiagnosis = origin
+      ? { status: 'no_credentials', credential: null, causes: [originNotTrusted(origin)] }
+      : await c.var.service.diagnoseSession(c.req.raw.headers)
+    return c.json(diagnosis)
   })
   return routes
 }

@@ -176,3 +176,64 @@ describe('the null-session report', () => {
     ])
   })
 })
+
+describe('GET /health/session from any origin', () => {
+  const UNTRUSTED = 'https://docs.untrusted.example'
+
+  it('answers a trusted origin with credentialed CORS and the diagnosis of its credentials', async () => {
+    const { client } = await signedIn()
+    const response = await client.request('/health/session')
+    expect(response.headers.get('access-control-allow-origin')).toBe(FRONTEND)
+    expect(response.headers.get('access-control-allow-credentials')).toBe('true')
+    expect(await response.json()).toMatchObject({ status: 'valid', credential: 'cookie' })
+
+    const preflight = await running.service.request('/health/session', {
+      method: 'OPTIONS',
+      headers: {
+        origin: FRONTEND,
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'authorization',
+      },
+    })
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(FRONTEND)
+    expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization')
+  })
+
+  it('answers an untrusted origin without credentials, naming origin_not_trusted and nothing about its session', async () => {
+    const { client, bearer } = await signedIn()
+    const response = await running.service.request('/health/session', {
+      headers: { origin: UNTRUSTED, cookie: client.cookieHeader(), authorization: `Bearer ${bearer}` },
+    })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('access-control-allow-origin')).toBe('*')
+    expect(response.headers.get('access-control-allow-credentials')).toBeNull()
+    expect(response.headers.get('cache-control')).toBe('no-store')
+    const body = await response.json()
+    expect(body).toEqual({
+      status: 'no_credentials',
+      credential: null,
+      causes: [{ code: 'origin_not_trusted', message: expect.stringContaining(UNTRUSTED), fix: expect.any(String) }],
+    })
+
+    const preflight = await running.service.request('/health/session', {
+      method: 'OPTIONS',
+      headers: {
+        origin: UNTRUSTED,
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'authorization',
+      },
+    })
+    expect(preflight.status).toBe(204)
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*')
+    expect(preflight.headers.get('access-control-allow-headers')).toBeNull()
+    expect(preflight.headers.get('access-control-allow-credentials')).toBeNull()
+  })
+
+  it('keeps credentialed CORS on every other route for trusted origins only', async () => {
+    const untrusted = await running.service.request('/api/auth/get-session', { headers: { origin: UNTRUSTED } })
+    expect(untrusted.headers.get('access-control-allow-origin')).toBeNull()
+    const trusted = await running.service.request('/api/auth/get-session', { headers: { origin: FRONTEND } })
+    expect(trusted.headers.get('access-control-allow-origin')).toBe(FRONTEND)
+    expect(trusted.headers.get('access-control-allow-credentials')).toBe('true')
+  })
+})
