@@ -7,13 +7,32 @@ import { type Finding, runDoctor } from './checks.ts'
 
 const USAGE = 'usage: edge-auth doctor <service-url> --origin <frontend-origin> [--email <email> --password <password>]'
 
+const HELP = `${USAGE}
+
+Checks a running edge-auth deployment from the outside, as a browser on the frontend would meet it:
+the CORS preflight and credentials, /health/auth (configuration, secret, database, migrations,
+signing key), and the cookie mode against the frontend's site. Given --email and --password it also
+signs in, inspects the session cookie and signs out again.
+
+  <service-url>        the service's public URL, e.g. https://auth.example.com
+  --origin <origin>    the frontend's origin, e.g. https://docs.example.com
+  --email, --password  an existing user's credentials, for the sign-in check
+  -h, --help           print this help
+
+Prints each check and each problem with its fix; exits 1 when there is a problem, 2 on bad usage.`
+
 function print(finding: Finding) {
   const mark = finding.ok ? 'ok  ' : 'FAIL'
   console.log(`${mark} ${finding.check}: ${finding.message}`)
   if (!finding.ok && finding.fix) console.log(`     fix: ${finding.fix}`)
 }
 
-const OPTIONS = { origin: { type: 'string' }, email: { type: 'string' }, password: { type: 'string' } } as const
+const OPTIONS = {
+  origin: { type: 'string' },
+  email: { type: 'string' },
+  password: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const
 
 function parse(argv: string[]) {
   return parseArgs({ args: argv, allowPositionals: true, options: OPTIONS })
@@ -29,7 +48,11 @@ export async function main(argv: string[]): Promise<number> {
     return 2
   }
   const [command, serviceUrl] = parsed.positionals
-  const { origin, email, password } = parsed.values
+  const { origin, email, password, help } = parsed.values
+  if (help && (command === undefined || command === 'doctor')) {
+    console.log(HELP)
+    return 0
+  }
   if (command !== 'doctor' || !serviceUrl || !origin) {
     console.error(USAGE)
     return 2
