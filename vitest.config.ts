@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config'
 /**
  * Two projects. `unit` (modules, the local endpoint, and the app in-process against it) needs no
  * build, so a single file runs in seconds. `runtime` runs what was built for deployment (the Worker
- * bundle in workerd, the Vercel Edge output, Node, Chromium), built once per run by its global setup.
+ * bundle in workerd, the Vercel Edge output, Node, Chromium), built once per run by its global setup,
+ * and the README's snippets and package against it.
  */
 export default defineConfig({
   test: {
@@ -22,7 +23,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'runtime',
-          include: ['test/integration/**/*.test.ts', 'test/acceptance/**/*.test.ts', 'test/browser/**/*.test.ts'],
+          include: [
+            'test/integration/**/*.test.ts',
+            'test/acceptance/**/*.test.ts',
+            'test/browser/**/*.test.ts',
+            'test/readme/**/*.test.ts',
+          ],
           globalSetup: ['test/support/global-setup.ts'],
         },
       },

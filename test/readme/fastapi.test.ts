@@ -1,0 +1,142 @@
+/**
+ * The README's FastAPI code, read from README.md and run as it stands (only the service's URL put
+ * in) with Debian's python3-jwt, python3-fastapi and python3-uvicorn, against the real service's
+ * JWKS: the right user in, everybody else out with the right status.
+ *
+ * Without those packages (`apt-get install python3-jwt python3-fastapi python3-uvicorn`) the suite
+ * is skipped with a notice, except under CI=true.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { publicKeyHmacTokens, signWithServiceKey, tamperedToken, unsignedToken } from '../support/forged-tokens.ts'
+import { useIssuingService } from '../support/issuing-service.ts'
+import { README_SERVICE_URL, readmeCodeBlock, replaceExactly } from '../support/readme.ts'
+import { freePort } from '../support/worker.ts'
+
+/** Debian's own Python, not a pyenv or venv one that lacks the packages. */
+const PYTHON = '/usr/bin/python3'
+const MODULES = ['jwt', 'fastapi', 'uvicorn']
+
+function pythonProblem(): string | null {
+  const probe = spawnSync(PYTHON, ['-c', `import ${MODULES.join(', ')}; print(jwt.__version__)`], {
+    encoding: 'utf8',
+  })
+  if (probe.error) return `${PYTHON} is missing`
+  return probe.status === 0 ? null : probe.stderr.trim().split('\n').at(-1)!
+}
+
+const problem = pythonProblem()
+if (problem && process.env.CI === 'true') {
+  throw new Error(`the FastAPI snippet needs Debian's python3-jwt, python3-fastapi, python3-uvicorn: ${problem}`)
+}
+if (problem) console.warn(`skipping the README's FastAPI snippet: ${problem}`)
+
+async function waitForServer(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`uvicorn exited with ${child.exitCode}:\n${output()}`)
+    try {
+      if ((await fetch(`${url}/openapi.json`)).ok) return
+    } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  throw new Error(`uvicorn did not answer within 30 s:\n${output()}`)
+}
+
+describe.skipIf(problem !== null)("the README's FastAPI snippet on Debian's PyJWT", () => {
+  const running = useIssuingService()
+  const dir = mkdtempSync(join(tmpdir(), 'edge-auth-fastapi-'))
+  let api: ChildProcess | undefined
+  let apiUrl = ''
+  let output = ''
+
+  beforeAll(async () => {
+    const code = replaceExactly(
+      readmeCodeBlock('### In Python (FastAPI)', 'python'),
+      README_SERVICE_URL,
+      running.service.url,
+      1,
+    )
+    writeFileSync(join(dir, 'readme_app.py'), code)
+    const port = await freePort()
+    apiUrl = `http://127.0.0.1:${port}`
+    api = spawn(PYTHON, ['-m', 'uvicorn', 'readme_app:app', '--host', '127.0.0.1', '--port', String(port)], {
+      cwd: dir,
+      env: { PATH: '/usr/bin:/bin', PYTHONDONTWRITEBYTECODE: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString()
+    }
+    api.stdout!.on('data', collect)
+    api.stderr!.on('data', collect)
+    await waitForServer(apiUrl, api, () => output)
+  }, 60_000)
+
+  afterAll(async () => {
+    if (api && api.exitCode === null) {
+      const exited = new Promise((resolve) => api!.once('exit', resolve))
+      api.kill('SIGTERM')
+      await exited
+    }
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  async function tasks(userId: string, authorization?: string) {
+    const response = await fetch(`${apiUrl}/users/${userId}/tasks`, {
+      headers: authorization ? { authorization } : {},
+    })
+    return { status: response.status, body: await response.json(), challenge: response.headers.get('www-authenticate') }
+  }
+
+  it('lets a fresh token of the right user in', async () => {
+    const { userId, jwt } = await running.service.newUser()
+    expect(await tasks(userId, `Bearer ${jwt}`)).toEqual({
+      status: 200,
+      body: { user_id: userId, tasks: [] },
+      challenge: null,
+    })
+  })
+
+  it('answers 403 for another user’s tasks', async () => {
+    const alice = await running.service.newUser()
+    const bob = await running.service.newUser()
+    expect((await tasks(bob.userId, `Bearer ${alice.jwt}`)).status).toBe(403)
+  })
+
+  it('answers 401, not 403, without a token or with another scheme', async () => {
+    const { userId, jwt } = await running.service.newUser()
+    expect(await tasks(userId)).toMatchObject({ status: 401, challenge: 'Bearer' })
+    expect((await tasks(userId, `Basic ${Buffer.from(`${userId}:x`).toString('base64')}`)).status).toBe(401)
+    expect((await tasks(userId, jwt)).status).toBe(401)
+  })
+
+  it('refuses an expired token, a wrong audience and a wrong issuer with 401', async () => {
+    const { userId } = await running.service.newUser()
+    const { url, endpoint } = running.service
+    const claims = { sub: userId, iss: url, aud: url }
+    const refused = [
+      await signWithServiceKey(endpoint, claims, { iat: -1000, exp: -120 }),
+      await signWithServiceKey(endpoint, { ...claims, aud: 'https://other-api.example.com' }, { iat: 0, exp: 600 }),
+      await signWithServiceKey(endpoint, { ...claims, iss: 'https://evil.example.com' }, { iat: 0, exp: 600 }),
+    ]
+    for (const token of refused) expect(await tasks(userId, `Bearer ${token}`)).toMatchObject({ status: 401 })
+    // The same key and claims, unexpired, are accepted: the refusals above are about exp, aud and iss.
+    const fresh = await signWithServiceKey(endpoint, claims, { iat: 0, exp: 600 })
+    expect((await tasks(userId, `Bearer ${fresh}`)).status).toBe(200)
+  })
+
+  it('refuses a tampered payload, alg: none and HS256 signed with the public key with 401', async () => {
+    const { userId, jwt } = await running.service.newUser()
+    const victim = await running.service.newUser()
+    const forgeries: [owner: string, token: string][] = [
+      [victim.userId, tamperedToken(jwt, victim.userId)],
+      [userId, unsignedToken(jwt)],
+      ...(await publicKeyHmacTokens(running.service.endpoint, jwt)).map((token): [string, string] => [userId, token]),
+    ]
+    for (const [owner, token] of forgeries) expect(await tasks(owner, `Bearer ${token}`)).toMatchObject({ status: 401 })
+  })
+})
