@@ -1,7 +1,7 @@
 /**
  * A Hono middleware for downstream services: `Authorization: Bearer <jwt>` verified offline.
  */
-import { createMiddleware } from 'hono/factory'
+import type { MiddlewareHandler } from 'hono'
 import { bearerToken } from '../http/headers.ts'
 import { AccessTokenError } from './errors.ts'
 import { type AccessTokenClaims, createAccessTokenVerifier, type VerifyOptions } from './verify.ts'
@@ -16,9 +16,10 @@ export type AccessTokenVariables = { accessToken: AccessTokenClaims }
  * app.use('/api/*', accessTokenMiddleware({ jwksUrl, issuer, audience }))
  * app.get('/api/me', (c) => c.json({ userId: c.var.accessToken.sub }))
  */
-export function accessTokenMiddleware(options: VerifyOptions) {
+export function accessTokenMiddleware(options: VerifyOptions): MiddlewareHandler<{ Variables: AccessTokenVariables }> {
   const verifyAccessToken = createAccessTokenVerifier(options)
-  return createMiddleware<{ Variables: AccessTokenVariables }>(async function requireAccessToken(c, next) {
+  // Hono only as types: the package's verifier runs without Hono installed.
+  return async function requireAccessToken(c, next) {
     const token = bearerToken(c.req.raw.headers)
     try {
       c.set('accessToken', await verifyAccessToken(token))
@@ -35,5 +36,5 @@ export function accessTokenMiddleware(options: VerifyOptions) {
       )
     }
     await next()
-  })
+  }
 }
