@@ -22,13 +22,14 @@ function untrustedOrigin(c: Context<AppEnv>): string | null {
   return origin !== undefined && !c.var.service.config.isOwnOrTrustedOrigin(origin) ? origin : null
 }
 
-/** CORS for an untrusted origin: readable without credentials, simple GETs only (no header allowed). */
+/**
+ * CORS for an untrusted origin: readable without credentials; a preflight allows no header (so no
+ * `Authorization`) and no credentials, only what a simple GET needs anyway.
+ */
 const publicCors: MiddlewareHandler = async function publicCors(c, next) {
   c.header('Access-Control-Allow-Origin', '*')
   c.header('Vary', 'Origin')
-  if (c.req.method === 'OPTIONS') {
-    return c.body(null, 204, { 'Access-Control-Allow-Methods': 'GET', 'Access-Control-Max-Age': '600' })
-  }
+  if (c.req.method === 'OPTIONS') return c.body(null, 204)
   await next()
 }
 
