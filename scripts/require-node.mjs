@@ -1,6 +1,7 @@
 /**
  * Preflight of the npm scripts that run TypeScript with node: on a Node older than package.json's
- * `engines.node` (a `>=X.Y[.Z]` range), prints one line naming the required version to stderr and
+ * `devEngines.runtime.version` (a `>=X.Y[.Z]` range: what developing the service needs; `engines`
+ * is what the published package needs), prints one line naming the required version to stderr and
  * exits 1; otherwise exits 0 silently.
  *
  * Plain JavaScript without newer syntax, so that it runs on the old Node it has to reject.
@@ -21,7 +22,7 @@ function parseVersion(text) {
 function parseMinimum(range) {
   const match = /^\s*>=\s*(\S+)\s*$/.exec(String(range))
   const version = match ? parseVersion(match[1]) : null
-  if (!version) throw new Error(`engines.node must read ">=X.Y.Z", not ${JSON.stringify(range)}`)
+  if (!version) throw new Error(`devEngines.runtime.version must read ">=X.Y.Z", not ${JSON.stringify(range)}`)
   return { text: match[1], version }
 }
 
@@ -47,7 +48,7 @@ export function nodeVersionProblem(nodeVersion, range) {
 // Run directly (not imported by its test): check the Node that runs it.
 if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
-  const problem = nodeVersionProblem(process.version, manifest.engines.node)
+  const problem = nodeVersionProblem(process.version, manifest.devEngines.runtime.version)
   if (problem) {
     process.stderr.write(`${problem}\n`)
     process.exit(1)
