@@ -16,6 +16,7 @@ import { betterAuthLogger } from '../logging.ts'
 import type { Platform } from '../platform.ts'
 import { jwtPlugins } from '../tokens/jwt.ts'
 import { inputLimits } from './limits.ts'
+import { revokeOtherSessionsOnPasswordChange } from './password-change.ts'
 import { hideSessionTokens } from './session-tokens.ts'
 
 export const PASSWORD_MIN_LENGTH = 8
@@ -83,7 +84,12 @@ function authOptions({ config, database, platform, diagnose, reportNullSession }
       backgroundTasks: { handler: (promise: Promise<unknown>) => platform.waitUntil(promise) },
     },
     // On by default (BetterAuth only enables it when NODE_ENV=production, which Workers never set).
-    rateLimit: { enabled: config.rateLimit, storage: 'memory' },
+    rateLimit: {
+      enabled: config.rateLimit,
+      storage: 'memory',
+      // A password guess through verify-password is as good as one through sign-in.
+      customRules: { '/verify-password': { window: 10, max: 3 } },
+    },
     // A failure inside a route propagates to the app's error handler (redacted log, JSON 500), instead
     // of better-call printing the raw error, query parameters (password hashes) included, and
     // answering an empty 500. Expected errors (APIError: 4xx) are answered by BetterAuth as before.
@@ -92,6 +98,7 @@ function authOptions({ config, database, platform, diagnose, reportNullSession }
     logger: betterAuthLogger,
     plugins: [
       inputLimits,
+      revokeOtherSessionsOnPasswordChange,
       // A bearer token must carry its signature: the raw token alone is what the database holds.
       bearer({ requireSignature: true }),
       hideSessionTokens,

@@ -1,6 +1,8 @@
 /**
- * Input limits BetterAuth does not impose itself: the size of a request body, and the length
- * of a user's display name (BetterAuth stores any length it is given).
+ * Input limits BetterAuth does not impose itself: the size of a request body, the length of a
+ * user's display name (BetterAuth stores any length it is given), and callback URLs without
+ * control characters (BetterAuth's origin check lets `https://docs.example.com/\n` through, and the
+ * redirect then fails after the session was written).
  */
 import { APIError, createAuthMiddleware } from 'better-auth/api'
 import { bodyLimit } from 'hono/body-limit'
@@ -10,6 +12,15 @@ import { errorResponse } from '../errors.ts'
 export const MAX_BODY_BYTES = 64 * 1024
 export const MAX_NAME_LENGTH = 200
 const PATHS_WITH_NAME = new Set(['/sign-up/email', '/update-user'])
+const CALLBACK_FIELDS = ['callbackURL', 'errorCallbackURL', 'newUserCallbackURL', 'redirectTo'] as const
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/
+
+function callbackWithControlCharacter(source: unknown): string | undefined {
+  if (!source || typeof source !== 'object') return undefined
+  const fields = source as Record<string, unknown>
+  return CALLBACK_FIELDS.find((field) => typeof fields[field] === 'string' && CONTROL_CHARACTERS.test(fields[field]))
+}
 
 /**
  * A BetterAuth plugin refusing over-long names with 400, before anything is written.
@@ -29,6 +40,18 @@ export const inputLimits = {
             throw new APIError('BAD_REQUEST', {
               code: 'NAME_TOO_LONG',
               message: `name must be at most ${MAX_NAME_LENGTH} characters`,
+            })
+          }
+        }),
+      },
+      {
+        matcher: () => true,
+        handler: createAuthMiddleware(async function checkCallbackUrls(ctx) {
+          const field = callbackWithControlCharacter(ctx.body) ?? callbackWithControlCharacter(ctx.query)
+          if (field) {
+            throw new APIError('BAD_REQUEST', {
+              code: 'INVALID_CALLBACK_URL',
+              message: `${field} must not contain control characters`,
             })
           }
         }),

@@ -1,0 +1,77 @@
+/**
+ * Account safety BetterAuth leaves to configuration: a password change signs the other sessions
+ * out, verify-password is limited like sign-in, and a callback URL with a control character is
+ * refused before anything is written.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { queryEndpoint } from '../support/backends.ts'
+import { useInProcessService } from '../support/in-process.ts'
+import { uniqueEmail } from '../support/service.ts'
+
+const running = useInProcessService('pglite')
+afterEach(() => running.service.restart())
+
+async function sessionsOf(email: string): Promise<number> {
+  const rows = await queryEndpoint(
+    running.service.endpoint,
+    'select count(*) from session join "user" on "user".id = session.user_id where "user".email = $1',
+    [email],
+  )
+  return Number(rows[0]![0])
+}
+
+describe('change-password', () => {
+  it('signs out the other sessions unless asked to keep them', async () => {
+    const email = uniqueEmail()
+    const here = running.service.client()
+    await here.signUp(email, 'first password 1')
+    const elsewhere = running.service.client()
+    await elsewhere.signIn(email, 'first password 1')
+
+    const kept = await here.request('/api/auth/change-password', {
+      json: { currentPassword: 'first password 1', newPassword: 'second password 2', revokeOtherSessions: false },
+    })
+    expect(kept.status).toBe(200)
+    expect(await elsewhere.session()).not.toBeNull()
+
+    const changed = await here.request('/api/auth/change-password', {
+      json: { currentPassword: 'second password 2', newPassword: 'third password 3' },
+    })
+    expect(changed.status).toBe(200)
+    expect(await elsewhere.session()).toBeNull()
+    expect(await here.session()).not.toBeNull()
+  })
+})
+
+describe('callback URLs', () => {
+  it.each(['\n', '\r', '\t', '\u0000'])('refuses one with %j before a session is written', async (character) => {
+    const email = uniqueEmail()
+    const client = running.service.client()
+    await client.signUp(email)
+    const before = await sessionsOf(email)
+    const response = await running.service.client().request('/api/auth/sign-in/email', {
+      json: { email, password: 'correct horse battery', callbackURL: `http://localhost:3000/${character}x` },
+    })
+    expect(response.status).toBe(400)
+    expect(await response.json()).toMatchObject({ code: 'INVALID_CALLBACK_URL' })
+    expect(await sessionsOf(email)).toBe(before)
+  })
+})
+
+describe('verify-password', () => {
+  it('allows three guesses per 10 s from an address, like sign-in', async () => {
+    const client = running.service.client()
+    await client.signUp(uniqueEmail())
+    running.service.restart({ RATE_LIMIT: 'on' })
+    const statuses: number[] = []
+    for (let i = 0; i < 5; i += 1) {
+      const response = await client.request('/api/auth/verify-password', {
+        json: { password: `wrong guess ${i}` },
+        headers: { 'x-real-ip': '198.51.100.7' },
+      })
+      statuses.push(response.status)
+    }
+    expect(statuses.slice(0, 3).every((status) => status !== 429)).toBe(true)
+    expect(statuses.slice(3)).toEqual([429, 429])
+  })
+})
