@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LocalNeon } from '../../db/local-neon/index.ts'
-import { type Backend, backendNamed, WORKER_DATABASE_URL } from '../support/backends.ts'
+import { backendNamed, type TestDatabase, WORKER_DATABASE_URL } from '../support/backends.ts'
 import { TestClient } from '../support/client.ts'
 import { serviceBindings, TEST_SECRET, uniqueEmail } from '../support/service.ts'
 import { freePort, type RunningWorker, startWorker, TEST_BUNDLE_DIR } from '../support/worker.ts'
@@ -31,7 +31,7 @@ async function startAt(endpoint: LocalNeon, overrides: Record<string, string>): 
 
 // The doctor reads the service from outside; one database backend is enough here.
 describe('edge-auth doctor', () => {
-  const backend: Backend = backendNamed('pglite')
+  const backend: TestDatabase = backendNamed('pglite')
   let endpoint: LocalNeon
   const workers: RunningWorker[] = []
   beforeAll(async () => {

@@ -6,7 +6,7 @@
 import { request as httpsRequest } from 'node:https'
 import type { Miniflare } from 'miniflare'
 import type { LocalNeon } from '../../db/local-neon/index.ts'
-import type { Backend } from './backends.ts'
+import type { TestDatabase } from './backends.ts'
 import { serviceBindings } from './service.ts'
 import type { TestCertificate } from './tls.ts'
 import { createWorkerMiniflare, freePort } from './worker.ts'
@@ -45,7 +45,7 @@ export interface BrowserService {
  * })
  */
 export async function startBrowserService(
-  backend: Backend,
+  backend: TestDatabase,
   options: { host: string; tls?: TestCertificate; bindings: Record<string, string | undefined> },
 ): Promise<BrowserService> {
   const port = await freePort()

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll } from 'vitest'
 import type { LocalNeon } from '../../db/local-neon/index.ts'
-import { type Backend, backendNamed, WORKER_DATABASE_URL } from './backends.ts'
+import { backendNamed, type TestDatabase, WORKER_DATABASE_URL } from './backends.ts'
 import { type RunningWorker, startWorker } from './worker.ts'
 
 export const TEST_SECRET = randomBytes(32).toString('base64url')
@@ -37,7 +37,7 @@ export function serviceBindings(endpoint: LocalNeon, overrides: Record<string, s
  * await service.worker.fetch('/health/auth')
  */
 export async function startService(
-  backend: Backend,
+  backend: TestDatabase,
   overrides: Record<string, string> = {},
   options: { dataDir?: string } = {},
 ): Promise<TestService> {
