@@ -5,11 +5,16 @@
  * concurrent requests: no "Cannot perform I/O on behalf of a different request", no 5xx, and
  * the database sees exactly the round trips the same requests cost one after another.
  */
-import { beforeAll, expect, it } from 'vitest'
-import type { LocalNeon, StatsSnapshot } from '../../db/local-neon/index.ts'
-import { TestClient } from '../support/client.ts'
-import { serviceBindings, uniqueEmail } from '../support/service.ts'
-import { describeEveryBackendAndTarget, type RunningTarget, startTarget, type TargetName } from '../support/targets.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { StatsSnapshot } from '../../db/local-neon/index.ts'
+import {
+  backendsAndTargets,
+  deployedTargets,
+  type TargetName,
+  type TestService,
+  uniqueEmail,
+  useService,
+} from '../support/service.ts'
 
 const FRONTEND = 'http://localhost:3000'
 const USERS = 4
@@ -33,50 +38,30 @@ interface Outcome {
   readonly setsSessionCookie: boolean
 }
 
-function statsUrl(endpoint: LocalNeon, path = '/_stats'): string {
-  return `${new URL(endpoint.url).origin}${path}`
-}
-
-async function resetStats(endpoint: LocalNeon): Promise<void> {
-  const response = await fetch(statsUrl(endpoint, '/_stats/reset'), { method: 'POST' })
-  expect(response.status).toBe(200)
-}
-
-async function readStats(endpoint: LocalNeon): Promise<StatsSnapshot['total']> {
-  const response = await fetch(statsUrl(endpoint))
-  expect(response.status).toBe(200)
-  return ((await response.json()) as StatsSnapshot).total
-}
-
-/** Signs up `USERS` users through a throw-away instance, keeps their session cookies, and provisions the JWT signing key. */
-async function seedUsers(name: TargetName, bindings: Record<string, string>): Promise<SeededUser[]> {
-  const seeder = await startTarget(name, bindings)
-  try {
-    const users: SeededUser[] = []
-    for (let i = 0; i < USERS; i++) {
-      const browser = new TestClient(seeder.url, FRONTEND)
-      const email = uniqueEmail(`cold-${name}`)
-      expect((await browser.signUp(email)).status).toBe(200)
-      users.push({ email, cookie: browser.cookieHeader() })
-      // The first JWT ever issued creates the deployment's signing key, a database-wide step (not
-      // per isolate) that concurrent first issues repeat today: done here so both runs start alike.
-      expect((await browser.session())?.user.email).toBe(email)
-    }
-    return users
-  } finally {
-    await seeder.stop()
+/** Signs up `USERS` users through the service's first instance, keeps their session cookies, and provisions the JWT signing key. */
+async function seedUsers(service: TestService, label: TargetName): Promise<SeededUser[]> {
+  const users: SeededUser[] = []
+  for (let i = 0; i < USERS; i++) {
+    const browser = service.client(FRONTEND)
+    const email = uniqueEmail(`cold-${label}`)
+    expect((await browser.signUp(email)).status).toBe(200)
+    users.push({ email, cookie: browser.cookieHeader() })
+    // The first JWT ever issued creates the deployment's signing key, a database-wide step (not
+    // per isolate): done here so both runs start alike, with the key in place.
+    expect((await browser.session())?.user.email).toBe(email)
   }
+  return users
 }
 
 /** Sends the i-th request of the mix to `target`. */
 async function send(
-  target: RunningTarget,
+  service: TestService,
   users: SeededUser[],
   kind: (typeof MIX)[number],
   i: number,
 ): Promise<Outcome> {
   const user = users[i % users.length]!
-  const browser = new TestClient(target.url, FRONTEND)
+  const browser = service.client(FRONTEND)
   let response: Response
   let expectedEmail: string | null = null
   if (kind === 'sign-in') {
@@ -104,47 +89,44 @@ function expectCorrect(outcomes: Outcome[]): void {
   }
 }
 
-describeEveryBackendAndTarget('cold start on %s', (targetName, database) => {
-  let bindings: Record<string, string>
+describe.each(backendsAndTargets(deployedTargets))('cold start on %s, %s', (backendName, targetName) => {
+  const running = useService(backendName, { TRUSTED_ORIGINS: FRONTEND }, { target: targetName })
   let users: SeededUser[]
   /** Round trips of the whole mix sent one request at a time to a fresh isolate. */
   let sequential: StatsSnapshot['total']
 
+  /** A fresh isolate, with the endpoint's counters zeroed. */
+  async function freshIsolate(): Promise<TestService> {
+    const { service } = running
+    await service.restart()
+    service.endpoint.resetStats()
+    return service
+  }
+
   beforeAll(async () => {
-    bindings = serviceBindings(database.endpoint, { TRUSTED_ORIGINS: FRONTEND })
-    users = await seedUsers(targetName, bindings)
-    const target = await startTarget(targetName, bindings)
-    try {
-      await resetStats(database.endpoint)
-      const outcomes: Outcome[] = []
-      for (const [i, kind] of MIX.entries()) outcomes.push(await send(target, users, kind, i))
-      expectCorrect(outcomes)
-      sequential = await readStats(database.endpoint)
-    } finally {
-      await target.stop()
-    }
+    users = await seedUsers(running.service, targetName)
+    const service = await freshIsolate()
+    const outcomes: Outcome[] = []
+    for (const [i, kind] of MIX.entries()) outcomes.push(await send(service, users, kind, i))
+    expectCorrect(outcomes)
+    sequential = service.endpoint.stats().total
   })
 
   it('answers 32 concurrent first requests to a fresh isolate correctly, with no duplicated database work', async () => {
-    const target = await startTarget(targetName, bindings)
-    try {
-      await resetStats(database.endpoint)
-      const outcomes = await Promise.all(MIX.map((kind, i) => send(target, users, kind, i)))
-      expectCorrect(outcomes)
-      const concurrent = await readStats(database.endpoint)
-      expect(concurrent.errors).toBe(0)
-      expect(sequential.queries + sequential.batches).toBeGreaterThan(0)
-      expect({
-        queries: concurrent.queries,
-        batches: concurrent.batches,
-        batchedQueries: concurrent.batchedQueries,
-      }).toEqual({
-        queries: sequential.queries,
-        batches: sequential.batches,
-        batchedQueries: sequential.batchedQueries,
-      })
-    } finally {
-      await target.stop()
-    }
+    const service = await freshIsolate()
+    const outcomes = await Promise.all(MIX.map((kind, i) => send(service, users, kind, i)))
+    expectCorrect(outcomes)
+    const concurrent = service.endpoint.stats().total
+    expect(concurrent.errors).toBe(0)
+    expect(sequential.queries + sequential.batches).toBeGreaterThan(0)
+    expect({
+      queries: concurrent.queries,
+      batches: concurrent.batches,
+      batchedQueries: concurrent.batchedQueries,
+    }).toEqual({
+      queries: sequential.queries,
+      batches: sequential.batches,
+      batchedQueries: sequential.batchedQueries,
+    })
   })
 })
