@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config'
  * Two projects. `unit` (modules, the local endpoint, and the app in-process against it) needs no
  * build, so a single file runs in seconds. `runtime` runs what was built for deployment (the Worker
  * bundle in workerd, the Vercel Edge output, Node, Chromium), built once per run by its global setup,
- * and the README's snippets and package against it.
+ * and the README's snippets and package against it. Both start test databases from one migrated
+ * PGlite template (test/support/pglite-template.ts).
  */
 export default defineConfig({
   test: {
@@ -17,6 +18,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts', 'db/**/*.test.ts', 'scripts/**/*.test.ts', 'test/in-process/**/*.test.ts'],
+          globalSetup: ['test/support/template-setup.ts'],
         },
       },
       {

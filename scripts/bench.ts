@@ -9,7 +9,7 @@
  * // npm run bench -- 200     → 200 iterations
  */
 import { backendNamed } from '../test/support/backends.ts'
-import { TestClient } from '../test/support/client.ts'
+import type { TestClient } from '../test/support/client.ts'
 import { startService, type TestService, uniqueEmail } from '../test/support/service.ts'
 import { buildWorkerBundle } from '../test/support/worker.ts'
 
@@ -29,7 +29,7 @@ interface Operation {
 }
 
 async function prepare(service: TestService, anonymous: boolean): Promise<Prepared> {
-  const client = new TestClient(service.worker.url)
+  const client = service.client()
   const email = uniqueEmail('bench')
   if (anonymous) return { client, email, userId: '' }
   const response = await client.signUp(email, 'bench password 1')

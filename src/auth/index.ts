@@ -77,6 +77,8 @@ function authOptions({ config, database, platform, diagnose, reportNullSession }
         partitioned: cookies.partitioned,
       },
       crossSubDomainCookies: cookies.domain ? { enabled: true, domain: cookies.domain } : undefined,
+      // BetterAuth skips its origin (CSRF) check when NODE_ENV=test or TEST is set; the service's never does.
+      disableOriginCheck: false,
       ipAddress: { ipAddressHeaders: clientIpHeaders() },
       // One query for a session and its user (Drizzle relations in db/schema.ts), not two round trips.
       database: { joins: true },

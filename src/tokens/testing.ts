@@ -13,7 +13,7 @@ import { jwt } from 'better-auth/plugins/jwt'
 import { drizzle } from 'drizzle-orm/neon-http'
 import type { JSONWebKeySet } from 'jose'
 import * as schema from '../../db/schema.ts'
-import { type Backend, WORKER_DATABASE_URL } from '../../test/support/backends.ts'
+import { type TestDatabase, WORKER_DATABASE_URL } from '../../test/support/backends.ts'
 import type { Database } from '../database.ts'
 import { createKeyStore } from './key-store.ts'
 
@@ -22,7 +22,7 @@ export const ISSUER = 'http://localhost:8787'
 export const randomSecret = () => randomBytes(32).toString('base64url')
 
 /** A migrated database on `backend` and a Drizzle client for it; `close()` stops the endpoint. */
-export async function startDatabase(backend: Backend) {
+export async function startDatabase(backend: TestDatabase) {
   const endpoint = await backend.start()
   neonConfig.fetchEndpoint = endpoint.url
   const db: Database = drizzle({ client: neon(WORKER_DATABASE_URL), schema })

@@ -4,17 +4,15 @@
  * report, and JWTs that verify against the service's own JWKS.
  */
 import { createRemoteJWKSet, jwtVerify } from 'jose'
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import { TestClient } from '../support/client.ts'
-import { serviceBindings, uniqueEmail } from '../support/service.ts'
-import { describeEveryBackendAndTarget, type RunningTarget, startTarget } from '../support/targets.ts'
+import { describe, expect, it } from 'vitest'
+import { backendsAndTargets, deployedTargets, type TestService, uniqueEmail, useService } from '../support/service.ts'
 
 const FRONTEND = 'http://localhost:3000'
 const UNTRUSTED = 'https://evil.example.net'
 const SERVICE_URL = 'http://localhost:8787'
 
-function preflight(target: RunningTarget, origin: string): Promise<Response> {
-  return fetch(`${target.url}/api/auth/sign-in/email`, {
+function preflight(service: TestService, origin: string): Promise<Response> {
+  return service.request('/api/auth/sign-in/email', {
     method: 'OPTIONS',
     headers: {
       origin,
@@ -31,19 +29,13 @@ function headerList(response: Response, name: string): string[] {
     .filter(Boolean)
 }
 
-describeEveryBackendAndTarget('acceptance on %s', (targetName, database) => {
-  let target: RunningTarget
-  const tab = (origin: string | null = FRONTEND) => new TestClient(target.url, origin)
-
-  beforeAll(async () => {
-    target = await startTarget(
-      targetName,
-      serviceBindings(database.endpoint, { BETTER_AUTH_URL: SERVICE_URL, TRUSTED_ORIGINS: FRONTEND }),
-    )
-  })
-  afterAll(async () => {
-    await target?.stop()
-  })
+describe.each(backendsAndTargets(deployedTargets))('acceptance on %s, %s', (backendName, targetName) => {
+  const running = useService(
+    backendName,
+    { BETTER_AUTH_URL: SERVICE_URL, TRUSTED_ORIGINS: FRONTEND },
+    { target: targetName },
+  )
+  const tab = (origin: string | null = FRONTEND) => running.service.client(origin)
 
   it('signs up, reads the session, signs out, and then reads null', async () => {
     const browser = tab()
@@ -73,7 +65,7 @@ describeEveryBackendAndTarget('acceptance on %s', (targetName, database) => {
   })
 
   it('answers a preflight from a trusted origin with the exact origin, credentials and the client headers', async () => {
-    const response = await preflight(target, FRONTEND)
+    const response = await preflight(running.service, FRONTEND)
     expect(response.status).toBe(204)
     expect(response.headers.get('access-control-allow-origin')).toBe(FRONTEND)
     expect(response.headers.get('access-control-allow-credentials')).toBe('true')
@@ -89,7 +81,7 @@ describeEveryBackendAndTarget('acceptance on %s', (targetName, database) => {
   })
 
   it('gives a preflight from an untrusted origin no Access-Control-Allow-Origin', async () => {
-    const response = await preflight(target, UNTRUSTED)
+    const response = await preflight(running.service, UNTRUSTED)
     expect(response.status).toBeLessThan(500)
     expect(response.headers.get('access-control-allow-origin')).toBeNull()
   })
@@ -113,7 +105,7 @@ describeEveryBackendAndTarget('acceptance on %s', (targetName, database) => {
     const { token } = (await response.json()) as { token: string }
     expect(token.split('.')).toHaveLength(3)
 
-    const jwks = createRemoteJWKSet(new URL(`${target.url}/api/auth/jwks`))
+    const jwks = createRemoteJWKSet(new URL(`${running.service.url}/api/auth/jwks`))
     const { payload, protectedHeader } = await jwtVerify(token, jwks, { issuer: SERVICE_URL, audience: SERVICE_URL })
     expect(payload.sub).toBe(userId)
     expect(payload.email).toBe(email)

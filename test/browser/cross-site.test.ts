@@ -31,9 +31,9 @@ describeBrowser('cross-site with third-party cookies blocked (docs.other.test ->
   })
 
   it('derives cross-site mode in /health/auth', async () => {
-    const { status, body } = await scenario.service.get('/health/auth')
-    expect(status).toBe(200)
-    expect(body).toMatchObject({
+    const response = await scenario.service.request('/health/auth')
+    expect(response.status).toBe(200)
+    expect(await response.json()).toMatchObject({
       cookies: {
         mode: 'cross-site',
         modeSource: 'auto',

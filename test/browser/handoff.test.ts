@@ -25,7 +25,7 @@ describeBrowser('redirect hand-off (auth.service.test top-level -> docs.other.te
       page.on('pageerror', (error) => errors.push(error.message))
 
       // 1. Top-level on the service's own origin: a same-origin sign-up.
-      await page.goto(`${scenario.service.origin}/health`)
+      await page.goto(`${scenario.service.url}/health`)
       const email = uniqueEmail('handoff')
       const signUp = await page.evaluate(
         async ([e, p]) => {
@@ -54,7 +54,7 @@ describeBrowser('redirect hand-off (auth.service.test top-level -> docs.other.te
       // 3. The hand-off: top-level to the service, 302 to the page with ?ott=, exchanged by the page.
       const callbackURL = `${scenario.frontend.origin}/signed-in?from=handoff`
       const landed = await page.goto(
-        `${scenario.service.origin}/auth/handoff?callbackURL=${encodeURIComponent(callbackURL)}`,
+        `${scenario.service.url}/auth/handoff?callbackURL=${encodeURIComponent(callbackURL)}`,
       )
       const redirect = landed?.request().redirectedFrom()
       expect((await redirect?.response())?.status()).toBe(302)
@@ -88,7 +88,7 @@ describeBrowser('redirect hand-off (auth.service.test top-level -> docs.other.te
     const context = await scenario.browser.newContext()
     try {
       const page = await context.newPage()
-      await page.goto(`${scenario.service.origin}/health`)
+      await page.goto(`${scenario.service.url}/health`)
       const email = uniqueEmail('handoff-untrusted')
       const status = await page.evaluate(
         async ([e, p]) =>
@@ -104,12 +104,12 @@ describeBrowser('redirect hand-off (auth.service.test top-level -> docs.other.te
       expect(status).toBe(200)
 
       const response = await page.goto(
-        `${scenario.service.origin}/auth/handoff?callbackURL=${encodeURIComponent('https://evil.test/steal')}`,
+        `${scenario.service.url}/auth/handoff?callbackURL=${encodeURIComponent('https://evil.test/steal')}`,
       )
       expect(response?.status()).toBe(400)
       expect(response?.request().redirectedFrom()).toBeNull()
       expect(await response?.json()).toMatchObject({ code: 'UNTRUSTED_CALLBACK_URL' })
-      expect(page.url()).toContain(`${scenario.service.origin}/auth/handoff`)
+      expect(page.url()).toContain(`${scenario.service.url}/auth/handoff`)
     } finally {
       await context.close()
     }

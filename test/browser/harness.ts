@@ -10,9 +10,9 @@ import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core'
 import { afterAll, beforeAll } from 'vitest'
-import { backendNamed } from '../support/backends.ts'
+import { backendNamed, type TestDatabase } from '../support/backends.ts'
 import { launchChromium } from '../support/browser.ts'
-import { type BrowserService, startBrowserService } from '../support/browser-service.ts'
+import { startService, type TestService } from '../support/service.ts'
 import { makeCertificate, type TestCertificate } from '../support/tls.ts'
 import type {
   ActionResult,
@@ -53,7 +53,8 @@ export interface BrowserScenario {
   /** The certificate of both hosts; `undefined` over plain HTTP. */
   readonly tls: TestCertificate | undefined
   readonly frontend: PageServer
-  readonly service: BrowserService
+  /** The Worker in workerd on `https://<serviceHost>:<port>` (its `url`, and BETTER_AUTH_URL). */
+  readonly service: TestService<'workerd'>
   readonly browser: Browser
 }
 
@@ -77,24 +78,27 @@ export function useBrowserScenario(options: BrowserScenarioOptions): BrowserScen
   const https = options.https ?? true
   let tls: TestCertificate | undefined
   let frontend: PageServer | undefined
-  let service: BrowserService | undefined
+  let database: TestDatabase | undefined
+  let service: TestService<'workerd'> | undefined
   let browser: Browser | undefined
 
   beforeAll(async () => {
     if (https) tls = makeCertificate([options.pageHost, options.serviceHost, ...(options.moreCertificateHosts ?? [])])
     frontend = await startPageServer({ host: options.pageHost, tls })
-    service = await startBrowserService(backendNamed(BROWSER_BACKEND), {
-      host: options.serviceHost,
-      tls,
-      bindings: { TRUSTED_ORIGINS: frontend.origin, ...options.bindings },
-    })
-    frontend.config = { mode: options.mode, serviceOrigin: service.origin, transport: options.transport ?? 'cookie' }
+    database = backendNamed(BROWSER_BACKEND)
+    service = await startService(
+      database,
+      { TRUSTED_ORIGINS: frontend.origin, ...options.bindings },
+      { target: 'workerd', host: options.serviceHost, tls },
+    )
+    frontend.config = { mode: options.mode, serviceOrigin: service.url, transport: options.transport ?? 'cookie' }
     browser = await launchChromium({ https })
   }, 180_000)
 
   afterAll(async () => {
     await browser?.close()
     await service?.stop()
+    await database?.cleanup()
     await frontend?.close()
     tls?.remove()
   })

@@ -20,8 +20,8 @@ describeBrowser('COOKIE_MODE=same-site with a cross-site frontend (docs.other.te
   })
 
   it('reports the forced same-site mode in /health/auth', async () => {
-    const { body } = await scenario.service.get('/health/auth')
-    expect(body).toMatchObject({
+    const response = await scenario.service.request('/health/auth')
+    expect(await response.json()).toMatchObject({
       cookies: { mode: 'same-site', modeSource: 'COOKIE_MODE', attributes: { sameSite: 'Lax', partitioned: false } },
     })
   })

@@ -19,9 +19,9 @@ describeBrowser('same-site subdomains over HTTPS (docs.site.test -> auth.site.te
   })
 
   it('reports same-site mode in /health/auth', async () => {
-    const { status, body } = await scenario.service.get('/health/auth')
-    expect(status).toBe(200)
-    expect(body).toMatchObject({
+    const response = await scenario.service.request('/health/auth')
+    expect(response.status).toBe(200)
+    expect(await response.json()).toMatchObject({
       cookies: {
         mode: 'same-site',
         name: SESSION_COOKIE,

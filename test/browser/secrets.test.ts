@@ -50,10 +50,10 @@ describeBrowser('secrets across Worker restarts, seen from a cross-site page', (
     (await context!.cookies()).find((c) => c.name === SESSION_COOKIE && c.partitionKey === 'https://other.test')
 
   beforeEach(async () => {
-    // Every test starts from a Worker that knows only the old secret.
+    // Every test starts from a Worker that knows only the old secret (the scenario's own bindings).
     const { service } = scenario
     if (service.bindings.BETTER_AUTH_SECRET !== OLD_SECRET || service.bindings.BETTER_AUTH_SECRETS !== undefined) {
-      await service.restart({ BETTER_AUTH_SECRET: OLD_SECRET, BETTER_AUTH_SECRETS: undefined })
+      await service.restart()
     }
   })
 
@@ -126,7 +126,7 @@ describeBrowser('secrets across Worker restarts, seen from a cross-site page', (
     await driver.screenshot('rotation')
 
     // The old secret can now go: the session still holds.
-    await scenario.service.restart({ BETTER_AUTH_SECRETS: `2:${NEW_SECRET}` })
+    await scenario.service.restart({ BETTER_AUTH_SECRET: undefined, BETTER_AUTH_SECRETS: `2:${NEW_SECRET}` })
     const afterRetirement = await driver.reload()
     expect(afterRetirement.session?.email).toBe(email)
     expect(afterRetirement.diagnosis).toMatchObject({ status: 'valid', signedWith: { version: 2, current: true } })

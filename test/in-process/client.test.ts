@@ -6,14 +6,13 @@
 import { describe, expect, it } from 'vitest'
 import { completeHandoff, readHandoff } from '../../src/client/handoff.ts'
 import { createEdgeAuthClient, type TokenStore } from '../../src/client/index.ts'
-import { useInProcessService } from '../support/in-process.ts'
 import { pageFetch } from '../support/page-fetch.ts'
-import { uniqueEmail } from '../support/service.ts'
+import { uniqueEmail, useService } from '../support/service.ts'
 
 const FRONTEND = 'http://localhost:3000'
 const SERVICE = 'http://localhost:8787'
 const PASSWORD = 'correct horse battery'
-const running = useInProcessService('pglite', { TRUSTED_ORIGINS: FRONTEND })
+const running = useService('pglite', { TRUSTED_ORIGINS: FRONTEND }, { target: 'in-process' })
 
 /** A store the test can look into (the client's own default lives in sessionStorage). */
 function visibleStore(initial: string | null = null): TokenStore & { token: string | null } {

@@ -3,18 +3,22 @@
  * /health/auth and the doctor report them: a forced COOKIE_MODE=same-site facing other sites (an
  * error), and a loopback frontend trusted by a deployment elsewhere (a warning).
  */
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { runDoctor } from '../../src/doctor/checks.ts'
-import { useInProcessService } from '../support/in-process.ts'
-import { TEST_SECRET } from '../support/service.ts'
+import { useService } from '../support/service.ts'
 
 const SERVICE = 'https://auth.example.com'
-const running = useInProcessService('pglite', {
-  BETTER_AUTH_URL: SERVICE,
-  BETTER_AUTH_SECRET: TEST_SECRET,
-  TRUSTED_ORIGINS: 'https://docs.example.com,http://localhost:3000',
-  COOKIE_DOMAIN: 'example.com',
-})
+const running = useService(
+  'pglite',
+  {
+    BETTER_AUTH_URL: SERVICE,
+    TRUSTED_ORIGINS: 'https://docs.example.com,http://localhost:3000',
+    COOKIE_DOMAIN: 'example.com',
+  },
+  { target: 'in-process' },
+)
+// Each test starts from the bindings above.
+afterEach(() => running.service.restart())
 
 interface AuthHealth {
   cookies: { mode: string; attributes: Record<string, unknown>; warnings: { code: string; level: string }[] }
@@ -61,24 +65,42 @@ describe('a loopback origin on a deployment elsewhere', () => {
 })
 
 describe('a forced COOKIE_MODE=same-site facing another site', () => {
-  it('answers /health/auth 503 naming the origin, and the doctor tells to remove it', async () => {
-    running.service.restart({
+  it('answers /health/auth 503 naming the origin whose Lax cookie is never sent, the doctor tells to remove it, and COOKIE_MODE=auto heals it', async () => {
+    await running.service.restart({
       TRUSTED_ORIGINS: 'https://docs.example.com,https://me.github.io',
       COOKIE_DOMAIN: undefined,
       COOKIE_MODE: 'same-site',
     })
-    const { status, body } = await authHealth()
-    expect(status).toBe(503)
+    const response = await running.service.request('/health/auth')
+    const body = await response.json()
+    expect(response.status).toBe(503)
+    expect(body.status).toBe('error')
+    expect(body.database).toMatchObject({ reachable: true, migrations: { pending: [] } })
+    expect(body.cookies).toMatchObject({
+      mode: 'same-site',
+      modeSource: 'COOKIE_MODE',
+      crossSiteOrigins: ['https://me.github.io'],
+    })
     expect(body.cookies.warnings).toEqual([
-      expect.objectContaining({
+      {
         code: 'cross_site_lax_cookie',
         level: 'error',
-        message: expect.stringContaining('https://me.github.io'),
-      }),
+        message: expect.stringContaining('https://me.github.io is on another site'),
+        fix: expect.stringContaining('Unset COOKIE_MODE'),
+      },
     ])
     const findings = await doctor('https://me.github.io')
     expect(findings.filter((f) => !f.ok).map((f) => f.fix)).toContainEqual(
       expect.stringContaining('Remove COOKIE_MODE=same-site'),
     )
+
+    await running.service.restart({
+      TRUSTED_ORIGINS: 'https://docs.example.com,https://me.github.io',
+      COOKIE_DOMAIN: undefined,
+      COOKIE_MODE: 'auto',
+    })
+    const healed = await running.service.request('/health/auth')
+    expect(healed.status).toBe(200)
+    expect((await healed.json()).cookies).toMatchObject({ mode: 'cross-site', warnings: [] })
   })
 })

@@ -4,10 +4,9 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { queryEndpoint } from '../support/backends.ts'
-import { useInProcessService } from '../support/in-process.ts'
-import { uniqueEmail } from '../support/service.ts'
+import { uniqueEmail, useService } from '../support/service.ts'
 
-const running = useInProcessService('pglite')
+const running = useService('pglite', {}, { target: 'in-process' })
 
 function captureConsole(): string[] {
   const lines: string[] = []

@@ -4,10 +4,9 @@
  */
 import { describe, expect, it } from 'vitest'
 import { HEADERS } from '../../src/http/headers.ts'
-import { useInProcessService } from '../support/in-process.ts'
-import { uniqueEmail } from '../support/service.ts'
+import { uniqueEmail, useService } from '../support/service.ts'
 
-const running = useInProcessService('pglite')
+const running = useService('pglite', {}, { target: 'in-process' })
 
 describe('session tokens', () => {
   it('are not in list-sessions', async () => {

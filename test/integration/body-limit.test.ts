@@ -5,7 +5,6 @@
  */
 import { describe, expect, it } from 'vitest'
 import { MAX_BODY_BYTES } from '../../src/auth/limits.ts'
-import { TestClient } from '../support/client.ts'
 import { uniqueEmail, useService } from '../support/service.ts'
 
 const PASSWORD = 'correct horse battery'
@@ -38,12 +37,12 @@ describe('the 64 KiB body limit on /api/*', () => {
 
   async function signUp(): Promise<string> {
     const email = uniqueEmail('limit')
-    expect((await new TestClient(running.service.worker.url).signUp(email, PASSWORD)).status).toBe(200)
+    expect((await running.service.client().signUp(email, PASSWORD)).status).toBe(200)
     return email
   }
 
   function signIn(body: string | ReadableStream<Uint8Array>, headers: Record<string, string> = {}) {
-    return fetch(`${running.service.worker.url}/api/auth/sign-in/email`, {
+    return fetch(`${running.service.url}/api/auth/sign-in/email`, {
       method: 'POST',
       headers: { origin: FRONTEND, 'content-type': 'application/json', ...headers },
       body,

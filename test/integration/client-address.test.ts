@@ -4,11 +4,8 @@
  * a fresh budget; elsewhere (the Node target) X-Real-IP, then X-Forwarded-For, as a proxy sets them.
  * Miniflare keeps a CF-Connecting-IP the client sends and sets 127.0.0.1 otherwise.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { LocalNeon } from '../../db/local-neon/index.ts'
-import { backendNamed } from '../support/backends.ts'
-import { serviceBindings, uniqueEmail, useService } from '../support/service.ts'
-import { type RunningTarget, startTarget } from '../support/targets.ts'
+import { describe, expect, it } from 'vitest'
+import { uniqueEmail, useService } from '../support/service.ts'
 
 const FRONTEND = 'http://localhost:3000'
 const SIGN_IN_BUDGET = 3
@@ -38,7 +35,7 @@ describe('client address on Workers (workerd)', () => {
   const running = useService('pglite', { RATE_LIMIT: '' })
 
   it('ignores X-Real-IP and X-Forwarded-For, and gives each CF-Connecting-IP its own budget', async () => {
-    const url = running.service.worker.url
+    const { url } = running.service
     expect(await exhaust(url, { 'x-real-ip': '198.51.100.1' })).toEqual(SPENT)
     // The same CF-Connecting-IP (127.0.0.1, as Miniflare sets it): other X-Real-IP / X-Forwarded-For do not help.
     expect(await attempt(url, { 'x-real-ip': '198.51.100.2' })).toBe(429)
@@ -49,27 +46,18 @@ describe('client address on Workers (workerd)', () => {
 })
 
 describe('client address off Workers (Node)', () => {
-  const backend = backendNamed('pglite')
-  let endpoint: LocalNeon
-  let node: RunningTarget
-  beforeAll(async () => {
-    endpoint = await backend.start()
-    node = await startTarget('node', serviceBindings(endpoint, { RATE_LIMIT: '' }))
-  })
-  afterAll(async () => {
-    await node?.stop()
-    await endpoint?.close()
-    await backend.cleanup()
-  })
+  const running = useService('pglite', { RATE_LIMIT: '' }, { target: 'node' })
 
   it('gives each X-Real-IP its own budget, and ignores CF-Connecting-IP', async () => {
-    expect(await exhaust(node.url, { 'x-real-ip': '198.51.100.1' })).toEqual(SPENT)
-    expect(await attempt(node.url, { 'x-real-ip': '198.51.100.1', 'cf-connecting-ip': '203.0.113.7' })).toBe(429)
-    expect(await attempt(node.url, { 'x-real-ip': '198.51.100.2' })).toBe(401)
+    const { url } = running.service
+    expect(await exhaust(url, { 'x-real-ip': '198.51.100.1' })).toEqual(SPENT)
+    expect(await attempt(url, { 'x-real-ip': '198.51.100.1', 'cf-connecting-ip': '203.0.113.7' })).toBe(429)
+    expect(await attempt(url, { 'x-real-ip': '198.51.100.2' })).toBe(401)
   })
 
   it('falls back to X-Forwarded-For without X-Real-IP', async () => {
-    expect(await exhaust(node.url, { 'x-forwarded-for': '198.51.100.11' })).toEqual(SPENT)
-    expect(await attempt(node.url, { 'x-forwarded-for': '198.51.100.12' })).toBe(401)
+    const { url } = running.service
+    expect(await exhaust(url, { 'x-forwarded-for': '198.51.100.11' })).toEqual(SPENT)
+    expect(await attempt(url, { 'x-forwarded-for': '198.51.100.12' })).toBe(401)
   })
 })

@@ -16,7 +16,7 @@ import { delimiter, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ENV_VARIABLES } from '../../src/config/env.ts'
-import { freePort } from '../support/worker.ts'
+import { startOnFreePort } from '../support/loopback.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const STARTUP_DEADLINE_MS = 120_000
@@ -43,6 +43,23 @@ function startDev(devDir: string, port: number, settings: Record<string, string>
   child.stdout!.on('data', (chunk) => (output += chunk))
   child.stderr!.on('data', (chunk) => (output += chunk))
   return { port, child, output: () => output }
+}
+
+/** `npm run dev` serving on a port of its own: another one when the port was taken before wrangler bound it. */
+function startServingDev(devDir: string, settings: Record<string, string>): Promise<RunningDev> {
+  return startOnFreePort(
+    async (port) => {
+      const dev = startDev(devDir, port, settings)
+      try {
+        await waitUntilServing(dev)
+        return dev
+      } catch (error) {
+        kill(dev)
+        throw error
+      }
+    },
+    (error) => /EADDRINUSE|address already in use/i.test(String(error)),
+  )
 }
 
 async function waitUntilServing(dev: RunningDev): Promise<void> {
@@ -138,13 +155,12 @@ describe('npm run dev', () => {
     writeFileSync(join(devDir, '.dev.vars'), devVarsText)
     // A rotation given by the environment: .dev.vars' secret must not join it as a legacy version.
     let stopped: Awaited<ReturnType<typeof interrupt>>
-    dev = startDev(devDir, await freePort(), {
+    dev = await startServingDev(devDir, {
       JWT_TTL: '90',
       TRUSTED_ORIGINS: 'http://localhost:3000,http://localhost:4000',
       BETTER_AUTH_SECRETS: `2:${secretOfLength(40)},1:${secretOfLength(41)}`,
     })
     try {
-      await waitUntilServing(dev)
       const health = await healthAuth(dev)
       expect(health.jwt.ttlSeconds).toBe(90)
       expect(health.trustedOrigins).toEqual(['http://localhost:3000', 'http://localhost:4000'])
@@ -163,9 +179,8 @@ describe('npm run dev', () => {
     const devVarsText = 'JWT_TTL=10m\nTRUSTED_ORIGINS=http://from-dev-vars.example\n'
     writeFileSync(join(devDir, '.dev.vars'), devVarsText)
     let stopped: Awaited<ReturnType<typeof interrupt>>
-    dev = startDev(devDir, await freePort(), { BETTER_AUTH_SECRET: secretOfLength(44) })
+    dev = await startServingDev(devDir, { BETTER_AUTH_SECRET: secretOfLength(44) })
     try {
-      await waitUntilServing(dev)
       const health = await healthAuth(dev)
       expect(health.jwt.ttlSeconds).toBe(600)
       expect(health.trustedOrigins).toEqual(['http://from-dev-vars.example'])

@@ -4,12 +4,8 @@
  * reason per minute, and nothing it writes carries a cookie value or a token. The line may come
  * after the response (the platform's waitUntil), so the test polls for it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { LocalNeon } from '../../db/local-neon/index.ts'
-import { backendNamed } from '../support/backends.ts'
-import { TestClient } from '../support/client.ts'
-import { serviceBindings, uniqueEmail } from '../support/service.ts'
-import { type RunningWorker, startWorker } from '../support/worker.ts'
+import { describe, expect, it } from 'vitest'
+import { uniqueEmail, useService } from '../support/service.ts'
 
 const SERVICE_URL = 'https://auth.example.com'
 const FRONTEND = 'https://docs.other.com'
@@ -24,24 +20,12 @@ interface NullSessionLine {
 
 // The log is per isolate; one database backend is enough.
 describe('the null-session log (workerd output)', () => {
-  const backend = backendNamed('pglite')
-  let endpoint: LocalNeon
-  let worker: RunningWorker
   const output: string[] = []
-
-  beforeAll(async () => {
-    endpoint = await backend.start()
-    worker = await startWorker(
-      serviceBindings(endpoint, { BETTER_AUTH_URL: SERVICE_URL, TRUSTED_ORIGINS: FRONTEND }),
-      undefined,
-      { onLog: (log) => output.push(log.message) },
-    )
-  })
-  afterAll(async () => {
-    await worker?.stop()
-    await endpoint?.close()
-    await backend.cleanup()
-  })
+  const running = useService(
+    'pglite',
+    { BETTER_AUTH_URL: SERVICE_URL, TRUSTED_ORIGINS: FRONTEND },
+    { onLog: (log) => output.push(log.message) },
+  )
 
   /** Every `session_null` line workerd has written so far, parsed. */
   function nullSessionLines(): NullSessionLine[] {
@@ -61,7 +45,7 @@ describe('the null-session log (workerd output)', () => {
   }
 
   async function getSession(headers: Record<string, string>): Promise<unknown> {
-    const response = await worker.fetch('/api/auth/get-session', { headers })
+    const response = await running.service.request('/api/auth/get-session', { headers })
     expect(response.status).toBe(200)
     return response.json()
   }
@@ -85,7 +69,7 @@ describe('the null-session log (workerd output)', () => {
   })
 
   it('writes no cookie value or token', async () => {
-    const client = new TestClient(worker.url, FRONTEND)
+    const client = running.service.client(FRONTEND)
     const signUp = await client.signUp(uniqueEmail('log'))
     expect(signUp.status).toBe(200)
     const bearer = signUp.headers.get('set-auth-token')!

@@ -3,7 +3,6 @@
  * answered with 429 JSON, so passwords cannot be guessed at full speed.
  */
 import { describe, expect, it } from 'vitest'
-import { TestClient } from '../support/client.ts'
 import { uniqueEmail, useService } from '../support/service.ts'
 
 // Rate limiting lives in the Worker's memory; one database backend is enough.
@@ -14,7 +13,7 @@ describe('rate limiting (RATE_LIMIT unset, as deployed)', () => {
     const email = uniqueEmail()
     const statuses: number[] = []
     for (let attempt = 0; attempt < 4; attempt += 1) {
-      const response = await new TestClient(running.service.worker.url).request('/api/auth/sign-in/email', {
+      const response = await running.service.client().request('/api/auth/sign-in/email', {
         json: { email, password: `guess number ${attempt}` },
       })
       statuses.push(response.status)
@@ -26,7 +25,7 @@ describe('rate limiting (RATE_LIMIT unset, as deployed)', () => {
     expect(statuses).toEqual([401, 401, 401, 429])
 
     // On Workers the address is CF-Connecting-IP, which Cloudflare sets: a forged X-Forwarded-For is no way out.
-    const forged = await new TestClient(running.service.worker.url).request('/api/auth/sign-in/email', {
+    const forged = await running.service.client().request('/api/auth/sign-in/email', {
       json: { email, password: 'from a forged address' },
       headers: { 'x-forwarded-for': '198.51.100.9' },
     })

@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { publicKeyHmacTokens, signWithServiceKey, tamperedToken, unsignedToken } from '../support/forged-tokens.ts'
-import { useIssuingService } from '../support/issuing-service.ts'
+import { newUser, useIssuingService } from '../support/issuing-service.ts'
+import { startOnFreePort } from '../support/loopback.ts'
 import { README_SERVICE_URL, readmeCodeBlock, replaceExactly } from '../support/readme.ts'
-import { freePort } from '../support/worker.ts'
 
 /** Debian's own Python, not a pyenv or venv one that lacks the packages. */
 const PYTHON = '/usr/bin/python3'
@@ -61,19 +61,35 @@ describe.skipIf(problem !== null)("the README's FastAPI snippet on Debian's PyJW
       1,
     )
     writeFileSync(join(dir, 'readme_app.py'), code)
-    const port = await freePort()
-    apiUrl = `http://127.0.0.1:${port}`
-    api = spawn(PYTHON, ['-m', 'uvicorn', 'readme_app:app', '--host', '127.0.0.1', '--port', String(port)], {
-      cwd: dir,
-      env: { PATH: '/usr/bin:/bin', PYTHONDONTWRITEBYTECODE: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    const collect = (chunk: Buffer) => {
-      output += chunk.toString()
-    }
-    api.stdout!.on('data', collect)
-    api.stderr!.on('data', collect)
-    await waitForServer(apiUrl, api, () => output)
+    // uvicorn must be told its port; another one when that port was taken before uvicorn bound it.
+    api = await startOnFreePort(
+      async (port) => {
+        apiUrl = `http://127.0.0.1:${port}`
+        output = ''
+        const child = spawn(
+          PYTHON,
+          ['-m', 'uvicorn', 'readme_app:app', '--host', '127.0.0.1', '--port', String(port)],
+          {
+            cwd: dir,
+            env: { PATH: '/usr/bin:/bin', PYTHONDONTWRITEBYTECODE: '1' },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        )
+        const collect = (chunk: Buffer) => {
+          output += chunk.toString()
+        }
+        child.stdout!.on('data', collect)
+        child.stderr!.on('data', collect)
+        try {
+          await waitForServer(apiUrl, child, () => output)
+          return child
+        } catch (error) {
+          child.kill('SIGKILL')
+          throw error
+        }
+      },
+      (error) => /address already in use/i.test(String(error)),
+    )
   }, 60_000)
 
   afterAll(async () => {
@@ -93,7 +109,7 @@ describe.skipIf(problem !== null)("the README's FastAPI snippet on Debian's PyJW
   }
 
   it('lets a fresh token of the right user in', async () => {
-    const { userId, jwt } = await running.service.newUser()
+    const { userId, jwt } = await newUser(running.service)
     expect(await tasks(userId, `Bearer ${jwt}`)).toEqual({
       status: 200,
       body: { user_id: userId, tasks: [] },
@@ -102,20 +118,20 @@ describe.skipIf(problem !== null)("the README's FastAPI snippet on Debian's PyJW
   })
 
   it('answers 403 for another user’s tasks', async () => {
-    const alice = await running.service.newUser()
-    const bob = await running.service.newUser()
+    const alice = await newUser(running.service)
+    const bob = await newUser(running.service)
     expect((await tasks(bob.userId, `Bearer ${alice.jwt}`)).status).toBe(403)
   })
 
   it('answers 401, not 403, without a token or with another scheme', async () => {
-    const { userId, jwt } = await running.service.newUser()
+    const { userId, jwt } = await newUser(running.service)
     expect(await tasks(userId)).toMatchObject({ status: 401, challenge: 'Bearer' })
     expect((await tasks(userId, `Basic ${Buffer.from(`${userId}:x`).toString('base64')}`)).status).toBe(401)
     expect((await tasks(userId, jwt)).status).toBe(401)
   })
 
   it('refuses an expired token, a wrong audience and a wrong issuer with 401', async () => {
-    const { userId } = await running.service.newUser()
+    const { userId } = await newUser(running.service)
     const { url, endpoint } = running.service
     const claims = { sub: userId, iss: url, aud: url }
     const refused = [
@@ -130,8 +146,8 @@ describe.skipIf(problem !== null)("the README's FastAPI snippet on Debian's PyJW
   })
 
   it('refuses a tampered payload, alg: none and HS256 signed with the public key with 401', async () => {
-    const { userId, jwt } = await running.service.newUser()
-    const victim = await running.service.newUser()
+    const { userId, jwt } = await newUser(running.service)
+    const victim = await newUser(running.service)
     const forgeries: [owner: string, token: string][] = [
       [victim.userId, tamperedToken(jwt, victim.userId)],
       [userId, unsignedToken(jwt)],

@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url'
 import { build, transform } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tamperedToken } from '../support/forged-tokens.ts'
-import { useIssuingService } from '../support/issuing-service.ts'
+import { newUser, useIssuingService } from '../support/issuing-service.ts'
 import { README_SERVICE_URL, readmeCodeBlock, replaceExactly } from '../support/readme.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -135,7 +135,7 @@ describe(`the packed package in a fresh project, on Node ${node.version}`, () =>
   })
 
   it("verifies a real token with the README's edge-auth/verify code, and refuses others", async () => {
-    const { userId, jwt } = await running.service.newUser()
+    const { userId, jwt } = await newUser(running.service)
     const snippet = replaceExactly(readmeCodeBlock(VERIFIER_HEADING, 'ts'), README_SERVICE_URL, running.service.url, 3)
     const program = `const token = process.env.EDGE_AUTH_TOKEN as string
 ${snippet}

@@ -1,39 +1,68 @@
 /**
- * Database backends for integration tests: embedded PGlite always, and the real PostgreSQL at
- * TEST_DATABASE_URL when it is set (a fresh database per run, dropped afterwards).
+ * Test databases: embedded PGlite always, and the real PostgreSQL at TEST_DATABASE_URL when it is
+ * set (a fresh database per test database, dropped by `cleanup`). Under CI, TEST_DATABASE_URL is
+ * required: a run that silently tested PGlite only would pass without ever touching PostgreSQL.
  */
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import pg from 'pg'
 import { type LocalNeon, startLocalNeon } from '../../db/local-neon/index.ts'
 import { migrateDatabase } from '../../db/migrate.ts'
+import { seedDataDir, WORKER_DATABASE_URL } from './pglite-template.ts'
 
-/** What the Worker's DATABASE_URL says; the local endpoint decides where queries really go. */
-export const WORKER_DATABASE_URL = 'postgresql://edge_auth:test@localhost/edge_auth'
+export { WORKER_DATABASE_URL }
 
-export interface Backend {
+/** One database the service under test runs against, behind a local Neon-compatible endpoint. */
+export interface TestDatabase {
   readonly name: 'pglite' | 'postgres'
-  /** Starts a migrated endpoint; `dataDir` persists PGlite across restarts. */
-  start(options?: { dataDir?: string; port?: number }): Promise<LocalNeon>
+  /** Starts a migrated endpoint; `dataDir` keeps PGlite's database there across endpoints. */
+  start(options?: { dataDir?: string }): Promise<LocalNeon>
   /** Drops what `start` created outside the process (the PostgreSQL test database). */
   cleanup(): Promise<void>
 }
 
-function pgliteBackend(): Backend {
+async function migrated(endpoint: LocalNeon): Promise<LocalNeon> {
+  try {
+    await migrateDatabase({ databaseUrl: WORKER_DATABASE_URL, neonHttpEndpoint: endpoint.url })
+    return endpoint
+  } catch (error) {
+    await endpoint.close()
+    throw error
+  }
+}
+
+function pgliteDatabase(): TestDatabase {
   return {
     name: 'pglite',
     async start(options = {}) {
-      const endpoint = await startLocalNeon({
-        backend: { kind: 'pglite', dataDir: options.dataDir },
-        port: options.port ?? 0,
-      })
-      await migrateDatabase({ databaseUrl: WORKER_DATABASE_URL, neonHttpEndpoint: endpoint.url })
-      return endpoint
+      // Without a dataDir of the caller's, a copy of the template that lives as long as the endpoint.
+      const own = options.dataDir === undefined
+      const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'edge-auth-pglite-'))
+      const removeOwn = () => {
+        if (own) rmSync(dataDir, { recursive: true, force: true })
+      }
+      try {
+        await seedDataDir(dataDir)
+        const endpoint = await migrated(await startLocalNeon({ backend: { kind: 'pglite', dataDir } }))
+        return {
+          ...endpoint,
+          async close() {
+            await endpoint.close()
+            removeOwn()
+          },
+        }
+      } catch (error) {
+        removeOwn()
+        throw error
+      }
     },
     async cleanup() {},
   }
 }
 
-function postgresBackend(adminUrl: string): Backend {
+function postgresDatabase(adminUrl: string): TestDatabase {
   const database = `edge_auth_test_${randomBytes(4).toString('hex')}`
   const url = new URL(adminUrl)
   url.pathname = `/${database}`
@@ -49,17 +78,12 @@ function postgresBackend(adminUrl: string): Backend {
   }
   return {
     name: 'postgres',
-    async start(options = {}) {
+    async start() {
       if (!created) {
         await admin(`create database "${database}"`)
         created = true
       }
-      const endpoint = await startLocalNeon({
-        backend: { kind: 'postgres', url: url.toString() },
-        port: options.port ?? 0,
-      })
-      await migrateDatabase({ databaseUrl: WORKER_DATABASE_URL, neonHttpEndpoint: endpoint.url })
-      return endpoint
+      return migrated(await startLocalNeon({ backend: { kind: 'postgres', url: url.toString() } }))
     },
     async cleanup() {
       if (created) await admin(`drop database if exists "${database}" with (force)`)
@@ -67,19 +91,31 @@ function postgresBackend(adminUrl: string): Backend {
   }
 }
 
-/** The backends this run covers. */
-export function testBackends(): Backend[] {
-  const postgresUrl = process.env.TEST_DATABASE_URL
-  return postgresUrl ? [pgliteBackend(), postgresBackend(postgresUrl)] : [pgliteBackend()]
+function postgresUrl(): string | undefined {
+  const url = process.env.TEST_DATABASE_URL
+  if (!url && process.env.CI)
+    throw new Error(
+      'CI is set but TEST_DATABASE_URL is not: CI runs every database test on PostgreSQL too. Start PostgreSQL ' +
+        '(.ci/run starts an installed one) and set TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test.',
+    )
+  return url || undefined
 }
 
-export const backendNames = testBackends().map((b) => b.name)
+/** The database backends this run covers: `pglite`, and `postgres` when TEST_DATABASE_URL is set. */
+export const backendNames: readonly TestDatabase['name'][] = postgresUrl() ? ['pglite', 'postgres'] : ['pglite']
 
-/** A backend by name, so `describe.each(backendNames)` can build one per suite. */
-export function backendNamed(name: string): Backend {
-  const backend = testBackends().find((b) => b.name === name)
-  if (!backend) throw new Error(`unknown backend ${name}`)
-  return backend
+/**
+ * A new test database on a backend, so `describe.each(backendNames)` gets one per suite.
+ *
+ * @example
+ * const database = backendNamed('postgres')
+ * const endpoint = await database.start()
+ */
+export function backendNamed(name: string): TestDatabase {
+  if (name === 'pglite') return pgliteDatabase()
+  const url = postgresUrl()
+  if (name === 'postgres' && url) return postgresDatabase(url)
+  throw new Error(`no test database backend ${name} (backends this run: ${backendNames.join(', ')})`)
 }
 
 /**

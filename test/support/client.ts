@@ -1,19 +1,19 @@
 import { parseSetCookie } from '../../src/http/cookies.ts'
 
-/** Where a client's requests go: a base URL (fetch over loopback) or a function (an app in-process). */
-export type ClientTarget = string | ((path: string, init: RequestInit) => Promise<Response>)
+/** How a client's requests reach the service: `TestService.request` (service.ts). */
+export type SendRequest = (path: string, init: RequestInit) => Promise<Response>
 
 /**
  * A minimal HTTP client for tests that keeps cookies like a browser tab would (name → value,
- * expired cookies removed) and sends a trusted Origin on every request.
+ * expired cookies removed) and sends a trusted Origin on every request. Made by `TestService.client`.
  */
 export class TestClient {
   readonly cookies = new Map<string, string>()
-  private readonly send: (path: string, init: RequestInit) => Promise<Response>
+  private readonly send: SendRequest
   private readonly origin: string | null
 
-  constructor(target: ClientTarget, origin: string | null = 'http://localhost:3000') {
-    this.send = typeof target === 'string' ? (path, init) => fetch(`${target}${path}`, init) : target
+  constructor(send: SendRequest, origin: string | null = 'http://localhost:3000') {
+    this.send = send
     this.origin = origin
   }
 

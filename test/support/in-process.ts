@@ -1,97 +1,96 @@
 /**
- * The app in this process (`createApp().request(…)`, as Hono and OpenAuth test), against the local
- * endpoint: route logic without a bundle build or a workerd start. Background work (`waitUntil`)
- * is collected so a test can wait for it with `settle()`.
+ * The `in-process` target: the app in this process (`createApp(platform)`, as Hono and OpenAuth
+ * test), without a bundle build or a runtime to start. Requests go straight to
+ * `app.request(url, init, env)`; a loopback listener that outlives restarts serves the same app
+ * over HTTP for what needs a URL (a downstream process fetching the JWKS, the doctor CLI).
+ * Background work (`waitUntil`) is collected so a test can wait for it with `settle()`.
  *
- * The Neon driver's endpoint setting is process-wide (`neonConfig.fetchEndpoint`), and vitest runs
- * each test file in its own process: use one endpoint per test file.
+ * The Neon driver's endpoint is process-wide (`neonConfig.fetchEndpoint`, set when a context is
+ * built), and vitest runs each test file in its own process: in-process services of one file
+ * must not run at the same time on different endpoints (several on one endpoint may). Starting one
+ * on another endpoint while one runs throws.
  */
-import { afterAll, beforeAll } from 'vitest'
+import { createServer } from 'node:http'
+import { getRequestListener } from '@hono/node-server'
 import type { LocalNeon } from '../../db/local-neon/index.ts'
 import { createApp } from '../../src/app.ts'
 import type { EnvBindings } from '../../src/config/env.ts'
-import { backendNamed } from './backends.ts'
-import { TestClient } from './client.ts'
-import { serviceBindings } from './service.ts'
 
-export interface InProcessService {
-  readonly endpoint: LocalNeon
-  readonly env: EnvBindings
-  /** One request to the app, as a browser on `BETTER_AUTH_URL` would address it. */
+/** One app (an isolate's worth of state) for one set of bindings. */
+export interface InProcessInstance {
+  readonly url: string
   request(path: string, init?: RequestInit): Promise<Response>
-  /** A client keeping cookies, from a frontend origin (default the trusted http://localhost:3000). */
-  client(origin?: string | null): TestClient
   /** Waits for the background work started so far (null-session reports, BetterAuth's own). */
   settle(): Promise<void>
-  /**
-   * A fresh app (a new isolate) on the same database, with the suite's bindings changed by `changes`
-   * (`undefined` removes one); `restart()` returns to the suite's own bindings.
-   */
-  restart(changes?: Record<string, string | undefined>): void
+  /** Settles, and stops serving this app on the listener. */
+  stop(): Promise<void>
 }
 
-function createInProcessApp(endpoint: LocalNeon, bindings: Record<string, string>) {
-  const background: Promise<unknown>[] = []
-  const app = createApp({ waitUntil: (promise) => void background.push(promise.catch(() => undefined)) })
-  const env: EnvBindings = { ...bindings }
-  const base = env.BETTER_AUTH_URL ?? 'http://localhost:8787'
-  return {
-    env,
-    request: async (path: string, init?: RequestInit) => app.request(`${base}${path}`, init, env),
-    settle: async () => {
-      while (background.length > 0) await Promise.all(background.splice(0))
-    },
-    endpoint,
-  }
+export interface InProcessHost {
+  /** The listener's URL, `http://<host>:<port>`; the same for every instance. */
+  readonly url: string
+  start(bindings: Record<string, string>): InProcessInstance
+  close(): Promise<void>
 }
+
+/** The endpoint the in-process services of this process use, and how many are open. */
+let running: { url: string; open: number } | undefined
 
 /**
- * A migrated database on `backendName` and the app in-process for the enclosing `describe`.
+ * Opens the loopback listener for in-process apps on `endpoint`; `host` names it in `url` (any
+ * name: requests from this process do not resolve it).
  *
  * @example
- * const running = useInProcessService('pglite', { TRUSTED_ORIGINS: 'https://docs.example.com' })
- * it('…', async () => expect((await running.service.request('/health')).status).toBe(200))
+ * const host = await openInProcessHost(endpoint)
+ * const instance = host.start({ BETTER_AUTH_URL: 'http://localhost:8787', … })
+ * await instance.request('/health')
  */
-export function useInProcessService(
-  backendName = 'pglite',
-  overrides: Record<string, string> = {},
-): { readonly service: InProcessService } {
-  const backend = backendNamed(backendName)
-  let endpoint: LocalNeon | undefined
-  let current: ReturnType<typeof createInProcessApp> | undefined
-  let bindings: Record<string, string> = {}
-  beforeAll(async () => {
-    endpoint = await backend.start()
-    bindings = serviceBindings(endpoint, overrides)
-    current = createInProcessApp(endpoint, bindings)
+export async function openInProcessHost(endpoint: LocalNeon, host = '127.0.0.1'): Promise<InProcessHost> {
+  if (running && running.url !== endpoint.url)
+    throw new Error(
+      `an in-process service on ${running.url} is still running: in-process services of one test file on ` +
+        'different endpoints must not overlap (the Neon driver’s endpoint is process-wide); stop it first',
+    )
+  let current: { app: ReturnType<typeof createApp>; env: EnvBindings } | undefined
+  const server = createServer(
+    getRequestListener(
+      (request) => (current ? current.app.fetch(request, current.env) : new Response('restarting', { status: 503 })),
+      { overrideGlobalObjects: false },
+    ),
+  )
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', resolve)
   })
-  afterAll(async () => {
-    await current?.settle()
-    await endpoint?.close()
-    await backend.cleanup()
-  })
-  const service: InProcessService = {
-    get endpoint() {
-      return started().endpoint
-    },
-    get env() {
-      return started().env
-    },
-    request: (path, init) => started().request(path, init),
-    client: (origin) => new TestClient((path, init) => started().request(path, init), origin),
-    settle: () => started().settle(),
-    restart(changes = {}) {
-      const next = { ...bindings }
-      for (const [name, value] of Object.entries(changes)) {
-        if (value === undefined) delete next[name]
-        else next[name] = value
+  running = { url: endpoint.url, open: (running?.open ?? 0) + 1 }
+  const url = `http://${host}:${(server.address() as { port: number }).port}`
+  return {
+    url,
+    start(bindings) {
+      const background: Promise<unknown>[] = []
+      const app = createApp({ waitUntil: (promise) => void background.push(promise.catch(() => undefined)) })
+      const env: EnvBindings = { ...bindings }
+      const own = { app, env }
+      current = own
+      const base = env.BETTER_AUTH_URL ?? 'http://localhost:8787'
+      const settle = async () => {
+        while (background.length > 0) await Promise.all(background.splice(0))
       }
-      current = createInProcessApp(started().endpoint, next)
+      return {
+        url,
+        request: async (path, init) => app.request(`${base}${path}`, init, env),
+        settle,
+        async stop() {
+          await settle()
+          if (current === own) current = undefined
+        },
+      }
     },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+        if (running && --running.open === 0) running = undefined
+      }),
   }
-  function started() {
-    if (!current) throw new Error('the service starts in beforeAll; use it inside a test')
-    return current
-  }
-  return { service }
 }

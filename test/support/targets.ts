@@ -1,33 +1,31 @@
 /**
- * The deployment targets the acceptance suite runs against, each started from what would be
- * deployed, given the service's bindings:
+ * The deployed targets, each started from what would be deployed, given the service's bindings;
+ * tests start them through `startService` (service.ts):
  *
- * - `workerd`: the wrangler bundle in workerd (Miniflare), bindings as Worker vars;
+ * - `workerd`: the wrangler bundle in workerd (Miniflare), bindings as Worker vars, HTTPS when given a
+ *   certificate, its output to a callback when given one;
  * - `vercel-edge`: the Build Output API function in Vercel's Edge Runtime VM, bindings as `process.env`;
  * - `node`: `src/node.ts` in a child process (as `npm start` runs it), bindings as its environment, stopped with SIGTERM.
  *
- * `describeEveryBackendAndTarget` declares a suite once per database backend and target.
+ * Each listens on a free port of 127.0.0.1 that it picks itself.
  */
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe } from 'vitest'
-import type { LocalNeon } from '../../db/local-neon/index.ts'
 import { FUNCTION_NAME } from '../../scripts/build-vercel.ts'
-import { backendNamed, backendNames } from './backends.ts'
 import { startEdgeFunction, TEST_VERCEL_OUTPUT_DIR } from './edge-vm.ts'
-import { startWorker } from './worker.ts'
+import { createWorkerMiniflare, type WorkerServerOptions } from './worker.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
-export const targetNames = ['workerd', 'vercel-edge', 'node'] as const
-export type TargetName = (typeof targetNames)[number]
+export const deployedTargets = ['workerd', 'vercel-edge', 'node'] as const
+export type DeployedTarget = (typeof deployedTargets)[number]
 
-export interface RunningTarget {
-  readonly name: TargetName
+/** One running instance of a target: an isolate (workerd, Edge VM) or a process (Node). */
+export interface RunningInstance {
   /** Base URL on 127.0.0.1, without a trailing slash. */
   readonly url: string
-  /** Stops the target; for `node`, rejects unless the process exits cleanly (code 0) on SIGTERM. */
+  /** Stops it; for `node`, rejects unless the process exits cleanly (code 0) on SIGTERM. */
   stop(): Promise<void>
 }
 
@@ -38,7 +36,7 @@ const NODE_STOP_TIMEOUT_MS = 15_000
  * Starts `src/node.ts` in a child process with exactly `bindings` (plus PATH, PORT=0, HOST=127.0.0.1) as its
  * environment and waits for its `listening` line.
  */
-async function startNode(bindings: Record<string, string>): Promise<RunningTarget> {
+async function startNode(bindings: Record<string, string>): Promise<RunningInstance> {
   // As `npm start` runs it; the flag lets Node 22.12–22.17 run .ts too (a no-op on Node 24).
   const child = spawn(process.execPath, ['--experimental-strip-types', `${root}/src/node.ts`], {
     cwd: root,
@@ -71,9 +69,11 @@ async function startNode(bindings: Record<string, string>): Promise<RunningTarge
         (error: unknown) => reject(error),
       )
       .finally(() => clearTimeout(timer))
+  }).catch((error: unknown) => {
+    child.kill('SIGKILL')
+    throw error
   })
   return {
-    name: 'node',
     url,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null)
@@ -88,68 +88,39 @@ async function startNode(bindings: Record<string, string>): Promise<RunningTarge
   }
 }
 
-/**
- * Starts one target with the given bindings (see `serviceBindings`).
- *
- * @example
- * const target = await startTarget('vercel-edge', serviceBindings(endpoint))
- * await fetch(`${target.url}/health`)
- * await target.stop()
- */
-export async function startTarget(name: TargetName, bindings: Record<string, string>): Promise<RunningTarget> {
-  switch (name) {
-    case 'workerd': {
-      const worker = await startWorker(bindings)
-      return { name, url: worker.url, stop: () => worker.stop() }
-    }
-    case 'vercel-edge': {
-      const edge = await startEdgeFunction(`${TEST_VERCEL_OUTPUT_DIR}/functions/${FUNCTION_NAME}.func`, bindings)
-      return { name, url: edge.url, stop: () => edge.stop() }
-    }
-    case 'node':
-      return startNode(bindings)
+async function startWorkerd(bindings: Record<string, string>, server: WorkerServerOptions): Promise<RunningInstance> {
+  const mf = createWorkerMiniflare(bindings, server)
+  try {
+    const url = (await mf.ready).toString().replace(/\/$/, '')
+    return { url, stop: () => mf.dispose() }
+  } catch (error) {
+    await mf.dispose()
+    throw error
   }
 }
 
-/** One backend's migrated endpoint, shared by every target's suite; read it inside hooks and tests. */
-export interface BackendDatabase {
-  readonly endpoint: LocalNeon
-}
-
 /**
- * `describe.each(backendNames)(title, …)` around `describe.each(targetNames)('%s', …)`: each
- * backend's endpoint starts in a `beforeAll`, and is closed and the backend cleaned up in an
- * `afterAll`; `suite` declares one target's hooks and tests.
+ * Starts one instance of a deployed target with the given bindings; only workerd serves HTTPS or
+ * hands its output to `onLog`.
  *
  * @example
- * describeEveryBackendAndTarget('acceptance on %s', (targetName, database) => {
- *   let target: RunningTarget
- *   beforeAll(async () => (target = await startTarget(targetName, serviceBindings(database.endpoint))))
- *   afterAll(() => target?.stop())
- * })
+ * const instance = await startInstance('vercel-edge', { BETTER_AUTH_URL: 'http://localhost:8787', … })
+ * await fetch(`${instance.url}/health`)
+ * await instance.stop()
  */
-export function describeEveryBackendAndTarget(
-  title: string,
-  suite: (targetName: TargetName, database: BackendDatabase) => void,
-): void {
-  describe.each(backendNames)(title, (backendName) => {
-    const backend = backendNamed(backendName)
-    let endpoint: LocalNeon | undefined
-
-    beforeAll(async () => {
-      endpoint = await backend.start()
-    })
-    afterAll(async () => {
-      await endpoint?.close()
-      await backend.cleanup()
-    })
-
-    const database: BackendDatabase = {
-      get endpoint() {
-        if (!endpoint) throw new Error(`the ${backendName} endpoint is not started (read it inside a hook or test)`)
-        return endpoint
-      },
-    }
-    describe.each(targetNames)('%s', (targetName) => suite(targetName, database))
-  })
+export async function startInstance(
+  target: DeployedTarget,
+  bindings: Record<string, string>,
+  server: WorkerServerOptions = {},
+): Promise<RunningInstance> {
+  if ((server.tls || server.onLog) && target !== 'workerd')
+    throw new Error(`${target} takes no server options; HTTPS and onLog are workerd's`)
+  switch (target) {
+    case 'workerd':
+      return startWorkerd(bindings, server)
+    case 'vercel-edge':
+      return startEdgeFunction(`${TEST_VERCEL_OUTPUT_DIR}/functions/${FUNCTION_NAME}.func`, bindings)
+    case 'node':
+      return startNode(bindings)
+  }
 }

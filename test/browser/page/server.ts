@@ -86,7 +86,7 @@ export interface PageServer {
 /**
  * @example
  * const page = await startPageServer({ host: 'docs.site.test', tls })
- * page.config = { mode: 'same-site', serviceOrigin: service.origin, transport: 'cookie' }
+ * page.config = { mode: 'same-site', serviceOrigin: service.url, transport: 'cookie' }
  */
 export async function startPageServer(options: { host: string; tls?: TestCertificate }): Promise<PageServer> {
   const script = await pageBundle()

@@ -1,15 +1,13 @@
 /**
- * `edge-auth doctor` against real services in workerd: silent and exit 0 on a healthy one,
- * each problem with its fix and exit 1 on misconfigured ones.
+ * `edge-auth doctor` (its own process) against the service in-process, on a loopback port of its
+ * own that BETTER_AUTH_URL names, as in a deployment: silent and exit 0 on a healthy one, each
+ * problem with its fix and exit 1 on misconfigured ones.
  */
 import { execFile } from 'node:child_process'
+import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { LocalNeon } from '../../db/local-neon/index.ts'
-import { type Backend, backendNamed, WORKER_DATABASE_URL } from '../support/backends.ts'
-import { TestClient } from '../support/client.ts'
-import { serviceBindings, TEST_SECRET, uniqueEmail } from '../support/service.ts'
-import { freePort, type RunningWorker, startWorker, TEST_BUNDLE_DIR } from '../support/worker.ts'
+import { describe, expect, it } from 'vitest'
+import { uniqueEmail, useService } from '../support/service.ts'
 
 const BIN = fileURLToPath(new URL('../../src/doctor/bin.ts', import.meta.url))
 const FRONTEND = 'http://localhost:3000'
@@ -22,33 +20,28 @@ function doctor(...args: string[]): Promise<{ code: number; output: string }> {
   })
 }
 
-/** A Worker whose BETTER_AUTH_URL is its real address, as in a deployment. */
-async function startAt(endpoint: LocalNeon, overrides: Record<string, string>): Promise<RunningWorker> {
-  const port = await freePort()
-  const bindings = serviceBindings(endpoint, { BETTER_AUTH_URL: `http://127.0.0.1:${port}`, ...overrides })
-  return startWorker(bindings, `${TEST_BUNDLE_DIR}/index.js`, { port })
+/** A URL where no HTTP service answers: a port held by this test that drops every connection at once. */
+async function deadEnd(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((socket) => socket.destroy())
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }
 }
 
-// The doctor reads the service from outside; one database backend is enough here.
+// The doctor reads the service from outside; one database backend is enough here. Each test
+// restarts the service with its own configuration, on the same port.
 describe('edge-auth doctor', () => {
-  const backend: Backend = backendNamed('pglite')
-  let endpoint: LocalNeon
-  const workers: RunningWorker[] = []
-  beforeAll(async () => {
-    endpoint = await backend.start()
-  })
-  afterAll(async () => {
-    await Promise.all(workers.map((w) => w.stop()))
-    await endpoint?.close()
-  })
+  const running = useService('pglite', { TRUSTED_ORIGINS: FRONTEND }, { target: 'in-process', host: '127.0.0.1' })
 
   it('passes a healthy cross-site deployment, including a real sign-in', async () => {
-    const worker = await startAt(endpoint, { TRUSTED_ORIGINS: FRONTEND })
-    workers.push(worker)
+    const { service } = running
+    await service.restart()
     const email = uniqueEmail()
-    await new TestClient(worker.url, FRONTEND).signUp(email, 'doctor password 1')
+    await service.client(FRONTEND).signUp(email, 'doctor password 1')
     const { code, output } = await doctor(
-      worker.url,
+      service.url,
       '--origin',
       FRONTEND,
       '--email',
@@ -65,9 +58,8 @@ describe('edge-auth doctor', () => {
   })
 
   it('names a SameSite=Lax cookie facing a cross-site frontend, with the fix', async () => {
-    const worker = await startAt(endpoint, { TRUSTED_ORIGINS: FRONTEND, COOKIE_MODE: 'same-site' })
-    workers.push(worker)
-    const { code, output } = await doctor(worker.url, '--origin', FRONTEND)
+    await running.service.restart({ COOKIE_MODE: 'same-site' })
+    const { code, output } = await doctor(running.service.url, '--origin', FRONTEND)
     expect(code).toBe(1)
     expect(output).toMatch(/FAIL cookie mode: .*SameSite=Lax/)
     expect(output).toContain('fix: Remove COOKIE_MODE=same-site')
@@ -76,12 +68,8 @@ describe('edge-auth doctor', () => {
   it("relays the service's own cookie-policy warning about another trusted origin", async () => {
     // The doctor plays a same-site frontend; the forced Lax cookie breaks only the other one.
     const sameSiteFrontend = 'http://127.0.0.1:3000'
-    const worker = await startAt(endpoint, {
-      TRUSTED_ORIGINS: `${sameSiteFrontend},${FRONTEND}`,
-      COOKIE_MODE: 'same-site',
-    })
-    workers.push(worker)
-    const { code, output } = await doctor(worker.url, '--origin', sameSiteFrontend)
+    await running.service.restart({ TRUSTED_ORIGINS: `${sameSiteFrontend},${FRONTEND}`, COOKIE_MODE: 'same-site' })
+    const { code, output } = await doctor(running.service.url, '--origin', sameSiteFrontend)
     expect(output).toMatch(/ok\s+cookie mode: same-site: same-site frontend/)
     expect(output).toContain(
       `FAIL cookie policy: COOKIE_MODE=same-site makes the session cookie SameSite=Lax, but ${FRONTEND} is on another site`,
@@ -91,22 +79,23 @@ describe('edge-auth doctor', () => {
   })
 
   it('names an origin missing from TRUSTED_ORIGINS', async () => {
-    const worker = await startAt(endpoint, { TRUSTED_ORIGINS: 'https://docs.example.com' })
-    workers.push(worker)
-    const { code, output } = await doctor(worker.url, '--origin', FRONTEND)
+    await running.service.restart({ TRUSTED_ORIGINS: 'https://docs.example.com' })
+    const { code, output } = await doctor(running.service.url, '--origin', FRONTEND)
     expect(code).toBe(1)
     expect(output).toContain(`FAIL preflight: the preflight from ${FRONTEND} gets no Access-Control-Allow-Origin`)
     expect(output).toContain(`fix: Add ${FRONTEND} to TRUSTED_ORIGINS.`)
   })
 
   it('names a weak secret and every configuration problem, and a BETTER_AUTH_URL that is not the service', async () => {
-    const worker = await startWorker({
+    // Only a weak secret, a foreign URL and the database URL, as a first deployment might have.
+    await running.service.restart({
       BETTER_AUTH_SECRET: 'short',
       BETTER_AUTH_URL: 'https://auth.example.com',
-      DATABASE_URL: WORKER_DATABASE_URL,
+      NEON_HTTP_ENDPOINT: undefined,
+      TRUSTED_ORIGINS: undefined,
+      RATE_LIMIT: undefined,
     })
-    workers.push(worker)
-    const { code, output } = await doctor(worker.url, '--origin', FRONTEND)
+    const { code, output } = await doctor(running.service.url, '--origin', FRONTEND)
     expect(code).toBe(1)
     expect(output).toContain('FAIL configuration: BETTER_AUTH_SECRET is 5 characters')
     expect(output).toContain('FAIL secret: the secret is only 5 characters')
@@ -114,22 +103,19 @@ describe('edge-auth doctor', () => {
   })
 
   it('flags a service that believes it lives elsewhere', async () => {
-    const worker = await startWorker(
-      serviceBindings(endpoint, {
-        BETTER_AUTH_URL: 'https://auth.example.com',
-        BETTER_AUTH_SECRET: TEST_SECRET,
-        TRUSTED_ORIGINS: FRONTEND,
-      }),
-    )
-    workers.push(worker)
-    const { code, output } = await doctor(worker.url, '--origin', FRONTEND)
+    await running.service.restart({ BETTER_AUTH_URL: 'https://auth.example.com' })
+    const { code, output } = await doctor(running.service.url, '--origin', FRONTEND)
     expect(code).toBe(1)
     expect(output).toContain('FAIL BETTER_AUTH_URL: the service believes it is https://auth.example.com')
   })
 
   it('exits 1 for an unreachable service and 2 for bad usage', async () => {
-    const port = await freePort()
-    expect((await doctor(`http://127.0.0.1:${port}`, '--origin', FRONTEND)).code).toBe(1)
+    const unreachable = await deadEnd()
+    try {
+      expect((await doctor(unreachable.url, '--origin', FRONTEND)).code).toBe(1)
+    } finally {
+      await unreachable.close()
+    }
     expect((await doctor('http://127.0.0.1:1')).code).toBe(2)
   })
 })

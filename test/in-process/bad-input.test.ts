@@ -3,7 +3,6 @@
  */
 import { describe, expect, it } from 'vitest'
 import { backendNames } from '../support/backends.ts'
-import { TestClient } from '../support/client.ts'
 import { uniqueEmail, useService } from '../support/service.ts'
 
 type BadRequest = [
@@ -82,11 +81,11 @@ const BAD_REQUESTS: BadRequest[] = [
 ]
 
 describe.each(backendNames)('bad input on %s', (backendName) => {
-  const running = useService(backendName)
+  const running = useService(backendName, {}, { target: 'in-process' })
 
   it.each(BAD_REQUESTS)('%s: 4xx JSON', async (_label, path, init) => {
     const body = init.body?.replace('EMAIL', uniqueEmail('bad'))
-    const response = await new TestClient(running.service.worker.url).request(path, {
+    const response = await running.service.client().request(path, {
       ...init,
       ...(body === undefined ? {} : { body }),
     })
@@ -108,7 +107,7 @@ describe.each(backendNames)('bad input on %s', (backendName) => {
       { authorization: 'Bearer ' },
     ]
     for (const headers of garbage) {
-      const response = await new TestClient(running.service.worker.url).request('/api/auth/get-session', { headers })
+      const response = await running.service.client().request('/api/auth/get-session', { headers })
       expect(response.status).toBe(200)
       expect(await response.json()).toBeNull()
     }

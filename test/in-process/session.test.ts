@@ -1,28 +1,21 @@
 /**
- * The foundation end to end, in workerd, on every database backend: sign-up, sign-in,
- * get-session, sign-out, refusals that write nothing, and sessions that survive restarts.
+ * The foundation end to end, in-process, on every database backend: sign-up, sign-in,
+ * get-session, sign-out, refusals that write nothing, account and session management, and
+ * sessions that survive restarts.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { backendNamed, backendNames, queryEndpoint } from '../support/backends.ts'
-import { TestClient } from '../support/client.ts'
-import { startService, TEST_SECRET, type TestService, uniqueEmail, useService } from '../support/service.ts'
+import { startService, TEST_SECRET, uniqueEmail, useService } from '../support/service.ts'
 
 describe.each(backendNames)('sessions on %s', (backendName) => {
-  const backend = backendNamed(backendName)
-  let service: TestService
-  const client = () => new TestClient(service.worker.url)
+  const running = useService(backendName, {}, { target: 'in-process' })
+  const client = () => running.service.client()
   const countUsers = async (email: string) =>
-    Number((await queryEndpoint(service.endpoint, 'select count(*) from "user" where email = $1', [email]))[0]![0])
-
-  beforeAll(async () => {
-    service = await startService(backend)
-  })
-  afterAll(async () => {
-    await service?.stop()
-    await backend.cleanup()
-  })
+    Number(
+      (await queryEndpoint(running.service.endpoint, 'select count(*) from "user" where email = $1', [email]))[0]![0],
+    )
 
   it('signs up, reads the session, signs out, and then reads null', async () => {
     const tab = client()
@@ -92,6 +85,7 @@ describe.each(backendNames)('sessions on %s', (backendName) => {
       const response = await client().request(path)
       expect(response.status, path).toBe(404)
       expect(response.headers.get('content-type'), path).toContain('application/json')
+      expect((await response.json()).code, path).toBe('NOT_FOUND')
     }
   })
 
@@ -117,6 +111,8 @@ describe.each(backendNames)('sessions on %s', (backendName) => {
     const tab = client()
     await tab.signUp(uniqueEmail())
     await tab.session() // the first JWT may create the signing key, then the isolate keeps it for a minute
+    const { service } = running
+    await service.settle() // earlier requests' background work must not count
     service.endpoint.resetStats()
     const response = await tab.request('/api/auth/get-session')
     expect((await response.json())?.user).toBeTruthy()
@@ -126,43 +122,13 @@ describe.each(backendNames)('sessions on %s', (backendName) => {
   })
 
   it('keeps /health free of database access', async () => {
+    const { service } = running
+    await service.settle() // earlier requests' background work must not count
     await fetch(`${service.endpoint.url.replace(/\/sql$/, '')}/_stats/reset`, { method: 'POST' })
     expect((await client().request('/health')).status).toBe(200)
     const stats = await (await fetch(`${service.endpoint.url.replace(/\/sql$/, '')}/_stats`)).json()
     expect(JSON.stringify(stats)).not.toMatch(/"queries":\s*[1-9]/)
   })
-})
-
-describe.each(backendNames)('restarts on %s', (backendName) => {
-  const backend = backendNamed(backendName)
-  const dataDir = mkdtempSync(`${tmpdir()}/edge-auth-restart-`)
-  afterAll(async () => {
-    await backend.cleanup()
-    rmSync(dataDir, { recursive: true, force: true })
-  })
-
-  it('keeps a session valid after the Worker and the database endpoint restart', async () => {
-    const first = await startService(backend, {}, { dataDir })
-    const tab = new TestClient(first.worker.url)
-    const email = uniqueEmail()
-    expect((await tab.signUp(email)).status).toBe(200)
-    const cookie = tab.cookieHeader()
-    await first.stop()
-
-    const second = await startService(backend, {}, { dataDir })
-    try {
-      const again = new TestClient(second.worker.url)
-      const response = await again.request('/api/auth/get-session', { headers: { cookie } })
-      expect((await response.json())?.user.email).toBe(email)
-    } finally {
-      await second.stop()
-    }
-  })
-})
-
-describe.each(backendNames)('account and session management on %s', (backendName) => {
-  const running = useService(backendName)
-  const client = () => new TestClient(running.service.worker.url)
 
   it('changes the password: the old one stops working, the new one signs in', async () => {
     const email = uniqueEmail()
@@ -200,5 +166,58 @@ describe.each(backendNames)('account and session management on %s', (backendName
     expect(revoke.status).toBe(200)
     expect(await second.session()).toBeNull()
     expect(await first.session()).not.toBeNull()
+  })
+
+  it("ends every other session of the user through BetterAuth's revoke-other-sessions, and keeps the current one", async () => {
+    const email = uniqueEmail('revoke')
+    const current = client()
+    expect((await current.signUp(email)).status).toBe(200)
+    const others = [client(), client()]
+    for (const other of others) expect((await other.signIn(email)).status).toBe(200)
+    const bystander = client()
+    await bystander.signUp(uniqueEmail('bystander'))
+
+    const sessionIds = await Promise.all([current, ...others].map(async (t) => (await t.session())?.session.id))
+    expect(new Set(sessionIds).size).toBe(3)
+
+    const response = await current.request('/api/auth/revoke-other-sessions', { json: {} })
+    expect(response.status, await response.clone().text()).toBe(200)
+    expect(await response.json()).toEqual({ status: true })
+
+    for (const other of others) expect(await other.session()).toBeNull()
+    expect((await current.session())?.session.id).toBe(sessionIds[0])
+    const listed = await (await current.request('/api/auth/list-sessions')).json()
+    expect(listed.map((s: { id: string }) => s.id)).toEqual([sessionIds[0]])
+    expect(await bystander.session()).not.toBeNull()
+  })
+})
+
+describe.each(backendNames)('restarts on %s', (backendName) => {
+  const backend = backendNamed(backendName)
+  const dataDir = mkdtempSync(`${tmpdir()}/edge-auth-restart-`)
+  afterAll(async () => {
+    await backend.cleanup()
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  it('keeps a session valid after the service and the database endpoint restart', async () => {
+    const first = await startService(backend, {}, { target: 'in-process', dataDir })
+    const tab = first.client()
+    const email = uniqueEmail()
+    try {
+      expect((await tab.signUp(email)).status).toBe(200)
+    } finally {
+      await first.stop()
+    }
+    const cookie = tab.cookieHeader()
+
+    const second = await startService(backend, {}, { target: 'in-process', dataDir })
+    try {
+      const again = second.client()
+      const response = await again.request('/api/auth/get-session', { headers: { cookie } })
+      expect((await response.json())?.user.email).toBe(email)
+    } finally {
+      await second.stop()
+    }
   })
 })

@@ -1,18 +1,18 @@
 /**
- * Cross-origin sessions over HTTP, in workerd: one allowlist for CORS and BetterAuth, cookie
- * attributes per mode, bearer tokens, secret rotation, the session diagnosis and the hand-off.
+ * Cross-origin sessions, in-process: one allowlist for CORS and BetterAuth, cookie attributes per
+ * mode, bearer tokens, secret rotation, the session diagnosis, the null-session report and the hand-off.
  */
 import { randomBytes } from 'node:crypto'
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { parseSetCookie } from '../../src/http/cookies.ts'
-import { backendNamed, backendNames, queryEndpoint } from '../support/backends.ts'
-import { TestClient } from '../support/client.ts'
-import { startService, TEST_SECRET, type TestService, uniqueEmail } from '../support/service.ts'
+import { backendNames, queryEndpoint } from '../support/backends.ts'
+import { TEST_SECRET, uniqueEmail, useService } from '../support/service.ts'
 
 const FRONTEND = 'https://docs.example.com'
 const PREVIEW = 'https://pr-7.preview.example.com'
 const OTHER_SITE = 'https://me.github.io'
+const UNTRUSTED = 'https://docs.untrusted.example'
 const SERVICE_URL = 'https://auth.example.com'
 const NEW_SECRET = randomBytes(32).toString('base64url')
 
@@ -23,26 +23,19 @@ function sessionCookieLine(response: Response) {
 }
 
 describe.each(backendNames)('cross-origin on %s', (backendName) => {
-  const backend = backendNamed(backendName)
-  let service: TestService
-  const tab = (origin: string | null = FRONTEND) => new TestClient(service.worker.url, origin)
-
-  beforeAll(async () => {
-    service = await startService(backend, {
-      BETTER_AUTH_URL: SERVICE_URL,
-      TRUSTED_ORIGINS: `${FRONTEND}/, https://*.preview.example.com, ${OTHER_SITE}`,
-    })
-  })
-  afterAll(async () => {
-    await service?.stop()
-    await backend.cleanup()
-  })
+  const running = useService(
+    backendName,
+    { BETTER_AUTH_URL: SERVICE_URL, TRUSTED_ORIGINS: `${FRONTEND}/, https://*.preview.example.com, ${OTHER_SITE}` },
+    { target: 'in-process' },
+  )
+  const tab = (origin: string | null = FRONTEND) => running.service.client(origin)
+  afterEach(() => vi.restoreAllMocks())
 
   describe('CORS from the one allowlist', () => {
     it.each([FRONTEND, PREVIEW, OTHER_SITE])(
       'answers a preflight from %s with credentials and exposed headers',
       async (origin) => {
-        const response = await service.worker.fetch('/api/auth/sign-in/email', {
+        const response = await running.service.request('/api/auth/sign-in/email', {
           method: 'OPTIONS',
           headers: {
             origin,
@@ -70,7 +63,7 @@ describe.each(backendNames)('cross-origin on %s', (backendName) => {
 
     it('gives an untrusted origin no CORS headers and refuses its sign-in', async () => {
       const evil = 'https://evil.example.net'
-      const preflight = await service.worker.fetch('/api/auth/sign-in/email', {
+      const preflight = await running.service.request('/api/auth/sign-in/email', {
         method: 'OPTIONS',
         headers: { origin: evil, 'access-control-request-method': 'POST' },
       })
@@ -91,7 +84,7 @@ describe.each(backendNames)('cross-origin on %s', (backendName) => {
       expect(cookie.name).toBe('__Secure-better-auth.session_token')
       expect([...cookie.attributes.keys()]).toEqual(expect.arrayContaining(['secure', 'httponly', 'partitioned']))
       expect(cookie.attributes.get('samesite')?.toLowerCase()).toBe('none')
-      const health = await (await service.worker.fetch('/health/auth')).json()
+      const health = await (await running.service.request('/health/auth')).json()
       expect(health.cookies).toMatchObject({
         mode: 'cross-site',
         name: cookie.name,
@@ -170,13 +163,97 @@ describe.each(backendNames)('cross-origin on %s', (backendName) => {
       const email = uniqueEmail()
       await expiring.signUp(email)
       await queryEndpoint(
-        service.endpoint,
+        running.service.endpoint,
         `update session set expires_at = now() - interval '1 minute' where user_id = (select id from "user" where email = $1)`,
         [email],
       )
       expect((await (await expiring.request('/health/session')).json()).status).toBe('expired')
       // BetterAuth itself (reading the session joined with its user) refuses it too.
       expect(await expiring.session()).toBeNull()
+    })
+
+    it('answers a trusted origin with credentialed CORS and the diagnosis of its credentials', async () => {
+      const client = tab()
+      await client.signUp(uniqueEmail())
+      const response = await client.request('/health/session')
+      expect(response.headers.get('access-control-allow-origin')).toBe(FRONTEND)
+      expect(response.headers.get('access-control-allow-credentials')).toBe('true')
+      expect(await response.json()).toMatchObject({ status: 'valid', credential: 'cookie' })
+
+      const preflight = await running.service.request('/health/session', {
+        method: 'OPTIONS',
+        headers: {
+          origin: FRONTEND,
+          'access-control-request-method': 'GET',
+          'access-control-request-headers': 'authorization',
+        },
+      })
+      expect(preflight.headers.get('access-control-allow-origin')).toBe(FRONTEND)
+      expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization')
+    })
+
+    it('answers an untrusted origin without credentials, naming origin_not_trusted and nothing about its session', async () => {
+      const client = tab()
+      const bearer = (await client.signUp(uniqueEmail())).headers.get('set-auth-token')!
+      const response = await running.service.request('/health/session', {
+        headers: { origin: UNTRUSTED, cookie: client.cookieHeader(), authorization: `Bearer ${bearer}` },
+      })
+      expect(response.status).toBe(200)
+      expect(response.headers.get('access-control-allow-origin')).toBe('*')
+      expect(response.headers.get('access-control-allow-credentials')).toBeNull()
+      expect(response.headers.get('cache-control')).toBe('no-store')
+      const body = await response.json()
+      expect(body).toEqual({
+        status: 'no_credentials',
+        credential: null,
+        causes: [{ code: 'origin_not_trusted', message: expect.stringContaining(UNTRUSTED), fix: expect.any(String) }],
+      })
+
+      const preflight = await running.service.request('/health/session', {
+        method: 'OPTIONS',
+        headers: {
+          origin: UNTRUSTED,
+          'access-control-request-method': 'GET',
+          'access-control-request-headers': 'authorization',
+        },
+      })
+      expect(preflight.status).toBe(204)
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('*')
+      expect(preflight.headers.get('access-control-allow-headers')).toBeNull()
+      expect(preflight.headers.get('access-control-allow-credentials')).toBeNull()
+    })
+
+    it('keeps credentialed CORS on every other route for trusted origins only', async () => {
+      const untrusted = await running.service.request('/api/auth/get-session', { headers: { origin: UNTRUSTED } })
+      expect(untrusted.headers.get('access-control-allow-origin')).toBeNull()
+      const trusted = await running.service.request('/api/auth/get-session', { headers: { origin: FRONTEND } })
+      expect(trusted.headers.get('access-control-allow-origin')).toBe(FRONTEND)
+      expect(trusted.headers.get('access-control-allow-credentials')).toBe('true')
+    })
+  })
+
+  describe('the null-session report', () => {
+    it('diagnoses a null get-session after the response, once per reason and minute, without credentials in it', async () => {
+      await running.service.restart() // a fresh isolate: nothing reported yet
+      const warnings: string[] = []
+      vi.spyOn(console, 'warn').mockImplementation((line: string) => void warnings.push(line))
+      const headers = { origin: 'https://docs.other-site.example', cookie: 'unrelated=1' }
+      for (let i = 0; i < 3; i += 1) {
+        const response = await running.service.request('/api/auth/get-session', { headers })
+        expect(await response.json()).toBeNull()
+      }
+      await running.service.settle()
+      const reports = warnings.map((line) => JSON.parse(line)).filter((line) => line.event === 'session_null')
+      expect(reports).toEqual([
+        {
+          level: 'warn',
+          event: 'session_null',
+          status: 'no_credentials',
+          cause: 'origin_not_trusted',
+          credential: null,
+          suppressedSinceLast: 0,
+        },
+      ])
     })
   })
 
@@ -192,7 +269,7 @@ describe.each(backendNames)('cross-origin on %s', (backendName) => {
       const location = new URL(redirect.headers.get('location')!)
       expect(location.origin + location.pathname).toBe(`${FRONTEND}/signed-in`)
       const ott = location.searchParams.get('ott')!
-      expect(ott).toBeTruthy()
+      expect(ott).toMatch(/\w{16,}/)
 
       const frontend = tab()
       const exchange = await frontend.request('/api/auth/one-time-token/verify', { json: { token: ott } })
@@ -202,18 +279,25 @@ describe.each(backendNames)('cross-origin on %s', (backendName) => {
       expect((await tab().request('/api/auth/one-time-token/verify', { json: { token: ott } })).status).toBe(400)
     })
 
-    it.each(['https://evil.example.net/x', 'not a url', ''])('refuses the callback %j with a 400', async (callback) => {
+    it.each([
+      ['absent', null, 'INVALID_CALLBACK_URL'],
+      ['https://evil.example.net/x', 'https://evil.example.net/x', 'UNTRUSTED_CALLBACK_URL'],
+      ['not a url', 'not a url', 'INVALID_CALLBACK_URL'],
+      ['empty', '', 'INVALID_CALLBACK_URL'],
+    ])('refuses the callback %s with a JSON 400 naming the problem', async (_label, callback, code) => {
       const onService = tab(SERVICE_URL)
       await onService.signUp(uniqueEmail())
-      const response = await onService.request(`/auth/handoff?callbackURL=${encodeURIComponent(callback)}`)
+      const query = callback === null ? '' : `?callbackURL=${encodeURIComponent(callback)}`
+      const response = await onService.request(`/auth/handoff${query}`)
       expect(response.status).toBe(400)
-      expect((await response.json()).code).toMatch(/CALLBACK_URL/)
+      expect((await response.json()).code).toBe(code)
     })
 
     it('sends a browser without a session back with auth_error=no_session', async () => {
       const response = await tab(SERVICE_URL).request(
         `/auth/handoff?callbackURL=${encodeURIComponent(`${FRONTEND}/x`)}`,
       )
+      expect(response.status).toBe(302)
       expect(new URL(response.headers.get('location')!).searchParams.get('auth_error')).toBe('no_session')
     })
   })
@@ -233,7 +317,7 @@ describe.each(backendNames)('cross-origin on %s', (backendName) => {
       const oldKid = decodeProtectedHeader(oldJwt).kid
 
       // Rotated as the service advises: the old secret moves into BETTER_AUTH_SECRETS behind the new one.
-      await service.restartWorker({ BETTER_AUTH_SECRETS: `2:${NEW_SECRET},1:${TEST_SECRET}`, BETTER_AUTH_SECRET: '' })
+      await running.service.restart({ BETTER_AUTH_SECRETS: `2:${NEW_SECRET},1:${TEST_SECRET}`, BETTER_AUTH_SECRET: '' })
       try {
         const viaCookie = await tab().request('/api/auth/get-session', { headers: { cookie: oldCookie } })
         expect((await viaCookie.json())?.user.email).toBe(email)
@@ -247,7 +331,7 @@ describe.each(backendNames)('cross-origin on %s', (backendName) => {
         const newBearer = viaBearer.headers.get('set-auth-token')!
         expect(newBearer).not.toBe(oldBearer)
 
-        const health = await (await service.worker.fetch('/health/auth')).json()
+        const health = await (await running.service.request('/health/auth')).json()
         expect(health.secret.versions.map((v: { version: number | null }) => v.version)).toEqual([2, 1])
         // The JWT signing key, encrypted before the rotation, still decrypts: JWTs keep flowing.
         expect(health.jwt.signingKey).toMatchObject({ present: true, decryptable: true, keyId: oldKid })
@@ -256,7 +340,7 @@ describe.each(backendNames)('cross-origin on %s', (backendName) => {
         expect(decodeProtectedHeader((await rotatedToken.json()).token).kid).toBe(oldKid)
 
         // With only the new secret left, the re-issued credentials still work and the old ones do not.
-        await service.restartWorker({ BETTER_AUTH_SECRETS: `2:${NEW_SECRET}` })
+        await running.service.restart({ BETTER_AUTH_SECRETS: `2:${NEW_SECRET}`, BETTER_AUTH_SECRET: '' })
         const reissuedCookie = `${reissued.name}=${reissued.value}`
         expect(
           (await (await tab().request('/api/auth/get-session', { headers: { cookie: reissuedCookie } })).json())?.user
@@ -287,7 +371,7 @@ describe.each(backendNames)('cross-origin on %s', (backendName) => {
         const newKid = decodeProtectedHeader(newJwts[0]!).kid
         expect(newKid).not.toBe(oldKid)
         expect(newJwts.map((jwt) => decodeProtectedHeader(jwt).kid)).toEqual([newKid, newKid, newKid])
-        const jwks = await (await service.worker.fetch('/.well-known/jwks.json')).json()
+        const jwks = await (await running.service.request('/.well-known/jwks.json')).json()
         expect(jwks.keys.map((k: { kid: string }) => k.kid)).toEqual(expect.arrayContaining([oldKid, newKid]))
         const keySet = createLocalJWKSet(jwks)
         for (const jwt of [oldJwt, newJwts[0]!]) {
@@ -296,7 +380,7 @@ describe.each(backendNames)('cross-origin on %s', (backendName) => {
           )
         }
         // Named plainly in /health/auth, which stays healthy: JWTs are issued.
-        const withoutOldSecret = await service.worker.fetch('/health/auth')
+        const withoutOldSecret = await running.service.request('/health/auth')
         expect(withoutOldSecret.status).toBe(200)
         expect((await withoutOldSecret.json()).jwt.signingKey).toMatchObject({
           present: true,
@@ -306,7 +390,7 @@ describe.each(backendNames)('cross-origin on %s', (backendName) => {
           problem: expect.stringContaining('BETTER_AUTH_SECRETS'),
         })
       } finally {
-        await service.restartWorker({ BETTER_AUTH_SECRETS: '', BETTER_AUTH_SECRET: TEST_SECRET })
+        await running.service.restart()
       }
     })
   })

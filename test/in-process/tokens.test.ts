@@ -1,15 +1,17 @@
 /**
- * Tokens for downstream APIs, in workerd: a separate process verifies the service's JWTs offline
- * from its JWKS and refuses every forgery; the guard and the user's sessions API enforce ownership.
+ * Tokens for downstream APIs, in-process: a separate process verifies the service's JWTs offline
+ * from its JWKS (served on the in-process service's loopback URL) and refuses every forgery; the
+ * guard and the user's sessions API enforce ownership; keys made elsewhere are published at once,
+ * and retired keys stay published through their grace period only.
  */
 import { createHmac } from 'node:crypto'
 import { symmetricDecrypt } from 'better-auth/crypto'
 import { decodeJwt, decodeProtectedHeader, importJWK, type JWK, SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { backendNamed, backendNames, queryEndpoint } from '../support/backends.ts'
-import { TestClient } from '../support/client.ts'
+import { backendNames, queryEndpoint } from '../support/backends.ts'
+import type { TestClient } from '../support/client.ts'
 import { type Downstream, startDownstream } from '../support/downstream.ts'
-import { startService, TEST_SECRET, type TestService, uniqueEmail, useService } from '../support/service.ts'
+import { TEST_SECRET, type TestService, uniqueEmail, useService } from '../support/service.ts'
 
 const ISSUER = 'http://localhost:8787'
 const TTL_SECONDS = 900
@@ -19,34 +21,40 @@ function base64url(value: string | Buffer): string {
   return Buffer.from(value).toString('base64url')
 }
 
+async function signedInTab(service: TestService, email = uniqueEmail()) {
+  const client = service.client()
+  const response = await client.signUp(email)
+  const body = await response.json()
+  return { client, userId: body.user.id as string, email, bearer: response.headers.get('set-auth-token')! }
+}
+
+async function mintJwt(client: TestClient): Promise<string> {
+  const response = await client.request('/api/auth/token')
+  expect(response.status).toBe(200)
+  return (await response.json()).token
+}
+
+async function callDownstream(api: Downstream, token: string) {
+  const response = await fetch(`${api.url}/me`, { headers: { authorization: `Bearer ${token}` } })
+  return { status: response.status, body: await response.json() }
+}
+
+const downstreamOf = (service: TestService) =>
+  startDownstream({ jwksUrl: `${service.url}/.well-known/jwks.json`, issuer: ISSUER, audience: ISSUER })
+
 describe.each(backendNames)('tokens on %s', (backendName) => {
-  const backend = backendNamed(backendName)
-  let service: TestService
+  const running = useService(backendName, {}, { target: 'in-process' })
   let downstream: Downstream
-  const tab = () => new TestClient(service.worker.url)
+  const tab = () => running.service.client()
 
-  async function signedInTab(email = uniqueEmail()) {
-    const client = tab()
-    const response = await client.signUp(email)
-    const body = await response.json()
-    return { client, userId: body.user.id as string, email, bearer: response.headers.get('set-auth-token')! }
-  }
-
-  async function mintJwt(client: TestClient): Promise<string> {
-    const response = await client.request('/api/auth/token')
-    expect(response.status).toBe(200)
-    return (await response.json()).token
-  }
-
-  async function callDownstream(token: string, api = downstream) {
-    const response = await fetch(`${api.url}/me`, { headers: { authorization: `Bearer ${token}` } })
-    return { status: response.status, body: await response.json() }
-  }
-
-  /** The service's current signing key, decrypted with the test secret, to forge claims on purpose. */
+  /**
+   * The service's current signing key, decrypted with the test secret, to forge claims on purpose.
+   * A JWT is minted first, so the key exists whatever ran before.
+   */
   async function serviceSigningKey() {
+    await mintJwt((await signedInTab(running.service)).client)
     const [row] = await queryEndpoint(
-      service.endpoint,
+      running.service.endpoint,
       'select id, private_key, alg from jwks order by created_at desc limit 1',
     )
     const jwk = JSON.parse(await symmetricDecrypt({ key: TEST_SECRET, data: JSON.parse(row![1]!) })) as JWK
@@ -63,24 +71,17 @@ describe.each(backendNames)('tokens on %s', (backendName) => {
   }
 
   beforeAll(async () => {
-    service = await startService(backend)
-    downstream = await startDownstream({
-      jwksUrl: `${service.worker.url}/.well-known/jwks.json`,
-      issuer: ISSUER,
-      audience: ISSUER,
-    })
+    downstream = await downstreamOf(running.service)
   })
   afterAll(async () => {
     await downstream?.stop()
-    await service?.stop()
-    await backend.cleanup()
   })
 
   describe('JWTs verified offline by a downstream process', () => {
     it('accepts a fresh token with minimal claims', async () => {
-      const { client, userId, email } = await signedInTab()
+      const { client, userId, email } = await signedInTab(running.service)
       const token = await mintJwt(client)
-      const { status, body } = await callDownstream(token)
+      const { status, body } = await callDownstream(downstream, token)
       expect(status).toBe(200)
       expect(Object.keys(body.claims).sort()).toEqual([
         'aud',
@@ -98,15 +99,15 @@ describe.each(backendNames)('tokens on %s', (backendName) => {
     })
 
     it('also accepts the set-auth-jwt header of get-session', async () => {
-      const { client } = await signedInTab()
+      const { client } = await signedInTab(running.service)
       const response = await client.request('/api/auth/get-session')
       const jwt = response.headers.get('set-auth-jwt')!
-      expect((await callDownstream(jwt)).status).toBe(200)
+      expect((await callDownstream(downstream, jwt)).status).toBe(200)
     })
 
     it('publishes the same JWKS at both URLs with a cache lifetime', async () => {
-      const a = await service.worker.fetch('/.well-known/jwks.json')
-      const b = await service.worker.fetch('/api/auth/jwks')
+      const a = await running.service.request('/.well-known/jwks.json')
+      const b = await running.service.request('/api/auth/jwks')
       expect(a.headers.get('cache-control')).toMatch(/max-age=\d+/)
       expect(b.headers.get('cache-control')).toMatch(/max-age=\d+/)
       expect(await a.json()).toEqual(await b.json())
@@ -122,121 +123,45 @@ describe.each(backendNames)('tokens on %s', (backendName) => {
         { sub: 'someone', iss: ISSUER, aud: ISSUER, ...override },
         { iat: now + offsets.iat, exp: now + offsets.exp },
       )
-      expect(await callDownstream(token)).toEqual({ status: 401, body: { code, message: expect.any(String) } })
+      expect(await callDownstream(downstream, token)).toEqual({
+        status: 401,
+        body: { code, message: expect.any(String) },
+      })
     })
 
     it('refuses a tampered payload', async () => {
-      const { client } = await signedInTab()
+      const { client } = await signedInTab(running.service)
       const [header, payload, signature] = (await mintJwt(client)).split('.')
       const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString())
       const tampered = `${header}.${base64url(JSON.stringify({ ...claims, sub: 'admin' }))}.${signature}`
-      expect((await callDownstream(tampered)).body.code).toBe('BAD_SIGNATURE')
+      expect((await callDownstream(downstream, tampered)).body.code).toBe('BAD_SIGNATURE')
     })
 
     it('refuses alg: none', async () => {
-      const { client } = await signedInTab()
+      const { client } = await signedInTab(running.service)
       const claims = decodeJwt(await mintJwt(client))
       const unsigned = `${base64url(JSON.stringify({ alg: 'none', typ: 'JWT' }))}.${base64url(JSON.stringify(claims))}.`
-      const { status, body } = await callDownstream(unsigned)
+      const { status, body } = await callDownstream(downstream, unsigned)
       expect(status).toBe(401)
       expect(['ALGORITHM_NOT_ALLOWED', 'TOKEN_MALFORMED']).toContain(body.code)
     })
 
     it('refuses an HS256 token signed with the public key', async () => {
-      const { client } = await signedInTab()
+      const { client } = await signedInTab(running.service)
       const claims = decodeJwt(await mintJwt(client))
       const { kid, publicJwk } = await serviceSigningKey()
       const signingInput = `${base64url(JSON.stringify({ alg: 'HS256', kid }))}.${base64url(JSON.stringify(claims))}`
       for (const secret of [JSON.stringify(publicJwk), Buffer.from(publicJwk.x!, 'base64url')]) {
         const forged = `${signingInput}.${createHmac('sha256', secret).update(signingInput).digest('base64url')}`
-        expect((await callDownstream(forged)).body.code).toBe('ALGORITHM_NOT_ALLOWED')
-      }
-    })
-  })
-
-  // Writes keys behind the isolate's back, so it gets a service and a database of its own.
-  describe('key store', () => {
-    const running = useService(backendName)
-
-    it('publishes a key made by another isolate at once, at both JWKS URLs', async () => {
-      const own = running.service
-      const client = new TestClient(own.worker.url)
-      await client.signUp(uniqueEmail())
-      await mintJwt(client) // this isolate now holds the keys it read
-      const [row] = await queryEndpoint(
-        own.endpoint,
-        'select public_key, private_key from jwks order by created_at desc limit 1',
-      )
-      const otherKid = `other-isolate-${Date.now()}`
-      await queryEndpoint(
-        own.endpoint,
-        `insert into jwks (id, public_key, private_key, alg, crv, created_at, expires_at) values ($1, $2, $3, 'EdDSA', 'Ed25519', now(), now() + interval '1 day')`,
-        [otherKid, row![0], row![1]],
-      )
-      for (const path of ['/.well-known/jwks.json', '/api/auth/jwks']) {
-        const keys = (await (await own.worker.fetch(path)).json()).keys as { kid: string }[]
-        expect(
-          keys.map((k) => k.kid),
-          path,
-        ).toContain(otherKid)
-      }
-    })
-  })
-
-  // Restarts the Worker and ages keys, so it gets a service and a database of its own.
-  describe('key retirement', () => {
-    const running = useService(backendName)
-
-    it('keeps a retired key published through its grace period, and drops it after', async () => {
-      const own = running.service
-      const client = new TestClient(own.worker.url)
-      await client.signUp(uniqueEmail())
-      const oldToken = await mintJwt(client)
-      const oldKid = decodeProtectedHeader(oldToken).kid!
-      /** Time passing, simulated: the key's expiry moves in the database, and a new isolate (no key cache) serves. */
-      async function retireOldKey(secondsAgo: number): Promise<TestClient> {
-        await queryEndpoint(
-          own.endpoint,
-          `update jwks set expires_at = now() - make_interval(secs => $2::int) where id = $1`,
-          [oldKid, secondsAgo],
-        )
-        await own.restartWorker()
-        const next = new TestClient(own.worker.url)
-        for (const [name, value] of client.cookies) next.cookies.set(name, value)
-        return next
-      }
-      const kids = async () =>
-        ((await (await own.worker.fetch('/.well-known/jwks.json')).json()).keys as { kid: string }[]).map((k) => k.kid)
-      const downstreamNow = () =>
-        startDownstream({ jwksUrl: `${own.worker.url}/.well-known/jwks.json`, issuer: ISSUER, audience: ISSUER })
-
-      // Retired 10 s ago: a new key signs, the old one is still published.
-      const newToken = await mintJwt(await retireOldKey(10))
-      expect(decodeProtectedHeader(newToken).kid).not.toBe(oldKid)
-      expect(await kids()).toContain(oldKid)
-      const fresh = await downstreamNow()
-      try {
-        expect((await callDownstream(oldToken, fresh)).status).toBe(200)
-      } finally {
-        await fresh.stop()
-      }
-
-      // Retired longer ago than the grace period: gone from the JWKS, its tokens refused.
-      await retireOldKey(GRACE_SECONDS + 1)
-      expect(await kids()).not.toContain(oldKid)
-      const later = await downstreamNow()
-      try {
-        expect((await callDownstream(oldToken, later)).body.code).toBe('UNKNOWN_KEY')
-        expect((await callDownstream(newToken, later)).status).toBe(200)
-      } finally {
-        await later.stop()
+        expect((await callDownstream(downstream, forged)).body.code).toBe('ALGORITHM_NOT_ALLOWED')
       }
     })
   })
 
   describe('the guard', () => {
     it('answers 401 JSON without credentials, or with refused ones', async () => {
-      const { userId } = await signedInTab()
+      const { client, userId } = await signedInTab(running.service)
+      const jwt = await mintJwt(client)
       const refused: Record<string, string>[] = [
         {},
         { authorization: 'Bearer nonsense' },
@@ -246,14 +171,24 @@ describe.each(backendNames)('tokens on %s', (backendName) => {
       for (const headers of refused) {
         const response = await tab().request(`/api/users/${userId}/sessions`, { headers })
         expect(response.status).toBe(401)
-        expect((await response.json()).code).toBe('UNAUTHORIZED')
+        expect(await response.json()).toMatchObject({ code: 'UNAUTHORIZED', message: expect.any(String) })
       }
+      // A JWT whose signature was altered: refused, with the verifier's reason.
+      const forged = await tab().request(`/api/users/${userId}/sessions`, {
+        headers: { authorization: `Bearer ${jwt.slice(0, -4)}AAAA` },
+      })
+      expect(forged.status).toBe(401)
+      expect(await forged.json()).toMatchObject({ code: 'UNAUTHORIZED', reason: 'BAD_SIGNATURE' })
     })
 
     it('accepts the session cookie, the bearer session token and a JWT', async () => {
-      const { client, userId, bearer } = await signedInTab()
+      const { client, userId, bearer } = await signedInTab(running.service)
       const jwt = await mintJwt(client)
-      expect((await client.request(`/api/users/${userId}/sessions`)).status).toBe(200)
+      const byCookie = await client.request(`/api/users/${userId}/sessions`)
+      expect(byCookie.status).toBe(200)
+      const { sessions } = (await byCookie.json()) as { sessions: { current: boolean }[] }
+      expect(sessions).toHaveLength(1)
+      expect(sessions[0]!.current).toBe(true)
       for (const authorization of [`Bearer ${bearer}`, `Bearer ${jwt}`]) {
         const response = await tab().request(`/api/users/${userId}/sessions`, { headers: { authorization } })
         expect(response.status, await response.clone().text()).toBe(200)
@@ -261,8 +196,8 @@ describe.each(backendNames)('tokens on %s', (backendName) => {
     })
 
     it("answers 403 for another user's id in the path", async () => {
-      const me = await signedInTab()
-      const other = await signedInTab()
+      const me = await signedInTab(running.service)
+      const other = await signedInTab(running.service)
       const response = await me.client.request(`/api/users/${other.userId}/sessions`)
       expect(response.status).toBe(403)
       expect((await response.json()).code).toBe('FORBIDDEN')
@@ -272,7 +207,7 @@ describe.each(backendNames)('tokens on %s', (backendName) => {
   describe("the user's sessions API", () => {
     it('lists active sessions with the current one marked and no tokens', async () => {
       const email = uniqueEmail()
-      const first = await signedInTab(email)
+      const first = await signedInTab(running.service, email)
       const second = tab()
       await second.signIn(email)
       const response = await second.request(`/api/users/${first.userId}/sessions`)
@@ -286,7 +221,7 @@ describe.each(backendNames)('tokens on %s', (backendName) => {
 
     it('revokes one session: its get-session is null and it can mint no JWT', async () => {
       const email = uniqueEmail()
-      const keeper = await signedInTab(email)
+      const keeper = await signedInTab(running.service, email)
       const doomed = tab()
       await doomed.signIn(email)
       const doomedId = (await doomed.session())!.session.id
@@ -300,8 +235,8 @@ describe.each(backendNames)('tokens on %s', (backendName) => {
     })
 
     it("answers 404, not 403, for another user's session id", async () => {
-      const me = await signedInTab()
-      const other = await signedInTab()
+      const me = await signedInTab(running.service)
+      const other = await signedInTab(running.service)
       const otherSessionId = (await other.client.session())!.session.id
       const response = await me.client.request(`/api/users/${me.userId}/sessions/${otherSessionId}`, {
         method: 'DELETE',
@@ -309,13 +244,15 @@ describe.each(backendNames)('tokens on %s', (backendName) => {
       expect(response.status).toBe(404)
       const unknown = await me.client.request(`/api/users/${me.userId}/sessions/does-not-exist`, { method: 'DELETE' })
       expect(unknown.status).toBe(404)
-      expect(await response.json()).toEqual(await unknown.json())
+      const body = await response.json()
+      expect(body.code).toBe('SESSION_NOT_FOUND')
+      expect(body).toEqual(await unknown.json())
       expect(await other.client.session()).not.toBeNull()
     })
 
     it('revokes every session but the current one', async () => {
       const email = uniqueEmail()
-      const current = await signedInTab(email)
+      const current = await signedInTab(running.service, email)
       const others = [tab(), tab()]
       for (const other of others) await other.signIn(email)
       const response = await current.client.request(`/api/users/${current.userId}/sessions`, { method: 'DELETE' })
@@ -324,14 +261,95 @@ describe.each(backendNames)('tokens on %s', (backendName) => {
       expect(await current.client.session()).not.toBeNull()
     })
 
-    it('refuses a cookie-authenticated revocation from an untrusted origin', async () => {
-      const { client, userId } = await signedInTab()
+    it('refuses a cookie-authenticated revocation from an untrusted origin, and allows it from the frontend', async () => {
+      const { client, userId } = await signedInTab(running.service)
       const response = await client.request(`/api/users/${userId}/sessions`, {
         method: 'DELETE',
         headers: { origin: 'https://evil.example.net' },
       })
       expect(response.status).toBe(403)
+      expect((await response.json()).code).toBe('UNTRUSTED_ORIGIN')
       expect(await client.session()).not.toBeNull()
+
+      const allowed = await client.request(`/api/users/${userId}/sessions`, { method: 'DELETE' })
+      expect(allowed.status).toBe(200)
+      expect(await allowed.json()).toEqual({ revoked: 0 })
     })
+  })
+})
+
+// Writes keys behind the isolate's back, so it gets a service and a database of its own.
+describe.each(backendNames)('the key store on %s', (backendName) => {
+  const running = useService(backendName, {}, { target: 'in-process' })
+
+  it('publishes a key made by another isolate at once, at both JWKS URLs', async () => {
+    const own = running.service
+    const client = own.client()
+    await client.signUp(uniqueEmail())
+    await mintJwt(client) // this isolate now holds the keys it read
+    const [row] = await queryEndpoint(
+      own.endpoint,
+      'select public_key, private_key from jwks order by created_at desc limit 1',
+    )
+    const otherKid = `other-isolate-${Date.now()}`
+    await queryEndpoint(
+      own.endpoint,
+      `insert into jwks (id, public_key, private_key, alg, crv, created_at, expires_at) values ($1, $2, $3, 'EdDSA', 'Ed25519', now(), now() + interval '1 day')`,
+      [otherKid, row![0], row![1]],
+    )
+    for (const path of ['/.well-known/jwks.json', '/api/auth/jwks']) {
+      const keys = (await (await own.request(path)).json()).keys as { kid: string }[]
+      expect(
+        keys.map((k) => k.kid),
+        path,
+      ).toContain(otherKid)
+    }
+  })
+})
+
+// Restarts the service and ages keys, so it gets a service and a database of its own.
+describe.each(backendNames)('key retirement on %s', (backendName) => {
+  const running = useService(backendName, {}, { target: 'in-process' })
+
+  it('keeps a retired key published through its grace period, and drops it after', async () => {
+    const own = running.service
+    const client = own.client()
+    await client.signUp(uniqueEmail())
+    const oldToken = await mintJwt(client)
+    const oldKid = decodeProtectedHeader(oldToken).kid!
+    /** Time passing, simulated: the key's expiry moves in the database, and a new isolate (no key cache) serves. */
+    async function retireOldKey(secondsAgo: number): Promise<void> {
+      await queryEndpoint(
+        own.endpoint,
+        `update jwks set expires_at = now() - make_interval(secs => $2::int) where id = $1`,
+        [oldKid, secondsAgo],
+      )
+      await own.restart()
+    }
+    const kids = async () =>
+      ((await (await own.request('/.well-known/jwks.json')).json()).keys as { kid: string }[]).map((k) => k.kid)
+
+    // Retired 10 s ago: a new key signs, the old one is still published.
+    await retireOldKey(10)
+    const newToken = await mintJwt(client)
+    expect(decodeProtectedHeader(newToken).kid).not.toBe(oldKid)
+    expect(await kids()).toContain(oldKid)
+    const fresh = await downstreamOf(own)
+    try {
+      expect((await callDownstream(fresh, oldToken)).status).toBe(200)
+    } finally {
+      await fresh.stop()
+    }
+
+    // Retired longer ago than the grace period: gone from the JWKS, its tokens refused.
+    await retireOldKey(GRACE_SECONDS + 1)
+    expect(await kids()).not.toContain(oldKid)
+    const later = await downstreamOf(own)
+    try {
+      expect((await callDownstream(later, oldToken)).body.code).toBe('UNKNOWN_KEY')
+      expect((await callDownstream(later, newToken)).status).toBe(200)
+    } finally {
+      await later.stop()
+    }
   })
 })
