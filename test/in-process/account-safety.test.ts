@@ -5,10 +5,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { queryEndpoint } from '../support/backends.ts'
-import { useInProcessService } from '../support/in-process.ts'
-import { uniqueEmail } from '../support/service.ts'
+import { uniqueEmail, useService } from '../support/service.ts'
 
-const running = useInProcessService('pglite')
+const running = useService('pglite', {}, { target: 'in-process' })
 afterEach(() => running.service.restart())
 
 async function sessionsOf(email: string): Promise<number> {
@@ -62,7 +61,7 @@ describe('verify-password', () => {
   it('allows three guesses per 10 s from an address, like sign-in', async () => {
     const client = running.service.client()
     await client.signUp(uniqueEmail())
-    running.service.restart({ RATE_LIMIT: 'on' })
+    await running.service.restart({ RATE_LIMIT: 'on' })
     const statuses: number[] = []
     for (let i = 0; i < 5; i += 1) {
       const response = await client.request('/api/auth/verify-password', {
