@@ -3,20 +3,12 @@
  * an old Node when the machine has one on PATH (e.g. a distribution's Node 20 next to Node 24).
  */
 import { spawnSync } from 'node:child_process'
-import {
-  accessSync,
-  constants,
-  copyFileSync,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  realpathSync,
-  rmSync,
-} from 'node:fs'
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { type NodeBinary, nodesOnPath } from '../test/support/nodes.ts'
 import { nodeVersionProblem } from './require-node.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -28,24 +20,9 @@ const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as
 const required = manifest.devEngines.runtime.version
 const PREFLIGHT = 'node scripts/require-node.mjs'
 
-/** Every distinct `node` on PATH (as `which -a node` lists them) older than devEngines' runtime. */
-function oldNodesOnPath(): { path: string; version: string }[] {
-  const seen = new Set<string>()
-  const found: { path: string; version: string }[] = []
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    const candidate = join(dir, 'node')
-    try {
-      accessSync(candidate, constants.X_OK)
-    } catch {
-      continue
-    }
-    const real = realpathSync(candidate)
-    if (seen.has(real)) continue
-    seen.add(real)
-    const version = spawnSync(real, ['--version'], { encoding: 'utf8' }).stdout.trim()
-    if (version && nodeVersionProblem(version, required)) found.push({ path: real, version })
-  }
-  return found
+/** Every Node on PATH older than devEngines' runtime. */
+function oldNodesOnPath(): NodeBinary[] {
+  return nodesOnPath().filter((node) => nodeVersionProblem(node.version, required))
 }
 
 function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {

@@ -10,16 +10,7 @@
  *   code, bundled with esbuild for the browser, and created on Node as server-side rendering would.
  */
 import { execFile, execFileSync, spawnSync } from 'node:child_process'
-import {
-  accessSync,
-  constants,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  realpathSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -27,6 +18,7 @@ import { build, transform } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tamperedToken } from '../support/forged-tokens.ts'
 import { newUser, useIssuingService } from '../support/issuing-service.ts'
+import { type NodeBinary, nodeMajor, nodesOnPath } from '../support/nodes.ts'
 import { README_SERVICE_URL, readmeCodeBlock, replaceExactly } from '../support/readme.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -35,21 +27,10 @@ const VERIFIER_HEADING = '### In TypeScript (Workers, Node, Bun)'
 const CLIENT_HEADING = '### A Docusaurus (or any SPA) client'
 
 /** The oldest `node` of major 20 or newer on PATH (the distribution's Node 20 next to Node 24, here). */
-function oldestNode(): { path: string; version: string } {
-  const found = new Map<string, string>()
-  for (const dir of [...(process.env.PATH ?? '').split(delimiter), dirname(process.execPath)]) {
-    const candidate = join(dir, 'node')
-    try {
-      accessSync(candidate, constants.X_OK)
-    } catch {
-      continue
-    }
-    const real = realpathSync(candidate)
-    if (!found.has(real)) found.set(real, spawnSync(real, ['--version'], { encoding: 'utf8' }).stdout.trim())
-  }
-  const major = (version: string) => Number(/^v(\d+)/.exec(version)?.[1] ?? 0)
-  const [path, version] = [...found].filter(([, v]) => major(v) >= 20).sort(([, a], [, b]) => major(a) - major(b))[0]!
-  return { path, version }
+function oldestNode(): NodeBinary {
+  return nodesOnPath()
+    .filter((node) => nodeMajor(node.version) >= 20)
+    .sort((a, b) => nodeMajor(a.version) - nodeMajor(b.version))[0]!
 }
 
 /**
