@@ -6,7 +6,7 @@
  * per-isolate context (or 500 CONFIG_INVALID) → /health/session (with CORS of its own) → CORS →
  * body limit → credential upgrade → routes.
  */
-import { Hono } from 'hono'
+import { Hono } from 'hono/tiny'
 import { limitBody } from './auth/limits.ts'
 import { type AppEnv, createContextResolver } from './context.ts'
 import { errorResponse, handleError, handleNotFound } from './errors.ts'

@@ -11,7 +11,7 @@
  * const response = await handler(new Request('https://auth.example.com/health'))
  */
 import { waitUntil } from '@vercel/functions'
-import { Hono } from 'hono'
+import { Hono } from 'hono/tiny'
 import { handle } from 'hono/vercel'
 import { createApp } from './app.ts'
 import type { EnvBindings } from './config/env.ts'

@@ -3,7 +3,7 @@
  * decides whether sessions can work: the secret (length, source, fingerprint, never the value),
  * the database and its migrations, and the cookie policy. 503 when any of them is broken.
  */
-import { Hono } from 'hono'
+import { Hono } from 'hono/tiny'
 import type { EnvBindings } from '../config/env.ts'
 import type { Config } from '../config/index.ts'
 import { parseSecrets, type SigningSecret } from '../config/secrets.ts'

@@ -9,7 +9,8 @@
  *   `origin_not_trusted`, whatever it sends: a page on an untrusted origin can learn why it has no
  *   session, and nothing about any session.
  */
-import { type Context, Hono, type MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
+import { Hono } from 'hono/tiny'
 import type { AppEnv } from '../context.ts'
 import { originNotTrusted, type SessionDiagnosis } from '../diagnostics/session.ts'
 import { HEADERS } from '../http/headers.ts'

@@ -2,7 +2,7 @@
  * `/api/auth/*`: BetterAuth's handler. Credentials from older secrets are re-signed before it
  * (credentials/upgrade.ts), null sessions are reported by its own hooks (diagnostics/).
  */
-import { Hono } from 'hono'
+import { Hono } from 'hono/tiny'
 import type { AppEnv } from '../context.ts'
 import { handleNotFound } from '../errors.ts'
 

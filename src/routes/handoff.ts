@@ -8,7 +8,7 @@
  * which redirects to the callback URL with a single-use `ott` parameter; the frontend exchanges
  * it by fetch (`POST /api/auth/one-time-token/verify`) and gets its own cookie and bearer token.
  */
-import { Hono } from 'hono'
+import { Hono } from 'hono/tiny'
 import type { AppEnv } from '../context.ts'
 import { serviceError } from '../errors.ts'
 import { HEADERS } from '../http/headers.ts'

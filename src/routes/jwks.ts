@@ -3,7 +3,7 @@
  * Cache-Control that downstream caches can honour. A cache may serve keys up to `max-age` old;
  * tokens signed by a new key carry an unknown `kid`, which makes jose refetch.
  */
-import { Hono } from 'hono'
+import { Hono } from 'hono/tiny'
 import type { AppEnv } from '../context.ts'
 import { HEADERS } from '../http/headers.ts'
 

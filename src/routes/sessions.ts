@@ -5,7 +5,7 @@
  *   DELETE /api/users/:userId/sessions             revoke all but the current one
  */
 import { and, desc, eq, gt, ne } from 'drizzle-orm'
-import { Hono } from 'hono'
+import { Hono } from 'hono/tiny'
 import { session } from '../../db/schema.ts'
 import { serviceError } from '../errors.ts'
 import { type GuardEnv, requireOwnUserId, requireUser } from '../guard/index.ts'
