@@ -62,15 +62,21 @@ describe('verify-password', () => {
     const client = running.service.client()
     await client.signUp(uniqueEmail())
     await running.service.restart({ RATE_LIMIT: 'on' })
-    const statuses: number[] = []
+    const responses: Response[] = []
     for (let i = 0; i < 5; i += 1) {
-      const response = await client.request('/api/auth/verify-password', {
-        json: { password: `wrong guess ${i}` },
-        headers: { 'x-real-ip': '198.51.100.7' },
-      })
-      statuses.push(response.status)
+      responses.push(
+        await client.request('/api/auth/verify-password', {
+          json: { password: `wrong guess ${i}` },
+          headers: { 'x-real-ip': '198.51.100.7' },
+        }),
+      )
     }
+    const statuses = responses.map((response) => response.status)
     expect(statuses.slice(0, 3).every((status) => status !== 429)).toBe(true)
     expect(statuses.slice(3)).toEqual([429, 429])
+    // In the house shape, with the standard header.
+    const limited = responses[4]!
+    expect(await limited.json()).toEqual({ code: 'RATE_LIMITED', message: expect.any(String) })
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0)
   })
 })
