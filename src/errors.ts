@@ -25,6 +25,7 @@ export const ERRORS = {
   FORBIDDEN: { status: 403, message: 'This is not yours.' },
   UNTRUSTED_ORIGIN: { status: 403, message: 'This origin may not change state with the session cookie.' },
   SESSION_NOT_FOUND: { status: 404, message: 'No such session.' },
+  DATABASE_UNAVAILABLE: { status: 503, message: 'The database did not answer; try again shortly.' },
 } as const satisfies Record<string, { status: ContentfulStatusCode; message: string }>
 
 export type ErrorCode = keyof typeof ERRORS

@@ -1,14 +1,17 @@
 /**
  * One guard for the service's protected routes. It accepts, in this order, a session cookie,
- * a bearer session token (`set-auth-token`), or a JWT (`set-auth-jwt` / `/api/auth/token`), and
- * puts the user and session on the context. 401 JSON when none is valid.
+ * a bearer session token (`set-auth-token`), or a JWT (`set-auth-jwt` / `/api/auth/token`) whose
+ * session is still live, and puts the user and session on the context. 401 JSON when none is valid.
  */
+import { and, eq, gt } from 'drizzle-orm'
 import { createMiddleware } from 'hono/factory'
+import { session } from '../../db/schema.ts'
 import type { AppEnv } from '../context.ts'
+import type { Database } from '../database.ts'
 import { serviceError } from '../errors.ts'
 import { bearerToken, HEADERS } from '../http/headers.ts'
 import { AccessTokenError } from '../verify/errors.ts'
-import { verifyWithKeySet } from '../verify/verify.ts'
+import { type AccessTokenClaims, verifyWithKeySet } from '../verify/verify.ts'
 
 export interface GuardUser {
   id: string
@@ -28,6 +31,15 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 function isJwt(token: string): boolean {
   return token.split('.').length === 3
+}
+
+async function isLiveSession(db: Database, sessionId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: session.id })
+    .from(session)
+    .where(and(eq(session.id, sessionId), gt(session.expiresAt, new Date())))
+    .limit(1)
+  return row !== undefined
 }
 
 /**
@@ -75,16 +87,24 @@ export const requireUser = createMiddleware<GuardEnv>(async function guard(c, ne
 
   if (bearer && isJwt(bearer)) {
     const { issuer, audience } = service.config.jwt
+    let claims: AccessTokenClaims
     try {
-      const claims = await verifyWithKeySet(bearer, service.publishedKeys, { issuer, audience })
-      c.set('user', { id: claims.sub, email: claims.email ?? null, emailVerified: claims.email_verified ?? null })
-      c.set('sessionId', claims.sid ?? null)
-      c.set('authMethod', 'jwt')
-      return next()
+      claims = await verifyWithKeySet(bearer, service.publishedKeys, { issuer, audience })
     } catch (error) {
       const reason = error instanceof AccessTokenError ? error.code : 'TOKEN_MALFORMED'
+      if (reason === 'JWKS_UNAVAILABLE') throw serviceError('DATABASE_UNAVAILABLE')
       throw serviceError('UNAUTHORIZED', 'The access token was refused.', { reason })
     }
+    // A JWT outlives its session by up to JWT_TTL; these routes manage sessions, so its own must be live.
+    if (!claims.sid || !(await isLiveSession(service.database.db, claims.sid))) {
+      throw serviceError('UNAUTHORIZED', 'The access token belongs to a session that has ended.', {
+        reason: 'SESSION_ENDED',
+      })
+    }
+    c.set('user', { id: claims.sub, email: claims.email ?? null, emailVerified: claims.email_verified ?? null })
+    c.set('sessionId', claims.sid)
+    c.set('authMethod', 'jwt')
+    return next()
   }
   throw serviceError('UNAUTHORIZED')
 })

@@ -3,6 +3,8 @@
  * Refreshed at most every minute per isolate, or sooner when a token names an unknown key.
  */
 import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose'
+import { AccessTokenError } from '../verify/errors.ts'
+import { SHARED_READ_PATIENCE_MS, shareInFlight } from './key-store.ts'
 
 const REFRESH_MS = 60_000
 const MIN_REFRESH_MS = 5_000
@@ -15,11 +17,17 @@ const MIN_REFRESH_MS = 5_000
 export function publishedKeySet(readJwks: () => Promise<unknown>): JWTVerifyGetKey {
   let cached: { at: number; keySet: JWTVerifyGetKey } | undefined
 
-  async function load(now: number) {
-    const jwks = (await readJwks()) as JSONWebKeySet
+  // Concurrent requests after the cache expired share one read.
+  const load = shareInFlight(async function readKeySet(now: number) {
+    let jwks: JSONWebKeySet
+    try {
+      jwks = (await readJwks()) as JSONWebKeySet
+    } catch (error) {
+      throw new AccessTokenError('JWKS_UNAVAILABLE', 'The signing keys could not be read.', { cause: error })
+    }
     cached = { at: now, keySet: createLocalJWKSet(jwks) }
     return cached.keySet
-  }
+  }, SHARED_READ_PATIENCE_MS)
 
   return async function getKey(header, token) {
     const now = Date.now()

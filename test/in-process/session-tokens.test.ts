@@ -38,4 +38,24 @@ describe('session tokens', () => {
     expect(await (await bearer(signed)).json()).toMatchObject({ session: { id: expect.any(String) } })
     expect(await (await bearer(raw)).json()).toBeNull()
   })
+
+  it('a JWT manages sessions only while its own session is live', async () => {
+    const client = running.service.client()
+    const signUp = await client.signUp(uniqueEmail())
+    const { user } = (await signUp.json()) as { user: { id: string } }
+    const { token } = (await (await client.request('/api/auth/token')).json()) as { token: string }
+    const withJwt = (method: string) =>
+      running.service.request(`/api/users/${user.id}/sessions`, {
+        method,
+        headers: { authorization: `Bearer ${token}` },
+      })
+    expect((await withJwt('GET')).status).toBe(200)
+
+    expect((await client.request('/api/auth/sign-out', { json: {} })).status).toBe(200)
+    for (const method of ['GET', 'DELETE']) {
+      const refused = await withJwt(method)
+      expect(refused.status).toBe(401)
+      expect(await refused.json()).toMatchObject({ code: 'UNAUTHORIZED', reason: 'SESSION_ENDED' })
+    }
+  })
 })
