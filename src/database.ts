@@ -7,6 +7,9 @@ import { drizzle, type NeonHttpDatabase } from 'drizzle-orm/neon-http'
 import * as schema from '../db/schema.ts'
 import type { Config } from './config/index.ts'
 
+/** The driver's own endpoint (Neon's cloud), for a configuration without NEON_HTTP_ENDPOINT. */
+const NEON_FETCH_ENDPOINT = neonConfig.fetchEndpoint
+
 export type Database = NeonHttpDatabase<typeof schema>
 
 export interface DatabaseClient {
@@ -25,7 +28,7 @@ export interface DatabaseClient {
  * await db.select().from(schema.user).limit(1)
  */
 export function createDatabaseClient(config: Config): DatabaseClient {
-  if (config.neonHttpEndpoint) neonConfig.fetchEndpoint = config.neonHttpEndpoint
+  neonConfig.fetchEndpoint = config.neonHttpEndpoint ?? NEON_FETCH_ENDPOINT
   const sql = neon(config.databaseUrl)
   return { db: drizzle({ client: sql, schema }), sql }
 }

@@ -55,7 +55,9 @@ function authOptions({ config, database, platform, diagnose, reportNullSession }
     appName: 'edge-auth',
     baseURL: config.baseURL,
     basePath: '/api/auth',
-    // Passed explicitly, so BetterAuth never falls back to its own reading of the environment.
+    // Passed explicitly, so BetterAuth never falls back to its default secret. Without versioned
+    // secrets BetterAuth still reads BETTER_AUTH_SECRETS from process.env itself: where that exists
+    // (Node, Vercel, workerd's nodejs_compat) it is the same environment the config was parsed from.
     secret: legacy.value,
     secrets: versioned.length > 0 ? versioned.map((s) => ({ version: s.version!, value: s.value })) : undefined,
     trustedOrigins: config.trustedOrigins.map((o) => o.value),

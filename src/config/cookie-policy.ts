@@ -88,7 +88,7 @@ export function deriveCookiePolicy(input: {
       mode = forced
       modeSource = 'COOKIE_MODE'
     } else {
-      problems.push({ variable: 'COOKIE_MODE', problem: `must be auto, same-site or cross-site, not "${forced}"` })
+      problems.push({ variable: 'COOKIE_MODE', problem: 'must be auto, same-site or cross-site' })
     }
   }
 

@@ -41,7 +41,12 @@ function spansOtherSites(host: string): boolean {
 export function parseOriginPattern(entry: string): OriginParseResult {
   const text = entry.trim()
   const schemeEnd = text.indexOf('://')
-  if (schemeEnd < 0) return { ok: false, problem: `"${text}" is not an origin (expected scheme://host[:port])` }
+  // Not echoed: a value without a scheme may be anything, a secret pasted into the wrong variable included.
+  if (schemeEnd < 0)
+    return {
+      ok: false,
+      problem: `an entry of ${text.length} characters is not an origin (expected scheme://host[:port])`,
+    }
   const scheme = text.slice(0, schemeEnd).toLowerCase()
   let rest = text.slice(schemeEnd + 3)
   const wildcard = rest.startsWith(WILDCARD_PREFIX)

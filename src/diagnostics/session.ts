@@ -113,8 +113,10 @@ export function createSessionDiagnosis({ config, signer, db }: DiagnosisDependen
     const cookies = parseCookieHeader(headers.get(HEADERS.cookie))
     const bearer = bearerToken(headers)
     const cookieValue = cookies.get(cookieName)
-    const credential = cookieValue ? 'cookie' : bearer ? 'bearer' : null
-    const presented = cookieValue ?? bearer
+    // As BetterAuth's bearer plugin does: a bearer token with a valid signature replaces the cookie.
+    const bearerVerified = bearer?.includes('.') ? await signer.verify(bearer) : null
+    const credential = bearerVerified ? 'bearer' : cookieValue ? 'cookie' : bearer ? 'bearer' : null
+    const presented = credential === 'bearer' ? bearer : cookieValue
     if (!credential || !presented) {
       return {
         status: 'no_credentials',
@@ -123,7 +125,8 @@ export function createSessionDiagnosis({ config, signer, db }: DiagnosisDependen
       }
     }
 
-    const verified = presented.includes('.') || presented.includes('%') ? await signer.verify(presented) : null
+    const verified =
+      bearerVerified ?? (presented.includes('.') || presented.includes('%') ? await signer.verify(presented) : null)
     if (!verified) {
       return {
         status: 'bad_signature',

@@ -54,7 +54,9 @@ export function jwtPlugins(config: Config, db: Database) {
     hooks: {
       after: [
         {
-          matcher: (context: { path?: string }) => context.path === '/get-session',
+          // HTTP get-session only: the service's own auth.api.getSession calls (guard, hand-off) need no JWT.
+          matcher: (context: { path?: string; request?: Request }) =>
+            context.path === '/get-session' && context.request !== undefined,
           handler: createAuthMiddleware(async function setJwtHeader(ctx) {
             const session = ctx.context.session ?? ctx.context.newSession
             if (!session?.session) return

@@ -58,4 +58,17 @@ describe('session tokens', () => {
       expect(await refused.json()).toMatchObject({ code: 'UNAUTHORIZED', reason: 'SESSION_ENDED' })
     }
   })
+
+  it('a stale bearer token beside a live cookie is what the diagnosis names, as it is what BetterAuth reads', async () => {
+    const email = uniqueEmail()
+    const stale = running.service.client()
+    const staleToken = (await stale.signUp(email)).headers.get(HEADERS.sessionToken)!
+    await stale.request('/api/auth/sign-out', { json: {} })
+    const live = running.service.client()
+    await live.signIn(email)
+    const headers = { authorization: `Bearer ${staleToken}`, cookie: live.cookieHeader() }
+    expect(await (await running.service.request('/api/auth/get-session', { headers })).json()).toBeNull()
+    const diagnosis = await (await running.service.request('/health/session', { headers })).json()
+    expect(diagnosis).toMatchObject({ status: 'not_found', credential: 'bearer' })
+  })
 })

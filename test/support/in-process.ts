@@ -16,6 +16,12 @@ import type { LocalNeon } from '../../db/local-neon/index.ts'
 import { createApp } from '../../src/app.ts'
 import type { EnvBindings } from '../../src/config/env.ts'
 
+// The app gets its environment as bindings, but BetterAuth also reads BETTER_AUTH_SECRET(S) from
+// process.env when the config gives it no versioned secrets: a developer's exported ones must not
+// leak into a test service.
+delete process.env.BETTER_AUTH_SECRETS
+delete process.env.BETTER_AUTH_SECRET
+
 /** One app (an isolate's worth of state) for one set of bindings. */
 export interface InProcessInstance {
   readonly url: string
