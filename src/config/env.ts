@@ -1,6 +1,7 @@
 /**
- * Every variable the service reads, named once. The Worker's bindings, Vercel's `envVarsInUse`,
- * `npm run dev`'s overrides of `.dev.vars` and the README's settings table all come from this list.
+ * Every variable the service reads, named once. The config type, `npm run dev`'s overrides of
+ * `.dev.vars` and Vercel's `envVarsInUse` come from this list, and a test holds the README's
+ * settings table to it.
  */
 export const ENV_VARIABLES = [
   'BETTER_AUTH_SECRET',
