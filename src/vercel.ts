@@ -11,8 +11,6 @@
  * const response = await handler(new Request('https://auth.example.com/health'))
  */
 import { waitUntil } from '@vercel/functions'
-import { Hono } from 'hono/tiny'
-import { handle } from 'hono/vercel'
 import { createApp } from './app.ts'
 import type { EnvBindings } from './config/env.ts'
 
@@ -20,7 +18,9 @@ import type { EnvBindings } from './config/env.ts'
 export const config = { runtime: 'edge' }
 
 const app = createApp({ waitUntil })
-const edge = new Hono().all('*', (c) => app.fetch(c.req.raw, process.env as EnvBindings))
+const env = process.env as EnvBindings
 
-/** The Edge Function: `(request) => Response`. */
-export default handle(edge)
+/** The Edge Function: `(request) => Response`, with `process.env` as the bindings. */
+export default function handler(request: Request): Promise<Response> | Response {
+  return app.fetch(request, env)
+}

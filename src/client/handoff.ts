@@ -4,10 +4,9 @@
  * (`history.replaceState`), so neither a reload nor the history replays a spent token, and the
  * token is exchanged for this site's own session.
  */
-import { EdgeAuthError } from './errors.ts'
 
-export const HANDOFF_TOKEN_PARAM = 'ott'
-export const HANDOFF_ERROR_PARAM = 'auth_error'
+import { HANDOFF_ERROR_PARAM, HANDOFF_TOKEN_PARAM } from '../http/handoff-params.ts'
+import { EdgeAuthError } from './errors.ts'
 
 export interface HandoffParams {
   readonly token: string | null

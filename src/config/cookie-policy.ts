@@ -5,7 +5,7 @@
  * Suffix List, private section included, so `a.github.io` and `b.github.io` are two sites).
  */
 import { getDomain } from 'tldts'
-import { siteOf } from '../cookies/site.ts'
+import { isLoopbackHost, siteOf } from '../cookies/site.ts'
 import type { OriginPattern } from './origins.ts'
 
 export type CookieMode = 'same-site' | 'cross-site'
@@ -46,10 +46,6 @@ export interface CookiePolicyProblem {
   problem: string
 }
 
-function isLocalHost(host: string): boolean {
-  return host === 'localhost' || host.endsWith('.localhost') || host === '127.0.0.1' || host === '[::1]'
-}
-
 function isWithinDomain(host: string, domain: string): boolean {
   return host === domain || host.endsWith(`.${domain}`)
 }
@@ -72,7 +68,7 @@ export function deriveCookiePolicy(input: {
   const serviceSite = siteOf(serviceUrl.protocol, serviceUrl.hostname)
   // A developer's http://localhost:3000 trusted by a deployment elsewhere must not turn production's
   // cookies cross-site (nor fail COOKIE_DOMAIN): such origins are set aside, and named in a warning.
-  const loopbackOrigins = isLocalHost(serviceUrl.hostname) ? [] : input.origins.filter((o) => isLocalHost(o.host))
+  const loopbackOrigins = isLoopbackHost(serviceUrl.hostname) ? [] : input.origins.filter((o) => isLoopbackHost(o.host))
   const origins = input.origins.filter((o) => !loopbackOrigins.includes(o))
 
   // A wildcard never spans a public suffix (config/origins refuses it), so its host names its one site.
@@ -93,7 +89,7 @@ export function deriveCookiePolicy(input: {
   }
 
   const crossSiteReason = crossSiteOrigins.length > 0 ? crossSiteOrigins.join(', ') : 'COOKIE_MODE=cross-site'
-  const httpsOrLocal = serviceUrl.protocol === 'https:' || isLocalHost(serviceUrl.hostname)
+  const httpsOrLocal = serviceUrl.protocol === 'https:' || isLoopbackHost(serviceUrl.hostname)
   if (mode === 'cross-site' && !httpsOrLocal) {
     problems.push({
       variable: 'BETTER_AUTH_URL',

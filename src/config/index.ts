@@ -2,6 +2,7 @@
  * Configuration: the Worker's bindings (or `process.env`) parsed and validated into a typed,
  * frozen object (once per isolate: see context.ts). Problems name the variable and what is wrong, never its value.
  */
+import { isLoopbackHost } from '../cookies/site.ts'
 import { type CookiePolicy, deriveCookiePolicy } from './cookie-policy.ts'
 import type { EnvBindings } from './env.ts'
 import { createOriginMatcher, type OriginPattern, parseOriginPattern } from './origins.ts'
@@ -34,10 +35,6 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; problems:
 
 const DEFAULT_JWT_TTL_SECONDS = 15 * 60
 const TTL_PATTERN = /^(\d+)\s*(s|m|h)?$/
-
-function isLocalhostUrl(url: URL): boolean {
-  return url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]'
-}
 
 function parseUrl(
   variable: string,
@@ -94,7 +91,7 @@ export function parseConfig(env: EnvBindings): ConfigResult {
     : undefined
 
   const { secrets, problems: secretProblems } = parseSecrets(env, {
-    allowShort: baseUrl ? isLocalhostUrl(baseUrl) : false,
+    allowShort: baseUrl ? isLoopbackHost(baseUrl.hostname) : false,
   })
   problems.push(...secretProblems)
 

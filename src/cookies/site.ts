@@ -27,3 +27,8 @@ export function isCrossSite(origin: string, other: string): boolean {
     return true
   }
 }
+
+/** Hosts that are the machine itself: `localhost` (and its subdomains), 127.0.0.1, [::1]. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host.endsWith('.localhost') || host === '127.0.0.1' || host === '[::1]'
+}

@@ -9,6 +9,7 @@ import { session } from '../../db/schema.ts'
 import type { AppEnv } from '../context.ts'
 import type { Database } from '../database.ts'
 import { serviceError } from '../errors.ts'
+import { parseCookieHeader } from '../http/cookies.ts'
 import { bearerToken, HEADERS } from '../http/headers.ts'
 import { AccessTokenError } from '../verify/errors.ts'
 import { type AccessTokenClaims, verifyWithKeySet } from '../verify/verify.ts'
@@ -56,7 +57,9 @@ export const requireUser = createMiddleware<GuardEnv>(async function guard(c, ne
 
   const attempts: { method: AuthMethod; headers: Headers }[] = []
   const cookie = headers.get(HEADERS.cookie)
-  if (cookie?.includes(`${cookieName}=`)) attempts.push({ method: 'cookie', headers: new Headers({ cookie }) })
+  if (cookie && parseCookieHeader(cookie).has(cookieName)) {
+    attempts.push({ method: 'cookie', headers: new Headers({ cookie }) })
+  }
   if (bearer && !isJwt(bearer)) {
     attempts.push({ method: 'bearer', headers: new Headers({ authorization: `Bearer ${bearer}` }) })
   }

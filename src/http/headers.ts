@@ -8,7 +8,6 @@ export const HEADERS = {
   cookie: 'cookie',
   setCookie: 'set-cookie',
   origin: 'origin',
-  referer: 'referer',
   secFetchSite: 'sec-fetch-site',
   cacheControl: 'cache-control',
 } as const

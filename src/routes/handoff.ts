@@ -11,11 +11,10 @@
 import { Hono } from 'hono/tiny'
 import type { AppEnv } from '../context.ts'
 import { serviceError } from '../errors.ts'
+import { HANDOFF_ERROR_PARAM, HANDOFF_TOKEN_PARAM } from '../http/handoff-params.ts'
 import { HEADERS } from '../http/headers.ts'
 
 export const HANDOFF_PATH = '/auth/handoff'
-export const HANDOFF_TOKEN_PARAM = 'ott'
-export const HANDOFF_ERROR_PARAM = 'auth_error'
 
 /**
  * @example

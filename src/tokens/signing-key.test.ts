@@ -3,8 +3,8 @@ import { decodeProtectedHeader } from 'jose'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { jwks } from '../../db/schema.ts'
 import { backendNamed, backendNames } from '../../test/support/backends.ts'
+import { type DeploymentSecrets, deployment, randomSecret, startDatabase } from '../../test/support/jwt-deployments.ts'
 import { checkSigningKey } from './signing-key.ts'
-import { type DeploymentSecrets, deployment, randomSecret, startDatabase } from './testing.ts'
 
 describe.each(backendNames)('checkSigningKey on %s', (backendName) => {
   const backend = backendNamed(backendName)

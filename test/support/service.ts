@@ -88,10 +88,6 @@ export interface TestService<T extends TargetName = TargetName> {
   readonly settle: T extends 'in-process' ? () => Promise<void> : undefined
   /** Stops the instance, and the database endpoint unless it was shared (the test database itself stays; see `TestDatabase.cleanup`). */
   stop(): Promise<void>
-  /** @deprecated The Worker's view of older tests: `url`, and `request` as `fetch`. */
-  readonly worker: { readonly url: string; fetch(path: string, init?: RequestInit): Promise<Response> }
-  /** @deprecated `restart`. */
-  restartWorker(changes?: BindingChanges): Promise<void>
 }
 
 /** One running instance, as the service sees it. */
@@ -204,13 +200,6 @@ export async function startService<T extends TargetName = 'workerd'>(
           await closeEndpoint()
         }
       },
-      worker: {
-        get url() {
-          return instance.url
-        },
-        fetch: (path, init) => instance.request(path, init),
-      },
-      restartWorker: (more) => service.restart(more),
     }
     return service as TestService<T>
   } catch (error) {

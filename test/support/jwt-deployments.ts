@@ -13,9 +13,9 @@ import { jwt } from 'better-auth/plugins/jwt'
 import { drizzle } from 'drizzle-orm/neon-http'
 import type { JSONWebKeySet } from 'jose'
 import * as schema from '../../db/schema.ts'
-import { type TestDatabase, WORKER_DATABASE_URL } from '../../test/support/backends.ts'
-import type { Database } from '../database.ts'
-import { createKeyStore } from './key-store.ts'
+import type { Database } from '../../src/database.ts'
+import { createKeyStore } from '../../src/tokens/key-store.ts'
+import { type TestDatabase, WORKER_DATABASE_URL } from './backends.ts'
 
 export const ISSUER = 'http://localhost:8787'
 

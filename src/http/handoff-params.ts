@@ -1,0 +1,3 @@
+/** The redirect hand-off's query parameters, shared by the service's route and the browser client. */
+export const HANDOFF_TOKEN_PARAM = 'ott'
+export const HANDOFF_ERROR_PARAM = 'auth_error'
