@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { UNDER_CI } from '../support/ci.ts'
 import { publicKeyHmacTokens, signWithServiceKey, tamperedToken, unsignedToken } from '../support/forged-tokens.ts'
 import { newUser, useIssuingService } from '../support/issuing-service.ts'
 import { startOnFreePort } from '../support/loopback.ts'
@@ -29,7 +30,7 @@ function pythonProblem(): string | null {
 }
 
 const problem = pythonProblem()
-if (problem && process.env.CI === 'true') {
+if (problem && UNDER_CI) {
   throw new Error(`the FastAPI snippet needs Debian's python3-jwt, python3-fastapi, python3-uvicorn: ${problem}`)
 }
 if (problem) console.warn(`skipping the README's FastAPI snippet: ${problem}`)

@@ -54,6 +54,9 @@ function installedVersion(name: string): string {
 }
 
 const node = oldestNode()
+// The package promises Node 20: CI's machine has Debian's Node 20 beside Node 24, and must use it.
+if (UNDER_CI && nodeMajor(node.version) !== 20)
+  throw new Error(`CI must test the package on Node 20, found ${node.version}`)
 
 describe(`the packed package in a fresh project, on Node ${node.version}`, () => {
   const running = useIssuingService()
@@ -158,6 +161,7 @@ console.log(JSON.stringify({
       `import type { AccessTokenErrorCode } from 'edge-auth/verify'
 import type { EdgeAuthErrorCode, SessionDiagnosis } from 'edge-auth/client'
 import { authClient } from './src/lib/auth.ts'
+import { UNDER_CI } from '../support/ci.ts'
 // @ts-expect-error not a verifier code
 export const a: AccessTokenErrorCode = 'NOT_A_CODE'
 // @ts-expect-error not a client code

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import pg from 'pg'
 import { type LocalNeon, startLocalNeon } from '../../db/local-neon/index.ts'
 import { migrateDatabase } from '../../db/migrate.ts'
+import { UNDER_CI } from './ci.ts'
 import { seedDataDir, WORKER_DATABASE_URL } from './pglite-template.ts'
 
 export { WORKER_DATABASE_URL }
@@ -93,7 +94,7 @@ function postgresDatabase(adminUrl: string): TestDatabase {
 
 function postgresUrl(): string | undefined {
   const url = process.env.TEST_DATABASE_URL
-  if (!url && process.env.CI)
+  if (!url && UNDER_CI)
     throw new Error(
       'CI is set but TEST_DATABASE_URL is not: CI runs every database test on PostgreSQL too. Start PostgreSQL ' +
         '(.ci/run starts an installed one) and set TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test.',

@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { type Browser, chromium } from 'playwright-core'
 import { describe } from 'vitest'
+import { UNDER_CI } from './ci.ts'
 
 export const CHROMIUM_PATH = '/usr/bin/chromium'
 
@@ -20,7 +21,7 @@ export const CHROMIUM_PATH = '/usr/bin/chromium'
  * developer's machine (`apt-get install chromium` enables them); under CI=true they always run,
  * so a missing browser fails instead of passing silently.
  */
-const browserRuns = existsSync(CHROMIUM_PATH) || Boolean(process.env.CI)
+const browserRuns = existsSync(CHROMIUM_PATH) || UNDER_CI
 if (!browserRuns) console.warn(`browser tests skipped: ${CHROMIUM_PATH} is missing (apt-get install chromium)`)
 export const describeBrowser = describe.skipIf(!browserRuns)
 
