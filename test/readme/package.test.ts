@@ -16,6 +16,7 @@ import { delimiter, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build, transform } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { UNDER_CI } from '../support/ci.ts'
 import { tamperedToken } from '../support/forged-tokens.ts'
 import { newUser, useIssuingService } from '../support/issuing-service.ts'
 import { type NodeBinary, nodeMajor, nodesOnPath } from '../support/nodes.ts'
@@ -161,7 +162,6 @@ console.log(JSON.stringify({
       `import type { AccessTokenErrorCode } from 'edge-auth/verify'
 import type { EdgeAuthErrorCode, SessionDiagnosis } from 'edge-auth/client'
 import { authClient } from './src/lib/auth.ts'
-import { UNDER_CI } from '../support/ci.ts'
 // @ts-expect-error not a verifier code
 export const a: AccessTokenErrorCode = 'NOT_A_CODE'
 // @ts-expect-error not a client code
