@@ -1,0 +1,96 @@
+/** The doctor's reading of `/health/auth`: configuration, secret, database, signing keys, BETTER_AUTH_URL. */
+import type { DoctorOptions, Report } from './report.ts'
+
+export interface AuthHealth {
+  status?: string
+  baseURL?: string
+  config?: { valid: boolean; problems: { variable: string; problem: string }[] }
+  secret?: { present: boolean; length: number }
+  database?: { reachable: boolean; error?: string; migrations: { pending: string[] } | null }
+  cookies?: {
+    mode: string
+    name: string
+    attributes: { sameSite: string; secure: boolean; partitioned: boolean; domain: string | null }
+    modeSource?: 'auto' | 'COOKIE_MODE'
+    warnings?: { code: string; message: string; fix: string }[]
+  }
+  jwt?: { signingKey: { undecryptable?: { keyId: string }[]; problem?: string } | null }
+}
+
+export async function checkHealth(
+  options: DoctorOptions,
+  report: Report,
+  doFetch: typeof fetch,
+): Promise<AuthHealth | undefined> {
+  const response = await doFetch(`${options.serviceUrl}/health/auth`)
+  let health: AuthHealth
+  try {
+    health = (await response.json()) as AuthHealth
+  } catch {
+    report({
+      check: '/health/auth',
+      ok: false,
+      message: `answered ${response.status} without JSON: is this an edge-auth service?`,
+      fix: 'Point the doctor at the service origin.',
+    })
+    return undefined
+  }
+  for (const problem of health.config?.problems ?? []) {
+    report({
+      check: 'configuration',
+      ok: false,
+      message: `${problem.variable} ${problem.problem}`,
+      fix: `Set ${problem.variable} correctly and redeploy.`,
+    })
+  }
+  if (!health.secret?.present)
+    report({
+      check: 'secret',
+      ok: false,
+      message: 'no BETTER_AUTH_SECRET is set',
+      fix: 'wrangler secret put BETTER_AUTH_SECRET (a random value of 32+ characters).',
+    })
+  else if (health.secret.length < 32)
+    report({
+      check: 'secret',
+      ok: false,
+      message: `the secret is only ${health.secret.length} characters`,
+      fix: 'Use a random secret of at least 32 characters.',
+    })
+  else report({ check: 'secret', ok: true, message: `present, ${health.secret.length} characters` })
+  if (health.database) {
+    if (!health.database.reachable)
+      report({
+        check: 'database',
+        ok: false,
+        message: `unreachable (${health.database.error ?? 'no answer'})`,
+        fix: 'Check DATABASE_URL and that the database is up.',
+      })
+    else if (health.database.migrations?.pending.length)
+      report({
+        check: 'database',
+        ok: false,
+        message: `migrations pending: ${health.database.migrations.pending.join(', ')}`,
+        fix: 'Run npm run db:migrate against this DATABASE_URL.',
+      })
+    else report({ check: 'database', ok: true, message: 'reachable, migrations applied' })
+  }
+  const undecryptable = health.jwt?.signingKey?.undecryptable ?? []
+  if (undecryptable.length > 0) {
+    report({
+      check: 'JWT signing key',
+      ok: false,
+      message: `live signing keys this deployment's secrets cannot decrypt: ${undecryptable.map((k) => k.keyId).join(', ')} (another deployment's secret, or a secret replaced without rotation)`,
+      fix: health.jwt?.signingKey?.problem ?? 'Give every deployment on this database the same secrets.',
+    })
+  }
+  if (health.baseURL && health.baseURL !== new URL(options.serviceUrl).origin) {
+    report({
+      check: 'BETTER_AUTH_URL',
+      ok: false,
+      message: `the service believes it is ${health.baseURL}, but was reached at ${new URL(options.serviceUrl).origin}`,
+      fix: 'Set BETTER_AUTH_URL to the public origin of the service.',
+    })
+  }
+  return health
+}
