@@ -50,6 +50,7 @@ describe('the error registry', () => {
       console.error = original
     }
     expect(errors.join('\n')).not.toContain('abc')
+    expect(JSON.parse(errors[0]!)).toMatchObject({ event: 'unhandled_error', method: 'GET', route: '/broken' })
 
     const missing = await app.request('/nowhere', { method: 'DELETE' })
     expect(missing.status).toBe(404)

@@ -55,7 +55,9 @@ export function serviceError(code: ErrorCode, message?: string, details?: Record
 /** `app.onError`: typed errors keep their response; anything else is a logged 500 with no detail. */
 export function handleError(error: Error, c: Context): Response {
   if (error instanceof HTTPException) return error.getResponse()
-  logEvent('error', 'unhandled_error', { path: c.req.path, error })
+  // The route pattern, not the path: a path can hold a token (reset-password/:token), and the
+  // redactor would mask a long path whole.
+  logEvent('error', 'unhandled_error', { method: c.req.method, route: c.req.routePath, error })
   return errorResponse('INTERNAL_ERROR')
 }
 

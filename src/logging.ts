@@ -36,7 +36,7 @@ function describe(value: unknown): string {
  * Writes one structured log line.
  *
  * @example
- * logEvent('error', 'unhandled_error', { path: '/api/auth/get-session', error })
+ * logEvent('error', 'unhandled_error', { method: 'GET', route: '/api/users/:userId/sessions', error })
  */
 export function logEvent(level: 'info' | 'warn' | 'error', event: string, fields: Record<string, unknown> = {}): void {
   const line: Record<string, unknown> = { level, event }
