@@ -14,15 +14,7 @@ import { backendNamed, type TestDatabase } from '../support/backends.ts'
 import { launchChromium } from '../support/browser.ts'
 import { startService, type TestService } from '../support/service.ts'
 import { makeCertificate, type TestCertificate } from '../support/tls.ts'
-import type {
-  ActionResult,
-  Diagnosis,
-  PageApi,
-  PageState,
-  SessionSummary,
-  ThirdPartyCookieProbe,
-  Transport,
-} from './page/api.ts'
+import type { ActionResult, Diagnosis, PageApi, PageState, SessionSummary, ThirdPartyCookieProbe } from './page/api.ts'
 import { type PageServer, startPageServer } from './page/server.ts'
 
 export const BROWSER_BACKEND = 'pglite'
@@ -42,9 +34,7 @@ export interface BrowserScenarioOptions {
   readonly https?: boolean
   /** More hosts the certificate names, e.g. a third site the page server also answers as. */
   readonly moreCertificateHosts?: readonly string[]
-  /** How the page sends its credentials; `cookie` by default. */
-  readonly transport?: Transport
-  /** The service's bindings besides TRUSTED_ORIGINS, which is always the page's origin. */
+  /** The service's bindings; TRUSTED_ORIGINS is the page's origin unless given here. */
   readonly bindings?: Record<string, string | undefined>
 }
 
@@ -65,8 +55,8 @@ function started<T>(value: T | undefined, name: string): T {
 
 /**
  * Registers the suite's `beforeAll` (certificate, page server, service on the PGlite backend with
- * TRUSTED_ORIGINS set to the page's origin, page config, Chromium) and `afterAll` (all closed, in
- * reverse). Call it in the `describe` body; read the properties inside tests.
+ * TRUSTED_ORIGINS the page's origin unless the bindings say otherwise, page config, Chromium) and
+ * `afterAll` (all closed, in reverse). Call it in the `describe` body; read the properties inside tests.
  *
  * @example
  * const scenario = useBrowserScenario({ mode: 'same-site', pageHost: 'docs.site.test', serviceHost: 'auth.site.test', bindings: { COOKIE_DOMAIN: 'site.test' } })
@@ -91,7 +81,7 @@ export function useBrowserScenario(options: BrowserScenarioOptions): BrowserScen
       { TRUSTED_ORIGINS: frontend.origin, ...options.bindings },
       { target: 'workerd', host: options.serviceHost, tls },
     )
-    frontend.config = { mode: options.mode, serviceOrigin: service.url, transport: options.transport ?? 'cookie' }
+    frontend.config = { mode: options.mode, serviceOrigin: service.url }
     browser = await launchChromium({ https })
   }, 180_000)
 
@@ -125,6 +115,7 @@ export interface PageDriver {
   ready(): Promise<PageState>
   signUp(email: string): Promise<ActionResult>
   signIn(email: string): Promise<ActionResult>
+  /** Rejects when the page's get-session failed (its `sessionError`): null is the service's answer. */
   getSession(): Promise<SessionSummary | null>
   diagnose(): Promise<Diagnosis>
   refresh(): Promise<PageState>
@@ -150,7 +141,14 @@ export function drive(page: Page): PageDriver {
       ),
     signIn: (email) =>
       page.evaluate(([e, p]) => (window as unknown as EdgeAuthWindow).edgeAuth.signIn(e!, p!), [email, PASSWORD]),
-    getSession: () => page.evaluate(() => (window as unknown as EdgeAuthWindow).edgeAuth.getSession()),
+    async getSession() {
+      const { session, error } = await page.evaluate(async () => {
+        const { edgeAuth } = window as unknown as EdgeAuthWindow
+        return { session: await edgeAuth.getSession(), error: edgeAuth.state().sessionError }
+      })
+      if (error !== null) throw new Error(`get-session failed in the page: ${error}`)
+      return session
+    },
     diagnose: () => page.evaluate(() => (window as unknown as EdgeAuthWindow).edgeAuth.diagnose()),
     refresh: () => page.evaluate(() => (window as unknown as EdgeAuthWindow).edgeAuth.refresh()),
     probeThirdPartyCookies: (origin) =>

@@ -1,15 +1,17 @@
 /**
  * The bug this service exists to end, reproduced and named: COOKIE_MODE=same-site forced on a
  * deployment whose frontend is on another site. Sign-in answers 200, but its SameSite=Lax cookie
- * never comes back on the page's cross-site fetches, so get-session after a reload is null, and
- * `/health/session` called from the page says `no_credentials` with cause `cross_site_lax_cookie`.
+ * is never stored, so it never comes back on the page's cross-site fetches. `edge-auth/client`
+ * hides that in the tab that signed in (its bearer fallback from `set-auth-token`, kept in that
+ * tab's `sessionStorage`); any other tab has only the cookie, so get-session there is null and
+ * `/health/session` says `no_credentials` with cause `cross_site_lax_cookie`.
  * PGlite backend only (see harness.ts).
  */
 import { expect, it } from 'vitest'
 import { parseSetCookie } from '../../src/http/cookies.ts'
 import { describeBrowser } from '../support/browser.ts'
 import { uniqueEmail } from '../support/service.ts'
-import { openPage, SESSION_COOKIE, useBrowserScenario } from './harness.ts'
+import { drive, openPage, SESSION_COOKIE, useBrowserScenario } from './harness.ts'
 
 describeBrowser('COOKIE_MODE=same-site with a cross-site frontend (docs.other.test -> auth.service.test)', () => {
   const scenario = useBrowserScenario({
@@ -26,7 +28,7 @@ describeBrowser('COOKIE_MODE=same-site with a cross-site frontend (docs.other.te
     })
   })
 
-  it('signs in with 200, yet get-session after a reload is null and /health/session names cross_site_lax_cookie', async () => {
+  it('signs in with 200, yet a new tab has no session and /health/session names cross_site_lax_cookie', async () => {
     const email = uniqueEmail('lax')
     const signUpTab = await openPage(scenario.browser, `${scenario.frontend.origin}/`)
     expect(await signUpTab.driver.signUp(email)).toMatchObject({ ok: true, status: 200 })
@@ -42,15 +44,24 @@ describeBrowser('COOKIE_MODE=same-site with a cross-site frontend (docs.other.te
       // The browser refused the Lax cookie from a cross-site response: nothing was stored.
       expect((await context.cookies()).map((c) => c.name)).not.toContain(SESSION_COOKIE)
 
+      // This tab keeps the session only through the bearer fallback, which masks the cookie's failure.
       const afterReload = await driver.reload()
-      expect(afterReload.session).toBeNull()
-      expect(await driver.getSession()).toBeNull()
-      const diagnosis = await driver.diagnose()
-      expect(diagnosis).toMatchObject({ httpStatus: 200, status: 'no_credentials', credential: null })
+      expect(afterReload.session?.email).toBe(email)
+      expect(afterReload.diagnosis).toMatchObject({ status: 'valid', credential: 'bearer' })
+
+      // Another tab of the same browser has what the cookie gives it: nothing.
+      const tab = drive(await context.newPage())
+      tab.page.on('pageerror', (error) => errors.push(error.message))
+      await tab.page.goto(`${scenario.frontend.origin}/`)
+      const newTab = await tab.ready()
+      expect(newTab).toMatchObject({ session: null, sessionError: null, bearerStored: false })
+      expect(await tab.getSession()).toBeNull()
+      const diagnosis = await tab.diagnose()
+      expect(diagnosis).toMatchObject({ status: 'no_credentials', credential: null })
       expect(diagnosis.causes.map((c) => c.code)).toEqual(['cross_site_lax_cookie'])
       expect(diagnosis.causes[0]!.fix).toContain('COOKIE_MODE')
-      expect(await driver.page.locator('body').getAttribute('data-session')).toBe('null')
-      await driver.screenshot('lax-misconfiguration')
+      expect(await tab.page.locator('body').getAttribute('data-session')).toBe('null')
+      await tab.screenshot('lax-misconfiguration')
       expect(errors).toEqual([])
     } finally {
       await context.close()

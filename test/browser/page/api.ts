@@ -2,16 +2,13 @@
  * What the test page exposes on `window.edgeAuth` for `page.evaluate`, and what it is told by
  * the server that serves it (`window.EDGE_AUTH_PAGE`). Types only: shared by page and tests.
  */
-
-export type Transport = 'cookie' | 'bearer'
+import type { SessionDiagnosis } from 'edge-auth/client'
 
 export interface PageConfig {
   /** Shown on the page and used in screenshot names, e.g. `same-site`. */
   readonly mode: string
-  /** The auth service's origin, BetterAuth's `baseURL`. */
+  /** The auth service's origin: `createEdgeAuthClient`'s `baseURL`. */
   readonly serviceOrigin: string
-  /** `cookie`: credentials: 'include'. `bearer`: credentials: 'omit' plus Authorization: Bearer. */
-  readonly transport: Transport
 }
 
 export interface SessionSummary {
@@ -29,28 +26,23 @@ export interface ActionResult {
   readonly email: string | null
 }
 
-/** `/health/session` as the page received it. */
-export interface Diagnosis {
-  readonly httpStatus: number
-  readonly status: string
-  readonly credential: 'cookie' | 'bearer' | null
-  readonly causes: readonly { readonly code: string; readonly message: string; readonly fix: string }[]
-  readonly signedWith?: { readonly version: number | null; readonly current: boolean }
-  readonly session?: { readonly id: string; readonly userId: string }
-}
+/** `authClient.diagnose()`: the service's `/health/session`, as the page received it. */
+export type Diagnosis = SessionDiagnosis
 
 export interface PageState {
   readonly mode: string
-  readonly transport: Transport
   readonly pageOrigin: string
   readonly serviceOrigin: string
-  /** After the last get-session: null when the service answered null. */
+  /** After the last get-session: null when the service answered null, or when it failed. */
   readonly session: SessionSummary | null
   readonly sessionChecked: boolean
+  /** Why the last get-session failed (e.g. the browser refused the response), or null. */
+  readonly sessionError: string | null
   readonly diagnosis: Diagnosis | null
   readonly lastAction: (ActionResult & { readonly name: string }) | null
-  /** `exchanged`, `failed: …` or null when the page was not opened with `?ott=`. */
+  /** `exchanged`, `failed: <EdgeAuthError code>` or null when the page was not opened by a hand-off. */
   readonly handoff: string | null
+  /** The client holds a bearer fallback token (`authClient.bearerToken() !== null`). */
   readonly bearerStored: boolean
 }
 
@@ -62,10 +54,11 @@ export interface ThirdPartyCookieProbe {
 }
 
 export interface PageApi {
-  /** Settles after the page's own start-up: the ott exchange, if any, then get-session and diagnosis. */
+  /** Settles after the page's own start-up: the hand-off, if any, then get-session and diagnosis. */
   readonly ready: Promise<PageState>
   signUp(email: string, password: string, name: string): Promise<ActionResult>
   signIn(email: string, password: string): Promise<ActionResult>
+  /** Never rejects: a failure is recorded in `sessionError` and answered with null. */
   getSession(): Promise<SessionSummary | null>
   diagnose(): Promise<Diagnosis>
   /** get-session, then the diagnosis, then renders. */

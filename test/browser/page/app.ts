@@ -1,10 +1,10 @@
 /**
- * The frontend of the browser tests, bundled by esbuild and loaded by the test page. It signs
- * in through BetterAuth's official browser client against the auth service on another origin,
- * exposes its actions on `window.edgeAuth`, and shows the state on the page.
+ * The frontend of the browser tests, bundled by esbuild and loaded by the test page. It uses
+ * `edge-auth/client` exactly as the README's SPA section shows it (one `createEdgeAuthClient`
+ * against the auth service on another origin), exposes its actions on `window.edgeAuth`, and
+ * shows the state on the page.
  */
-import { createAuthClient } from 'better-auth/client'
-import { oneTimeTokenClient } from 'better-auth/client/plugins'
+import { createEdgeAuthClient } from 'edge-auth/client'
 import type {
   ActionResult,
   Diagnosis,
@@ -15,44 +15,28 @@ import type {
   ThirdPartyCookieProbe,
 } from './api.ts'
 
-const BEARER_KEY = 'edge-auth:bearer'
-const LAST_ACTION_KEY = 'edge-auth:last-action'
-const HANDOFF_KEY = 'edge-auth:handoff'
+const LAST_ACTION_KEY = 'edge-auth-test:last-action'
+const HANDOFF_KEY = 'edge-auth-test:handoff'
 const pageWindow = window as unknown as Window & { EDGE_AUTH_PAGE: PageConfig; edgeAuth: PageApi }
 const config = pageWindow.EDGE_AUTH_PAGE
-const bearer = config.transport === 'bearer'
 
-const client = createAuthClient({
-  baseURL: config.serviceOrigin,
-  plugins: [oneTimeTokenClient()],
-  fetchOptions: bearer
-    ? {
-        // Only the token carries the session: the browser neither sends nor stores cookies.
-        credentials: 'omit',
-        auth: { type: 'Bearer', token: () => localStorage.getItem(BEARER_KEY) ?? '' },
-        onSuccess: (ctx) => {
-          const token = ctx.response.headers.get('set-auth-token')
-          if (token) localStorage.setItem(BEARER_KEY, token)
-        },
-      }
-    : { credentials: 'include' },
-})
+const client = createEdgeAuthClient({ baseURL: config.serviceOrigin })
 
 let state: PageState = {
   mode: config.mode,
-  transport: config.transport,
   pageOrigin: location.origin,
   serviceOrigin: config.serviceOrigin,
   session: null,
   sessionChecked: false,
+  sessionError: null,
   diagnosis: null,
   lastAction: JSON.parse(sessionStorage.getItem(LAST_ACTION_KEY) ?? 'null') as PageState['lastAction'],
   handoff: null,
-  bearerStored: bearer && localStorage.getItem(BEARER_KEY) !== null,
+  bearerStored: client.bearerToken() !== null,
 }
 
 function update(changes: Partial<PageState>): PageState {
-  state = { ...state, ...changes, bearerStored: bearer && localStorage.getItem(BEARER_KEY) !== null }
+  state = { ...state, ...changes, bearerStored: client.bearerToken() !== null }
   render()
   return state
 }
@@ -75,8 +59,8 @@ function render() {
   row(table, 'Mode', state.mode)
   row(table, 'Page origin', state.pageOrigin)
   row(table, 'Auth service', state.serviceOrigin)
-  row(table, 'Transport', bearer ? 'Authorization: Bearer (stored set-auth-token)' : 'cookies (credentials: "include")')
-  if (bearer) row(table, 'Bearer token stored', state.bearerStored ? 'yes' : 'no', state.bearerStored ? 'good' : 'bad')
+  row(table, 'Client', 'edge-auth/client: createEdgeAuthClient({ baseURL })')
+  row(table, 'Bearer fallback stored', state.bearerStored ? 'yes (sessionStorage)' : 'no')
   if (state.lastAction) {
     const a = state.lastAction
     row(
@@ -96,6 +80,7 @@ function render() {
     !state.sessionChecked ? '(not asked yet)' : state.session ? `signed in as ${state.session.email}` : 'null',
     !state.sessionChecked ? 'plain' : state.session ? 'good' : 'bad',
   )
+  if (state.sessionError) row(table, 'get-session error', state.sessionError, 'bad')
   const d = state.diagnosis
   if (d) {
     const secret = d.signedWith?.version == null ? 'BETTER_AUTH_SECRET' : `version ${d.signedWith.version}`
@@ -133,13 +118,19 @@ async function act(
   name: string,
   call: () => Promise<{ data: unknown; error: { status: number; message?: string | undefined } | null }>,
 ): Promise<ActionResult> {
-  const { data, error } = await call()
-  const user = (data as { user?: { email?: string } } | null)?.user
-  const result: ActionResult = {
-    ok: !error,
-    status: error ? error.status : 200,
-    error: error ? (error.message ?? 'error') : null,
-    email: user?.email ?? null,
+  let result: ActionResult
+  try {
+    const { data, error } = await call()
+    const user = (data as { user?: { email?: string } } | null)?.user
+    result = {
+      ok: !error,
+      status: error ? error.status : 200,
+      error: error ? (error.message ?? 'error') : null,
+      email: user?.email ?? null,
+    }
+  } catch (error) {
+    // No readable response at all, e.g. the browser refused it for want of CORS.
+    result = { ok: false, status: 0, error: String(error), email: null }
   }
   const lastAction = { name, ...result }
   sessionStorage.setItem(LAST_ACTION_KEY, JSON.stringify(lastAction))
@@ -148,25 +139,21 @@ async function act(
 }
 
 async function getSession(): Promise<SessionSummary | null> {
-  const { data, error } = await client.getSession()
-  if (error) throw new Error(`get-session failed: ${error.status} ${error.message ?? ''}`)
-  const session = summarize(data)
-  update({ session, sessionChecked: true })
+  let session: SessionSummary | null = null
+  let sessionError: string | null = null
+  try {
+    const { data, error } = await client.getSession()
+    if (error) sessionError = `HTTP ${error.status} ${error.message ?? ''}`.trim()
+    else session = summarize(data)
+  } catch (error) {
+    sessionError = String(error)
+  }
+  update({ session, sessionChecked: true, sessionError })
   return session
 }
 
 async function diagnose(): Promise<Diagnosis> {
-  const headers: Record<string, string> = {}
-  const token = localStorage.getItem(BEARER_KEY)
-  if (bearer && token) headers.authorization = `Bearer ${token}`
-  const response = await fetch(`${config.serviceOrigin}/health/session`, {
-    credentials: bearer ? 'omit' : 'include',
-    headers,
-  })
-  const diagnosis: Diagnosis = {
-    httpStatus: response.status,
-    ...((await response.json()) as Omit<Diagnosis, 'httpStatus'>),
-  }
+  const diagnosis = await client.diagnose()
   update({ diagnosis })
   return diagnosis
 }
@@ -177,20 +164,11 @@ async function refresh(): Promise<PageState> {
   return state
 }
 
-async function exchangeHandoff(): Promise<void> {
-  const url = new URL(location.href)
-  const token = url.searchParams.get('ott')
-  const failure = url.searchParams.get('auth_error')
-  if (!token && !failure) return
-  url.searchParams.delete('ott')
-  url.searchParams.delete('auth_error')
-  // The token is single-use; keep it out of history and out of a reload.
-  history.replaceState(null, '', url)
-  let handoff = `failed: ${failure}`
-  if (!failure) {
-    const { error } = await client.oneTimeToken.verify({ token: token! })
-    handoff = error ? `failed: HTTP ${error.status} ${error.message ?? ''}` : 'exchanged'
-  }
+/** The client exchanged `?ott=` (or read `?auth_error=`) when it was created; this records how that went. */
+async function recordHandoff(): Promise<void> {
+  const result = await client.handoff()
+  if (result.status === 'none') return
+  const handoff = result.status === 'signed-in' ? 'exchanged' : `failed: ${result.error.code}`
   sessionStorage.setItem(HANDOFF_KEY, handoff)
   update({ handoff })
 }
@@ -207,7 +185,7 @@ async function probeThirdPartyCookies(probeOrigin: string): Promise<ThirdPartyCo
 
 async function start(): Promise<PageState> {
   render()
-  await exchangeHandoff()
+  await recordHandoff()
   return refresh()
 }
 

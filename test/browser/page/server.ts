@@ -14,11 +14,16 @@ import type { PageConfig } from './api.ts'
 const entry = fileURLToPath(new URL('./app.ts', import.meta.url))
 let bundle: Promise<string> | undefined
 
-/** The page script: BetterAuth's browser client and app.ts as one IIFE (built once per process). */
+/**
+ * The page script: app.ts with `edge-auth/client` (and BetterAuth's client under it) as one IIFE,
+ * built once per process. The `edge-auth-source` condition resolves `edge-auth/client` to
+ * src/client/, so the page runs the client as it is in this tree, never a stale dist/ build.
+ */
 export function pageBundle(): Promise<string> {
   bundle ??= build({
     entryPoints: [entry],
     bundle: true,
+    conditions: ['edge-auth-source'],
     format: 'iife',
     platform: 'browser',
     target: 'chrome120',
@@ -86,7 +91,7 @@ export interface PageServer {
 /**
  * @example
  * const page = await startPageServer({ host: 'docs.site.test', tls })
- * page.config = { mode: 'same-site', serviceOrigin: service.url, transport: 'cookie' }
+ * page.config = { mode: 'same-site', serviceOrigin: service.url }
  */
 export async function startPageServer(options: { host: string; tls?: TestCertificate }): Promise<PageServer> {
   const script = await pageBundle()
