@@ -3,7 +3,8 @@
  * OAuth callback), so the cookie lands in the service's partition where the frontend cannot
  * see it. `GET /auth/handoff?callbackURL=<page>` sends it to the page with `?ott=`, the page
  * exchanges that by fetch for its own partitioned cookie, and the session survives a reload.
- * An untrusted callbackURL is refused with 400. PGlite backend only (see harness.ts).
+ * Without a session it sends `?auth_error=no_session`, which the page's client reports as
+ * `HANDOFF_NO_SESSION`. An untrusted callbackURL is refused with 400. PGlite backend only (see harness.ts).
  */
 import { expect, it } from 'vitest'
 import { describeBrowser } from '../support/browser.ts'
@@ -45,7 +46,7 @@ describeBrowser('redirect hand-off (auth.service.test top-level -> docs.other.te
       // 2. That cookie lives in the service's partition: the page on the other site does not see it.
       await page.goto(`${scenario.frontend.origin}/`)
       const before = await drive(page).ready()
-      expect(before.session).toBeNull()
+      expect(before).toMatchObject({ session: null, sessionError: null })
       expect(before.diagnosis).toMatchObject({
         status: 'no_credentials',
         causes: [{ code: 'cross_site_cookie_not_sent' }],
@@ -78,6 +79,30 @@ describeBrowser('redirect hand-off (auth.service.test top-level -> docs.other.te
       expect(afterReload.diagnosis).toMatchObject({ status: 'valid', credential: 'cookie' })
       expect(await driver.getSession()).toMatchObject({ email })
       await driver.screenshot('handoff')
+      expect(errors).toEqual([])
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('without a session on the service, hands off ?auth_error=no_session, which the page reports as HANDOFF_NO_SESSION', async () => {
+    const context = await scenario.browser.newContext({ viewport: { width: 1100, height: 700 } })
+    try {
+      const page = await context.newPage()
+      const errors: string[] = []
+      page.on('pageerror', (error) => errors.push(error.message))
+      const callbackURL = `${scenario.frontend.origin}/signed-in?from=handoff`
+      const landed = await page.goto(
+        `${scenario.service.url}/auth/handoff?callbackURL=${encodeURIComponent(callbackURL)}`,
+      )
+      expect((await landed?.request().redirectedFrom()?.response())?.status()).toBe(302)
+      expect(new URL(landed!.url()).searchParams.get('auth_error')).toBe('no_session')
+      const driver = drive(page)
+      const state = await driver.ready()
+      expect(state).toMatchObject({ handoff: 'failed: HANDOFF_NO_SESSION', session: null, sessionError: null })
+      // The page removed the parameter from its URL, and kept the rest.
+      expect(page.url()).toBe(callbackURL)
+      await driver.screenshot('handoff-no-session')
       expect(errors).toEqual([])
     } finally {
       await context.close()
