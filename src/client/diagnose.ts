@@ -1,10 +1,10 @@
 /**
  * "Why is my session null?" asked from the page: `GET /health/session` on the service.
  *
- * First with the page's credentials (the cookie, and the bearer token when one is stored). From an
- * origin missing from `TRUSTED_ORIGINS` the browser refuses that answer (the service gives such
- * origins CORS without credentials), so it is asked again without credentials, and the service
- * names `origin_not_trusted`. Never rejects: a service that cannot be read at all is a diagnosis too.
+ * First with the credentials the client's requests carry (the cookie, and the bearer token unless
+ * the cookie is known to work). From an origin missing from `TRUSTED_ORIGINS` the browser refuses
+ * that answer (the service gives such origins CORS without credentials), so it is asked again
+ * without credentials, and the service names `origin_not_trusted`. Never rejects: a service that cannot be read at all is a diagnosis too.
  */
 import { HEADERS } from '../http/headers.ts'
 import type { FetchLike } from './session-fetch.ts'
@@ -40,7 +40,7 @@ export interface DiagnoseOptions {
   /** The service's origin, e.g. `https://auth.example.com`. */
   readonly serviceURL: string
   readonly fetch: () => FetchLike
-  /** The bearer token to send along, if any. */
+  /** The bearer token to send along, if the client's requests send one now. */
   readonly bearer: () => string | null
 }
 

@@ -130,7 +130,12 @@ export function createEdgeAuthClient<const Plugins extends BetterAuthClientPlugi
     wait: (path) => (path.endsWith(VERIFY_PATH) ? undefined : handoffResult),
   })
   const actions: EdgeAuthActions = {
-    diagnose: createDiagnose({ serviceURL: root, fetch: fetchImpl, bearer: () => store.get() }),
+    // What the client's requests send: the service, like BetterAuth, lets a stored token win over the cookie.
+    diagnose: createDiagnose({
+      serviceURL: root,
+      fetch: fetchImpl,
+      bearer: () => (transport.transport() === 'cookie' ? null : store.get()),
+    }),
     handoff: () => handoffResult,
     bearerToken: () => store.get(),
   }

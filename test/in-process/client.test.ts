@@ -177,8 +177,11 @@ describe('the hand-off', () => {
 })
 
 describe('diagnose()', () => {
-  it('diagnoses the page’s cookie from a trusted origin', async () => {
+  it('diagnoses the page’s cookie from a trusted origin, once get-session found that the cookie works', async () => {
     const { client, userId } = await signedUp()
+    // Until then the client's requests also carry the stored token, which the service reads first.
+    expect(await client.diagnose()).toMatchObject({ status: 'valid', credential: 'bearer', session: { userId } })
+    expect((await client.getSession()).data?.user.id).toBe(userId)
     expect(await client.diagnose()).toMatchObject({ status: 'valid', credential: 'cookie', session: { userId } })
   })
 
