@@ -1,9 +1,9 @@
 import type { GenericEndpointContext } from 'better-auth'
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { jwks } from '../../db/schema.ts'
-import { backendNamed, backendNames } from '../../test/support/backends.ts'
-import { deployment, ISSUER, randomSecret, startDatabase } from '../../test/support/jwt-deployments.ts'
+import { backendNames } from '../../test/support/backends.ts'
+import { deployment, ISSUER, randomSecret, useKeyDatabase } from '../../test/support/jwt-deployments.ts'
 import { SIGNING_KEY_CACHE_MS, shareInFlight } from './key-store.ts'
 
 /** `BETTER_AUTH_SECRETS` entries, current first: the first value gets the highest version. */
@@ -56,21 +56,9 @@ describe('shareInFlight', () => {
 })
 
 describe.each(backendNames)('createKeyStore on %s', (backendName) => {
-  const backend = backendNamed(backendName)
-  let database: Awaited<ReturnType<typeof startDatabase>>
+  const database = useKeyDatabase(backendName)
   const kid = (token: string) => decodeProtectedHeader(token).kid
   const rows = () => database.db.select().from(jwks).orderBy(jwks.createdAt)
-
-  beforeAll(async () => {
-    database = await startDatabase(backend)
-  })
-  afterAll(async () => {
-    await database?.close()
-    await backend.cleanup()
-  })
-  beforeEach(async () => {
-    await database.db.delete(jwks)
-  })
 
   it.each([
     [

@@ -1,14 +1,13 @@
 import { eq } from 'drizzle-orm'
 import { decodeProtectedHeader } from 'jose'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { jwks } from '../../db/schema.ts'
-import { backendNamed, backendNames } from '../../test/support/backends.ts'
-import { type DeploymentSecrets, deployment, randomSecret, startDatabase } from '../../test/support/jwt-deployments.ts'
+import { backendNames } from '../../test/support/backends.ts'
+import { type DeploymentSecrets, deployment, randomSecret, useKeyDatabase } from '../../test/support/jwt-deployments.ts'
 import { checkSigningKey } from './signing-key.ts'
 
 describe.each(backendNames)('checkSigningKey on %s', (backendName) => {
-  const backend = backendNamed(backendName)
-  let database: Awaited<ReturnType<typeof startDatabase>>
+  const database = useKeyDatabase(backendName)
   const kid = (token: string) => decodeProtectedHeader(token).kid!
 
   /** A deployment, and what /health/auth would say about its signing keys. */
@@ -21,17 +20,6 @@ describe.each(backendNames)('checkSigningKey on %s', (backendName) => {
       },
     }
   }
-
-  beforeAll(async () => {
-    database = await startDatabase(backend)
-  })
-  afterAll(async () => {
-    await database?.close()
-    await backend.cleanup()
-  })
-  beforeEach(async () => {
-    await database.db.delete(jwks)
-  })
 
   it('says there is no key before the first JWT', async () => {
     expect(await withHealth({ single: randomSecret() }).inspect()).toEqual({

@@ -12,10 +12,12 @@ import { betterAuth } from 'better-auth/minimal'
 import { jwt } from 'better-auth/plugins/jwt'
 import { drizzle } from 'drizzle-orm/neon-http'
 import type { JSONWebKeySet } from 'jose'
+import { afterAll, beforeAll, beforeEach } from 'vitest'
 import * as schema from '../../db/schema.ts'
+
 import type { Database } from '../../src/database.ts'
 import { createKeyStore } from '../../src/tokens/key-store.ts'
-import { type TestDatabase, WORKER_DATABASE_URL } from './backends.ts'
+import { backendNamed, type TestDatabase, WORKER_DATABASE_URL } from './backends.ts'
 
 export const ISSUER = 'http://localhost:8787'
 
@@ -27,6 +29,31 @@ export async function startDatabase(backend: TestDatabase) {
   neonConfig.fetchEndpoint = endpoint.url
   const db: Database = drizzle({ client: neon(WORKER_DATABASE_URL), schema })
   return { db, endpoint, close: () => endpoint.close() }
+}
+
+/**
+ * A database on the named backend for the enclosing `describe`: started before its tests, its
+ * signing keys deleted before each test, stopped (and dropped) after them. Read `db` inside tests.
+ */
+export function useKeyDatabase(backendName: string): { readonly db: Database } {
+  const backend = backendNamed(backendName)
+  let database: Awaited<ReturnType<typeof startDatabase>> | undefined
+  beforeAll(async () => {
+    database = await startDatabase(backend)
+  })
+  afterAll(async () => {
+    await database?.close()
+    await backend.cleanup()
+  })
+  beforeEach(async () => {
+    await database!.db.delete(schema.jwks)
+  })
+  return {
+    get db() {
+      if (!database) throw new Error('the database starts in beforeAll; use it inside a test')
+      return database.db
+    },
+  }
 }
 
 /** A deployment's secrets as its environment gives them: `BETTER_AUTH_SECRETS` and/or `BETTER_AUTH_SECRET`. */
