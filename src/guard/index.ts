@@ -6,7 +6,7 @@
 import { and, eq, gt } from 'drizzle-orm'
 import { createMiddleware } from 'hono/factory'
 import { session } from '../../db/schema.ts'
-import type { AppEnv } from '../context.ts'
+import type { AppEnv, ServiceContext } from '../context.ts'
 import type { Database } from '../database.ts'
 import { serviceError } from '../errors.ts'
 import { parseCookieHeader } from '../http/cookies.ts'
@@ -32,6 +32,18 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 function isJwt(token: string): boolean {
   return token.split('.').length === 3
+}
+
+function isFromTrustedPage(service: ServiceContext, headers: Headers): boolean {
+  const origin = headers.get(HEADERS.origin)
+  if (origin && origin !== 'null') return service.config.isOwnOrTrustedOrigin(origin)
+  const referer = headers.get(HEADERS.referer)
+  if (!referer) return false
+  try {
+    return service.config.isOwnOrTrustedOrigin(new URL(referer).origin)
+  } catch {
+    return false
+  }
 }
 
 async function isLiveSession(db: Database, sessionId: string): Promise<boolean> {
@@ -70,14 +82,9 @@ export const requireUser = createMiddleware<GuardEnv>(async function guard(c, ne
       returnHeaders: true,
     })
     if (!found) continue
-    // Cookies ride along on cross-site requests; a state change by cookie must come from a trusted origin.
-    const origin = headers.get(HEADERS.origin)
-    if (
-      attempt.method === 'cookie' &&
-      !SAFE_METHODS.has(c.req.method) &&
-      origin &&
-      !service.config.isOwnOrTrustedOrigin(origin)
-    ) {
+    // Cookies ride along on cross-site requests: a state change by cookie must show it comes from
+    // the service or a trusted frontend, by Origin or else Referer (as BetterAuth's own routes ask).
+    if (attempt.method === 'cookie' && !SAFE_METHODS.has(c.req.method) && !isFromTrustedPage(service, headers)) {
       throw serviceError('UNTRUSTED_ORIGIN')
     }
     c.set('user', { id: found.user.id, email: found.user.email, emailVerified: found.user.emailVerified })

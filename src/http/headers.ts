@@ -8,6 +8,7 @@ export const HEADERS = {
   cookie: 'cookie',
   setCookie: 'set-cookie',
   origin: 'origin',
+  referer: 'referer',
   secFetchSite: 'sec-fetch-site',
   cacheControl: 'cache-control',
 } as const

@@ -80,3 +80,23 @@ describe('verify-password', () => {
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0)
   })
 })
+
+describe('the sessions API', () => {
+  it('takes a state change by cookie only with a trusted Origin, or else a trusted Referer', async () => {
+    const signedIn = running.service.client()
+    const { user } = (await (await signedIn.signUp(uniqueEmail())).json()) as { user: { id: string } }
+    const revokeOthers = (headers: Record<string, string>) =>
+      running.service.request(`/api/users/${user.id}/sessions`, {
+        method: 'DELETE',
+        headers: { cookie: signedIn.cookieHeader(), ...headers },
+      })
+    const untrusted: Record<string, string>[] = [{}, { referer: 'https://evil.example/page' }, { origin: 'null' }]
+    for (const headers of untrusted) {
+      const refused = await revokeOthers(headers)
+      expect(refused.status, JSON.stringify(headers)).toBe(403)
+      expect(await refused.json()).toMatchObject({ code: 'UNTRUSTED_ORIGIN' })
+    }
+    expect((await revokeOthers({ referer: 'http://localhost:3000/account' })).status).toBe(200)
+    expect((await revokeOthers({ origin: 'http://localhost:3000' })).status).toBe(200)
+  })
+})
