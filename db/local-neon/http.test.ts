@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net'
 import { neon, neonConfig } from '@neondatabase/serverless'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Backend } from './backend.ts'
+import { createFaults } from './faults.ts'
 import type { LocalNeon } from './index.ts'
 import { startLocalNeon, statsKey } from './index.ts'
 import { createRequestListener } from './server.ts'
@@ -248,7 +249,7 @@ describe('server error handling', () => {
       async close() {},
     }
     const stats = createStats()
-    const server = createServer(createRequestListener({ backend, stats }))
+    const server = createServer(createRequestListener({ backend, stats, faults: createFaults() }))
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/sql`
     try {

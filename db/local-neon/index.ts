@@ -22,12 +22,14 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Backend } from './backend.ts'
+import { createFaults, type Faults } from './faults.ts'
 import { createPgliteBackend } from './pglite.ts'
 import { createPostgresBackend } from './postgres.ts'
 import { createRequestListener, sqlPath } from './server.ts'
 import type { StatsSnapshot } from './stats.ts'
 import { createStats } from './stats.ts'
 
+export type { FaultAction, FaultRule, Faults } from './faults.ts'
 export type { ConnectionStats, StatsSnapshot } from './stats.ts'
 export { statsKey } from './stats.ts'
 
@@ -54,6 +56,8 @@ export type LocalNeon = {
   /** Round trips per connection string since start (or the last reset). */
   stats(): StatsSnapshot
   resetStats(): void
+  /** Injected failures and latency (tests and the benchmark); none unless asked for. */
+  readonly faults: Pick<Faults, 'inject' | 'clear' | 'setLatency'>
   /** Stops listening, waits for requests in flight, then closes the database. Idempotent. */
   close(): Promise<void>
 }
@@ -72,7 +76,8 @@ export async function startLocalNeon(options: LocalNeonOptions = {}): Promise<Lo
   const backendOptions = options.backend ?? { kind: 'pglite' }
   const backend = await openBackend(backendOptions)
   const stats = createStats()
-  const server = createServer(createRequestListener({ backend, stats }))
+  const faults = createFaults()
+  const server = createServer(createRequestListener({ backend, stats, faults }))
 
   let port: number
   try {
@@ -84,6 +89,7 @@ export async function startLocalNeon(options: LocalNeonOptions = {}): Promise<Lo
 
   let closing: Promise<void> | undefined
   async function shutdown(): Promise<void> {
+    faults.clear()
     const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
     server.closeIdleConnections()
     const cutOff = setTimeout(() => server.closeAllConnections(), closeGraceMs)
@@ -98,6 +104,7 @@ export async function startLocalNeon(options: LocalNeonOptions = {}): Promise<Lo
     backend: backendOptions.kind,
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
+    faults,
     close() {
       closing ??= shutdown()
       return closing

@@ -13,10 +13,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Backend } from './backend.ts'
 import { toPostgresError } from './backend.ts'
 import { executeBatch, executeSingle } from './execute.ts'
+import type { Faults } from './faults.ts'
 import type { SqlRequest } from './protocol.ts'
 import { ProtocolError, parseSqlRequest, toNeonError, toNeonResult } from './protocol.ts'
 import type { Stats } from './stats.ts'
 import { statsKey } from './stats.ts'
+
+type Deps = { backend: Backend; stats: Stats; faults: Faults }
 
 /** Largest request body accepted (Neon's proxy also caps request size). */
 const maxBodyBytes = 10 * 1024 * 1024
@@ -28,9 +31,9 @@ export const sqlPath = '/sql'
  * Builds the request listener serving `backend` and counting into `stats`.
  *
  * @example
- * const server = http.createServer(createRequestListener({ backend, stats }))
+ * const server = http.createServer(createRequestListener({ backend, stats, faults: createFaults() }))
  */
-export function createRequestListener(deps: { backend: Backend; stats: Stats }) {
+export function createRequestListener(deps: Deps) {
   return function handleRequest(req: IncomingMessage, res: ServerResponse): void {
     route(deps, req, res).catch(function answerUnexpected(error: unknown) {
       // Not a Postgres error: e.g. the real server is unreachable. Neon answers those with a 5xx too.
@@ -42,7 +45,7 @@ export function createRequestListener(deps: { backend: Backend; stats: Stats }) 
   }
 }
 
-async function route(deps: { backend: Backend; stats: Stats }, req: IncomingMessage, res: ServerResponse) {
+async function route(deps: Deps, req: IncomingMessage, res: ServerResponse) {
   const path = new URL(req.url ?? '/', 'http://local-neon').pathname
   if (path === sqlPath) {
     if (req.method !== 'POST') return sendJson(res, 405, { message: 'use POST for /sql' }, { Allow: 'POST' })
@@ -60,7 +63,7 @@ async function route(deps: { backend: Backend; stats: Stats }, req: IncomingMess
   return sendJson(res, 404, { message: `no route for ${path}` })
 }
 
-async function handleSql(deps: { backend: Backend; stats: Stats }, req: IncomingMessage, res: ServerResponse) {
+async function handleSql(deps: Deps, req: IncomingMessage, res: ServerResponse) {
   let request: SqlRequest
   try {
     const body = await readBody(req)
@@ -71,14 +74,22 @@ async function handleSql(deps: { backend: Backend; stats: Stats }, req: Incoming
   }
 
   const key = statsKey(request.connectionString)
+  const statements = request.kind === 'single' ? [request.statement] : request.statements
+  const fault = deps.faults.forRequest(statements)
+  if (deps.faults.latencyMs > 0) await sleep(deps.faults.latencyMs)
+  if (fault.kind === 'hang') await fault.released
+  if (fault.kind === 'delay') await sleep(fault.ms)
+  if (fault.kind === 'drop') return void req.socket.destroy()
+  if (fault.kind === 'http') return sendJson(res, fault.status, { message: 'local-neon: injected failure' })
+  const [first, ...rest] = deps.faults.rewrite(statements)
   try {
     if (request.kind === 'single') {
       deps.stats.recordQuery(key)
-      const result = await executeSingle(deps.backend, request.statement)
+      const result = await executeSingle(deps.backend, { ...request.statement, ...first! })
       return sendJson(res, 200, toNeonResult(result, request.statement.arrayMode))
     }
     deps.stats.recordBatch(key, request.statements.length)
-    const results = await executeBatch(deps.backend, request.statements, request.options)
+    const results = await executeBatch(deps.backend, [first!, ...rest], request.options)
     const body = { results: results.map((result, i) => toNeonResult(result, request.statements[i]?.arrayMode ?? true)) }
     return sendJson(res, 200, body, batchEchoHeaders(request))
   } catch (error) {
@@ -96,6 +107,10 @@ function batchEchoHeaders(request: SqlRequest & { kind: 'batch' }): Record<strin
   if (request.options.deferrable) headers['Neon-Batch-Deferrable'] = 'true'
   if (request.options.isolationLevel) headers['Neon-Batch-Isolation-Level'] = request.options.isolationLevel
   return headers
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
 }
 
 function firstHeader(req: IncomingMessage, name: string): string | undefined {
