@@ -252,6 +252,7 @@ describe.each(backendNames)('cross-origin on %s', (backendName) => {
           cause: 'origin_not_trusted',
           credential: null,
           suppressedSinceLast: 0,
+          undiagnosedSinceLast: 0,
         },
       ])
     })
