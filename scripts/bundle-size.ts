@@ -1,7 +1,7 @@
 /**
- * `npm run size`: the Worker's size budget. Builds the minified bundle exactly as `wrangler deploy`
- * would upload it (`wrangler deploy --dry-run --minify --outdir dist/size`, with wrangler's own
- * esbuild metafile), prints its raw and gzip size (node:zlib, level 9), the 15 inputs that
+ * `npm run size`: the Worker's size budget. Builds the bundle exactly as `wrangler deploy` would
+ * upload it (`wrangler deploy --dry-run --outdir dist/size`, with wrangler's own esbuild metafile;
+ * no flag of its own, so wrangler.toml's `minify = true` is what makes it small), prints its raw and gzip size (node:zlib, level 9), the 15 inputs that
  * contribute most bytes, and the same grouped by package; exits 1 when gzip exceeds the budget.
  *
  * @example
@@ -49,7 +49,7 @@ export function packageOf(input: string): string {
 }
 
 /**
- * Builds the minified Worker with wrangler and measures it.
+ * Builds the Worker with wrangler as `wrangler deploy` would, and measures it.
  *
  * @example
  * const report = measureWorkerBundle()
@@ -60,17 +60,7 @@ export function measureWorkerBundle(): SizeReport {
   const metafilePath = `${OUTDIR}/bundle-meta.json`
   execFileSync(
     `${root}/node_modules/.bin/wrangler`,
-    [
-      'deploy',
-      '--dry-run',
-      '--minify',
-      '--outdir',
-      OUTDIR,
-      '--metafile',
-      metafilePath,
-      '--config',
-      `${root}/wrangler.toml`,
-    ],
+    ['deploy', '--dry-run', '--outdir', OUTDIR, '--metafile', metafilePath, '--config', `${root}/wrangler.toml`],
     { cwd: root, stdio: 'pipe', env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' } },
   )
   const bundle = `${OUTDIR}/index.js`
