@@ -8,13 +8,22 @@ import * as providersPackage from '@better-auth/core/social-providers'
 import * as telemetryPackage from '@better-auth/telemetry'
 import { describe, expect, it } from 'vitest'
 import { bundleAliases } from '../../scripts/bundle-aliases.ts'
+import { buildAuth } from '../auth/index.ts'
+import { parseConfig } from '../config/index.ts'
+import { createDatabaseClient } from '../database.ts'
+import { createNullSessionLogger } from '../diagnostics/null-session-report.ts'
+import { memoryAdapter } from './memory-adapter-absent.ts'
 import * as providers from './social-providers.ts'
 import { createTelemetry } from './telemetry-disabled.ts'
 
 describe('bundle aliases', () => {
   it('are read from wrangler.toml and each points at a module of src/bundle', () => {
     const aliases = bundleAliases()
-    expect(Object.keys(aliases)).toEqual(['@better-auth/telemetry', '@better-auth/core/social-providers'])
+    expect(Object.keys(aliases)).toEqual([
+      '@better-auth/telemetry',
+      '@better-auth/core/social-providers',
+      '@better-auth/memory-adapter',
+    ])
     for (const path of Object.values(aliases)) {
       expect(path).toMatch(/\/src\/bundle\/[a-z-]+\.ts$/)
       expect(existsSync(path)).toBe(true)
@@ -72,5 +81,29 @@ describe('social-providers', () => {
       expect(ours.id).toBe(theirs.id)
       expect(Object.keys(ours)).toEqual(Object.keys(theirs))
     }
+  })
+})
+
+describe('memory-adapter-absent', () => {
+  it('is never reached: the BetterAuth options always carry a database adapter', () => {
+    const parsed = parseConfig({
+      BETTER_AUTH_SECRET: 'x'.repeat(40),
+      BETTER_AUTH_URL: 'https://auth.example.com',
+      DATABASE_URL: 'postgresql://user:pw@db.example.com/app',
+    })
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems))
+    const auth = buildAuth({
+      config: parsed.config,
+      database: createDatabaseClient(parsed.config),
+      platform: { waitUntil: () => {} },
+      diagnose: () => Promise.reject(new Error('no request is made')),
+      reportNullSession: createNullSessionLogger(),
+    })
+    // BetterAuth imports the memory adapter only when `options.database` is falsy.
+    expect(typeof auth.options.database).toBe('function')
+  })
+
+  it('fails loudly if it ever is', () => {
+    expect(() => memoryAdapter()).toThrow(/in-memory database/)
   })
 })
