@@ -4,7 +4,8 @@
  * the enclosing `describe`. Every target answers through the same `TestService`.
  *
  * Targets: `in-process` (the app in this process; no build), `workerd` (the default: the wrangler
- * bundle in Miniflare), `vercel-edge` (the Vercel build in the Edge Runtime VM) and `node`
+ * bundle in Miniflare), `vercel-edge` (the Vercel Edge build in the Edge Runtime VM), `vercel-node`
+ * (the Vercel Node.js build under a stand-in for Vercel's launcher) and `node`
  * (`src/node.ts` in a child process). The last three need the builds of the `runtime` project's
  * global setup.
  */

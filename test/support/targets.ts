@@ -4,13 +4,19 @@
  *
  * - `workerd`: the wrangler bundle in workerd (Miniflare), bindings as Worker vars, HTTPS when given a
  *   certificate, its output to a callback when given one;
- * - `vercel-edge`: the Build Output API function in Vercel's Edge Runtime VM, bindings as `process.env`;
+ * - `vercel-edge`: the Build Output API Edge Function in Vercel's Edge Runtime VM, bindings as `process.env`;
+ * - `vercel-node`: the Build Output API Node.js function, built outside the repository (as Vercel
+ *   runs it: no node_modules beside it), in a child process under vercel-node-launcher.ts, the
+ *   stand-in for Vercel's Node launcher; bindings as its environment, stopped with SIGTERM;
  * - `node`: `src/node.ts` in a child process (as `npm start` runs it), bindings as its environment, stopped with SIGTERM.
  *
  * Each listens on a free port of 127.0.0.1 that it picks itself.
  */
 import { spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { once } from 'node:events'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { FUNCTION_NAME } from '../../scripts/build-vercel.ts'
 import { startEdgeFunction, TEST_VERCEL_OUTPUT_DIR } from './edge-vm.ts'
@@ -18,7 +24,7 @@ import { createWorkerMiniflare, type WorkerServerOptions } from './worker.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
-export const deployedTargets = ['workerd', 'vercel-edge', 'node'] as const
+export const deployedTargets = ['workerd', 'vercel-edge', 'vercel-node', 'node'] as const
 export type DeployedTarget = (typeof deployedTargets)[number]
 
 /** One running instance of a target: an isolate (workerd, Edge VM) or a process (Node). */
@@ -29,25 +35,35 @@ export interface RunningInstance {
   stop(): Promise<void>
 }
 
+/**
+ * Where global setup builds the Vercel Node.js output for tests: in the system's temporary
+ * directory, so the function cannot resolve a package from the repository's node_modules (on
+ * Vercel it has only its own directory); one per checkout.
+ */
+export const TEST_VERCEL_NODE_OUTPUT_DIR = join(
+  tmpdir(),
+  `edge-auth-test-vercel-node-${createHash('sha256').update(root).digest('hex').slice(0, 12)}`,
+)
+
 const NODE_START_TIMEOUT_MS = 20_000
 const NODE_STOP_TIMEOUT_MS = 15_000
 
 /**
- * Starts `src/node.ts` in a child process with exactly `bindings` (plus PATH, PORT=0, HOST=127.0.0.1) as its
- * environment and waits for its `listening` line.
+ * Starts a Node script (`.ts`) in a child process with exactly `env` (plus PATH) as its environment
+ * and waits for its `{"event":"listening","url":…}` line. `name` is for messages.
  */
-async function startNode(bindings: Record<string, string>): Promise<RunningInstance> {
-  // As `npm start` runs it; the flag lets Node 22.12–22.17 run .ts too (a no-op on Node 24).
-  const child = spawn(process.execPath, ['--experimental-strip-types', `${root}/src/node.ts`], {
+async function startNodeProcess(name: string, args: string[], env: Record<string, string>): Promise<RunningInstance> {
+  // The flag lets Node 22.12–22.17 run .ts too (a no-op on Node 24).
+  const child = spawn(process.execPath, ['--experimental-strip-types', ...args], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', ...bindings, PORT: '0', HOST: '127.0.0.1' },
+    env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`node target did not start within ${NODE_START_TIMEOUT_MS} ms:\n${output}`)),
+      () => reject(new Error(`${name} target did not start within ${NODE_START_TIMEOUT_MS} ms:\n${output}`)),
       NODE_START_TIMEOUT_MS,
     )
     const onData = (chunk: Buffer) => {
@@ -65,7 +81,7 @@ async function startNode(bindings: Record<string, string>): Promise<RunningInsta
     exited
       .then(
         ([code, signal]) =>
-          reject(new Error(`node target exited before listening (code ${code}, signal ${signal}):\n${output}`)),
+          reject(new Error(`${name} target exited before listening (code ${code}, signal ${signal}):\n${output}`)),
         (error: unknown) => reject(error),
       )
       .finally(() => clearTimeout(timer))
@@ -77,15 +93,28 @@ async function startNode(bindings: Record<string, string>): Promise<RunningInsta
     url,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null)
-        throw new Error(`node target had already exited:\n${output}`)
+        throw new Error(`${name} target had already exited:\n${output}`)
       child.kill('SIGTERM')
       const timer = setTimeout(() => child.kill('SIGKILL'), NODE_STOP_TIMEOUT_MS)
       const [code, signal] = await exited
       clearTimeout(timer)
       if (code !== 0)
-        throw new Error(`node target did not shut down cleanly on SIGTERM (code ${code}, signal ${signal}):\n${output}`)
+        throw new Error(
+          `${name} target did not shut down cleanly on SIGTERM (code ${code}, signal ${signal}):\n${output}`,
+        )
     },
   }
+}
+
+/** `src/node.ts` as `npm start` runs it, with PORT=0 and HOST=127.0.0.1. */
+function startNode(bindings: Record<string, string>): Promise<RunningInstance> {
+  return startNodeProcess('node', [`${root}/src/node.ts`], { ...bindings, PORT: '0', HOST: '127.0.0.1' })
+}
+
+/** The built Vercel Node.js function under the launcher stand-in, `bindings` as its environment. */
+function startVercelNode(bindings: Record<string, string>): Promise<RunningInstance> {
+  const functionDir = `${TEST_VERCEL_NODE_OUTPUT_DIR}/functions/${FUNCTION_NAME}.func`
+  return startNodeProcess('vercel-node', [`${root}/test/support/vercel-node-launcher.ts`, functionDir], bindings)
 }
 
 async function startWorkerd(bindings: Record<string, string>, server: WorkerServerOptions): Promise<RunningInstance> {
@@ -120,6 +149,8 @@ export async function startInstance(
       return startWorkerd(bindings, server)
     case 'vercel-edge':
       return startEdgeFunction(`${TEST_VERCEL_OUTPUT_DIR}/functions/${FUNCTION_NAME}.func`, bindings)
+    case 'vercel-node':
+      return startVercelNode(bindings)
     case 'node':
       return startNode(bindings)
   }
