@@ -11,7 +11,8 @@
 import fc from 'fast-check'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { backendNames } from '../support/backends.ts'
-import { buildRequest, type FuzzCredentials, type FuzzRequest, fuzzRequest } from '../support/fuzz-requests.ts'
+import { buildRequest } from '../support/fuzz-build.ts'
+import { type FuzzCredentials, type FuzzRequest, fuzzRequest } from '../support/fuzz-requests.ts'
 import { publicRoutes } from '../support/public-routes.ts'
 import { type TestService, uniqueEmail, useService } from '../support/service.ts'
 
