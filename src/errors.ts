@@ -18,6 +18,7 @@ export const ERRORS = {
   NOT_FOUND: { status: 404, message: 'No such route.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests. Try again after Retry-After seconds.' },
+  BAD_REQUEST: { status: 400, message: 'The request is not valid.' },
   NAME_TOO_LONG: { status: 400, message: 'The name is too long.' },
   INVALID_CALLBACK_URL: { status: 400, message: 'callbackURL must be an absolute URL on a trusted origin.' },
   UNTRUSTED_CALLBACK_URL: { status: 400, message: 'callbackURL is not on an origin listed in TRUSTED_ORIGINS.' },

@@ -1,12 +1,15 @@
 /**
  * `/api/auth/*`: BetterAuth's handler. Credentials from older secrets are re-signed before it
- * (credentials/upgrade.ts), null sessions are reported by its own hooks (diagnostics/). Its two
- * answers outside the house shape are rewritten: the empty 404 for a path it does not know, and
- * the 429 of its rate limiter (`{message}` with a non-standard `X-Retry-After`).
+ * (credentials/upgrade.ts), null sessions are reported by its own hooks (diagnostics/). Its
+ * answers outside the house shape are rewritten: the 429 of its rate limiter (`{message}` with a
+ * non-standard `X-Retry-After`), and any error without a `code`: its empty 404s (a path it does not
+ * know, a disabled endpoint such as delete-user) and its bare `{message}` 400s ("No fields to
+ * update", a callbackURL that is not a string).
  */
+import type { Context } from 'hono'
 import { Hono } from 'hono/tiny'
 import type { AppEnv } from '../context.ts'
-import { errorResponse, handleNotFound } from '../errors.ts'
+import { ERRORS, type ErrorCode, errorResponse, handleNotFound } from '../errors.ts'
 
 const BETTER_AUTH_RETRY_AFTER = 'x-retry-after'
 
@@ -17,6 +20,32 @@ function rateLimited(response: Response): Response {
   return limited
 }
 
+const CODE_FOR_STATUS: Readonly<Record<number, ErrorCode>> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+}
+
+/** A BetterAuth error in the house shape: its status and message kept, a code added. */
+async function inHouseShape(response: Response, c: Context): Promise<Response> {
+  if (response.status === 429) return rateLimited(response)
+  const body: unknown = await response
+    .clone()
+    .json()
+    .catch(() => undefined)
+  const { code, message } = (body ?? {}) as { code?: unknown; message?: unknown }
+  if (typeof code === 'string' && typeof message === 'string') return response
+  if (response.status === 404 && typeof message !== 'string') return handleNotFound(c)
+  const ours: ErrorCode =
+    response.status >= 500 ? 'INTERNAL_ERROR' : (CODE_FOR_STATUS[response.status] ?? 'BAD_REQUEST')
+  const headers = new Headers(response.headers)
+  headers.delete('content-length')
+  headers.delete('content-type')
+  const text = response.status < 500 && typeof message === 'string' && message ? message : ERRORS[ours].message
+  return Response.json({ code: ours, message: text }, { status: response.status, headers })
+}
+
 /**
  * @example
  * app.route('/', authRoutes())
@@ -25,9 +54,7 @@ export function authRoutes() {
   const routes = new Hono<AppEnv>()
   routes.on(['GET', 'POST'], '/api/auth/*', async function betterAuth(c) {
     const response = await c.var.service.auth.handler(c.req.raw)
-    if (response.status === 404 && !response.headers.get('content-type')) return handleNotFound(c)
-    if (response.status === 429) return rateLimited(response)
-    return response
+    return response.status >= 400 ? inHouseShape(response, c) : response
   })
   return routes
 }

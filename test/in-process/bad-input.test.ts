@@ -75,6 +75,16 @@ const BAD_REQUESTS: BadRequest[] = [
     '/api/users/u1/sessions',
     { headers: { cookie: 'better-auth.session_token=%E0%A4%A.x' } },
   ],
+  [
+    'sign-in with a numeric callbackURL',
+    '/api/auth/sign-in/email',
+    { method: 'POST', headers: json, body: '{"email":"EMAIL","password":"long enough 1","callbackURL":1}' },
+  ],
+  [
+    'change-password with an object errorCallbackURL',
+    '/api/auth/change-password',
+    { method: 'POST', headers: json, body: '{"errorCallbackURL":{}}' },
+  ],
   ['hand-off with no callback', '/auth/handoff', {}],
   ['an unknown auth route', '/api/auth/does-not-exist', {}],
   ['PUT on sign-in', '/api/auth/sign-in/email', { method: 'PUT', headers: json, body: '{}' }],
@@ -83,7 +93,7 @@ const BAD_REQUESTS: BadRequest[] = [
 describe.each(backendNames)('bad input on %s', (backendName) => {
   const running = useService(backendName, {}, { target: 'in-process' })
 
-  it.each(BAD_REQUESTS)('%s: 4xx JSON', async (_label, path, init) => {
+  it.each(BAD_REQUESTS)('%s: 4xx JSON {code, message}', async (_label, path, init) => {
     const body = init.body?.replace('EMAIL', uniqueEmail('bad'))
     const response = await running.service.client().request(path, {
       ...init,
@@ -98,6 +108,20 @@ describe.each(backendNames)('bad input on %s', (backendName) => {
     ).toBeGreaterThanOrEqual(400)
     expect(response.status).toBeLessThan(500)
     expect(response.headers.get('content-type')).toContain('application/json')
+    expect(await response.json()).toMatchObject({ code: expect.any(String), message: expect.any(String) })
+  })
+
+  it('rewrites BetterAuth’s errors without a code for a signed-in user', async () => {
+    const client = running.service.client()
+    await client.signUp(uniqueEmail('bad'))
+    // BetterAuth answers `{"message":"No fields to update"}`.
+    const update = await client.request('/api/auth/update-session', { json: {} })
+    expect(update.status).toBe(400)
+    expect(await update.json()).toEqual({ code: 'BAD_REQUEST', message: 'No fields to update' })
+    // Deleting users is not enabled: BetterAuth answers an empty 404 labelled JSON.
+    const remove = await client.request('/api/auth/delete-user', { json: {} })
+    expect(remove.status).toBe(404)
+    expect(await remove.json()).toEqual({ code: 'NOT_FOUND', message: 'No route for POST /api/auth/delete-user' })
   })
 
   it('answers get-session with a garbage cookie or bearer as null, not an error', async () => {
