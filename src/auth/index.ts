@@ -9,6 +9,7 @@ import { bearer } from 'better-auth/plugins/bearer'
 import { oneTimeToken } from 'better-auth/plugins/one-time-token'
 import * as schema from '../../db/schema.ts'
 import type { Config } from '../config/index.ts'
+import { withBatchedTransactions } from '../database/batched-writes.ts'
 import type { DatabaseClient } from '../database.ts'
 import { type NullSessionLogger, nullSessionReport } from '../diagnostics/null-session-report.ts'
 import type { SessionDiagnosis } from '../diagnostics/session.ts'
@@ -18,6 +19,7 @@ import { jwtPlugins } from '../tokens/jwt.ts'
 import { inputLimits } from './limits.ts'
 import { revokeOtherSessionsOnPasswordChange } from './password-change.ts'
 import { hideSessionTokens } from './session-tokens.ts'
+import { signOutInOneTrip } from './sign-out.ts'
 
 export const PASSWORD_MIN_LENGTH = 8
 export const PASSWORD_MAX_LENGTH = 128
@@ -61,7 +63,8 @@ function authOptions({ config, database, platform, diagnose, reportNullSession }
     secret: legacy.value,
     secrets: versioned.length > 0 ? versioned.map((s) => ({ version: s.version!, value: s.value })) : undefined,
     trustedOrigins: config.trustedOrigins.map((o) => o.value),
-    database: drizzleAdapter(database.db, { provider: 'pg', schema, transaction: false }),
+    // BetterAuth's transactions (sign-up, OAuth sign-up, password change) as one Neon batch each.
+    database: drizzleAdapter(withBatchedTransactions(database.db), { provider: 'pg', schema, transaction: true }),
     emailAndPassword: {
       enabled: true,
       autoSignIn: true,
@@ -105,6 +108,7 @@ function authOptions({ config, database, platform, diagnose, reportNullSession }
       revokeOtherSessionsOnPasswordChange,
       // A bearer token must carry its signature: the raw token alone is what the database holds.
       bearer({ requireSignature: true }),
+      signOutInOneTrip,
       hideSessionTokens,
       // Redirect hand-off (see handoff/): single use, stored hashed, valid for 3 minutes.
       oneTimeToken({ storeToken: 'hashed', expiresIn: ONE_TIME_TOKEN_MINUTES }),
