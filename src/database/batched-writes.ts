@@ -97,26 +97,15 @@ function throughBatch<T extends object>(builder: T, batch: WriteBatch): T {
   })
 }
 
-/** `tx.insert(table).values(v)[.returning()]`, deferred: answers with the inserted row at once. */
+/** `tx.insert(table).values(v)[.returning()]`: deferred into the batch, answering with the inserted rows at once. */
 function deferredInsert(db: Database, batch: WriteBatch, table: Parameters<Database['insert']>[0]) {
   return {
     values(values: Row | Row[]) {
       const rows = (Array.isArray(values) ? values : [values]).map((v) => completeRow(table, v))
-      const statement = db.insert(table).values(rows as never)
-      const settle = (answer: unknown) => ({
-        then(resolve: (value: unknown) => unknown, reject: (reason: unknown) => unknown) {
-          try {
-            batch.defer(statement as unknown as Batchable)
-            return Promise.resolve(answer).then(resolve, reject)
-          } catch (error) {
-            return Promise.reject(error).then(resolve, reject)
-          }
-        },
+      batch.defer(db.insert(table).values(rows as never) as unknown as Batchable)
+      return Object.assign(Promise.resolve({ rowCount: rows.length, rows: [] }), {
+        returning: () => Promise.resolve(rows),
       })
-      return {
-        returning: () => settle(rows),
-        then: settle({ rowCount: rows.length, rows: [] }).then,
-      }
     },
   }
 }
