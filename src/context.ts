@@ -52,7 +52,7 @@ function buildContext(config: Config, platform: Platform): ServiceContext {
   const database = createDatabaseClient(config)
   const signer = createTokenSigner(config.secrets)
   const diagnose = createSessionDiagnosis({ config, signer, db: database.db })
-  const auth = buildAuth({ config, database, platform, diagnose, reportNullSession: createNullSessionLogger() })
+  const auth = buildAuth({ config, database, platform, diagnose, reportNullSession: createNullSessionLogger(), signer })
   const cookies = auth.$context.then((context) => context.authCookies)
   const sessionCookie = cookies.then((c) => c.sessionToken)
   const upgrader = cookies.then((c) => createCredentialUpgrader(signer, [c.sessionToken, c.dontRememberToken]))

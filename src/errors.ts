@@ -6,6 +6,7 @@
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { isDatabaseUnavailable, sqlState, UNIQUE_VIOLATION } from './database/unavailable.ts'
 import { logEvent } from './logging.ts'
 
 /**
@@ -27,9 +28,16 @@ export const ERRORS = {
   UNTRUSTED_ORIGIN: { status: 403, message: 'This origin may not change state with the session cookie.' },
   SESSION_NOT_FOUND: { status: 404, message: 'No such session.' },
   DATABASE_UNAVAILABLE: { status: 503, message: 'The database did not answer; try again shortly.' },
+  WRITE_CONFLICT: {
+    status: 409,
+    message: 'A concurrent request changed the same record; nothing was written. Try again.',
+  },
 } as const satisfies Record<string, { status: ContentfulStatusCode; message: string }>
 
 export type ErrorCode = keyof typeof ERRORS
+
+/** Seconds a client should wait after DATABASE_UNAVAILABLE: recovery is automatic, and quick. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5
 
 /**
  * The JSON error response for a code; `details` adds fields (never a secret).
@@ -39,7 +47,9 @@ export type ErrorCode = keyof typeof ERRORS
  */
 export function errorResponse(code: ErrorCode, message?: string, details: Record<string, unknown> = {}): Response {
   const { status, message: fallback } = ERRORS[code]
-  return Response.json({ code, message: message ?? fallback, ...details }, { status })
+  const response = Response.json({ code, message: message ?? fallback, ...details }, { status })
+  if (code === 'DATABASE_UNAVAILABLE') response.headers.set('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS))
+  return response
 }
 
 /**
@@ -53,9 +63,20 @@ export function serviceError(code: ErrorCode, message?: string, details?: Record
   return new HTTPException(ERRORS[code].status, { res, message: message ?? ERRORS[code].message })
 }
 
-/** `app.onError`: typed errors keep their response; anything else is a logged 500 with no detail. */
+/**
+ * `app.onError`: typed errors keep their response; a database failure is a 503 (or a 409 for a
+ * write that lost a race on a unique key); anything else is a logged 500 with no detail.
+ */
 export function handleError(error: Error, c: Context): Response {
   if (error instanceof HTTPException) return error.getResponse()
+  if (isDatabaseUnavailable(error)) {
+    logEvent('warn', 'database_unavailable', { method: c.req.method, route: c.req.routePath, error })
+    return errorResponse('DATABASE_UNAVAILABLE')
+  }
+  if (sqlState(error) === UNIQUE_VIOLATION) {
+    logEvent('warn', 'write_conflict', { method: c.req.method, route: c.req.routePath })
+    return errorResponse('WRITE_CONFLICT')
+  }
   // The route pattern, not the path: a path can hold a token (reset-password/:token), and the
   // redactor would mask a long path whole.
   logEvent('error', 'unhandled_error', { method: c.req.method, route: c.req.routePath, error })

@@ -9,6 +9,8 @@ import { bearer } from 'better-auth/plugins/bearer'
 import { oneTimeToken } from 'better-auth/plugins/one-time-token'
 import * as schema from '../../db/schema.ts'
 import type { Config } from '../config/index.ts'
+import type { TokenSigner } from '../credentials/signed-token.ts'
+import { withBatchedTransactions } from '../database/batched-writes.ts'
 import type { DatabaseClient } from '../database.ts'
 import { type NullSessionLogger, nullSessionReport } from '../diagnostics/null-session-report.ts'
 import type { SessionDiagnosis } from '../diagnostics/session.ts'
@@ -18,6 +20,7 @@ import { jwtPlugins } from '../tokens/jwt.ts'
 import { inputLimits } from './limits.ts'
 import { revokeOtherSessionsOnPasswordChange } from './password-change.ts'
 import { hideSessionTokens } from './session-tokens.ts'
+import { signOutInOneTrip } from './sign-out.ts'
 
 export const PASSWORD_MIN_LENGTH = 8
 export const PASSWORD_MAX_LENGTH = 128
@@ -42,10 +45,12 @@ export interface AuthDependencies {
   readonly platform: Platform
   readonly diagnose: (headers: Headers, cookieName: string) => Promise<SessionDiagnosis>
   readonly reportNullSession: NullSessionLogger
+  /** Verifies signed session tokens (a bearer client's sign-out). */
+  readonly signer: TokenSigner
 }
 
 /** BetterAuth options, kept apart so they can be inspected. */
-function authOptions({ config, database, platform, diagnose, reportNullSession }: AuthDependencies) {
+function authOptions({ config, database, platform, diagnose, reportNullSession, signer }: AuthDependencies) {
   const versioned = config.secrets.filter((s) => s.version !== null)
   // Data BetterAuth encrypted before versioned secrets (the JWT signing key) was written under the
   // secret that was current then: BETTER_AUTH_SECRET if still set, else the oldest listed version.
@@ -61,7 +66,8 @@ function authOptions({ config, database, platform, diagnose, reportNullSession }
     secret: legacy.value,
     secrets: versioned.length > 0 ? versioned.map((s) => ({ version: s.version!, value: s.value })) : undefined,
     trustedOrigins: config.trustedOrigins.map((o) => o.value),
-    database: drizzleAdapter(database.db, { provider: 'pg', schema, transaction: false }),
+    // BetterAuth's transactions (sign-up, OAuth sign-up, password change) as one Neon batch each.
+    database: drizzleAdapter(withBatchedTransactions(database.db), { provider: 'pg', schema, transaction: true }),
     emailAndPassword: {
       enabled: true,
       autoSignIn: true,
@@ -105,6 +111,7 @@ function authOptions({ config, database, platform, diagnose, reportNullSession }
       revokeOtherSessionsOnPasswordChange,
       // A bearer token must carry its signature: the raw token alone is what the database holds.
       bearer({ requireSignature: true }),
+      signOutInOneTrip(signer),
       hideSessionTokens,
       // Redirect hand-off (see handoff/): single use, stored hashed, valid for 3 minutes.
       oneTimeToken({ storeToken: 'hashed', expiresIn: ONE_TIME_TOKEN_MINUTES }),

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest'
 import { bundleAliases } from '../../scripts/bundle-aliases.ts'
 import { buildAuth } from '../auth/index.ts'
 import { parseConfig } from '../config/index.ts'
+import { createTokenSigner } from '../credentials/signed-token.ts'
 import { createDatabaseClient } from '../database.ts'
 import { createNullSessionLogger } from '../diagnostics/null-session-report.ts'
 import { memoryAdapter } from './memory-adapter-absent.ts'
@@ -98,6 +99,7 @@ describe('memory-adapter-absent', () => {
       platform: { waitUntil: () => {} },
       diagnose: () => Promise.reject(new Error('no request is made')),
       reportNullSession: createNullSessionLogger(),
+      signer: createTokenSigner(parsed.config.secrets),
     })
     // BetterAuth imports the memory adapter only when `options.database` is falsy.
     expect(typeof auth.options.database).toBe('function')

@@ -20,6 +20,8 @@ export interface Config {
   readonly baseURL: string
   readonly databaseUrl: string
   readonly neonHttpEndpoint: string | undefined
+  /** How long one database round trip may take before it is abandoned (DATABASE_TIMEOUT_MS). */
+  readonly databaseTimeoutMs: number
   readonly trustedOrigins: readonly OriginPattern[]
   /** Whether an origin is in TRUSTED_ORIGINS: CORS with credentials, callback URLs. */
   readonly isTrustedOrigin: (origin: string | null | undefined) => boolean
@@ -34,6 +36,20 @@ export interface Config {
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] }
 
 const DEFAULT_JWT_TTL_SECONDS = 15 * 60
+const DEFAULT_DATABASE_TIMEOUT_MS = 2500
+
+function parseDatabaseTimeout(value: string | undefined, problems: ConfigProblem[]): number {
+  if (!value?.trim()) return DEFAULT_DATABASE_TIMEOUT_MS
+  const ms = /^\d+$/.test(value.trim()) ? Number(value.trim()) : NaN
+  if (!(ms >= 100 && ms <= 30_000)) {
+    problems.push({
+      variable: 'DATABASE_TIMEOUT_MS',
+      problem: 'must be a whole number of milliseconds from 100 to 30000',
+    })
+    return DEFAULT_DATABASE_TIMEOUT_MS
+  }
+  return ms
+}
 const TTL_PATTERN = /^(\d+)\s*(s|m|h)?$/
 
 function parseUrl(
@@ -103,6 +119,7 @@ export function parseConfig(env: EnvBindings): ConfigResult {
   }
 
   const jwtTtl = parseTtl(env.JWT_TTL, problems)
+  const databaseTimeoutMs = parseDatabaseTimeout(env.DATABASE_TIMEOUT_MS, problems)
   const rateLimitSetting = (env.RATE_LIMIT?.trim() || 'on').toLowerCase()
   if (rateLimitSetting !== 'on' && rateLimitSetting !== 'off') {
     problems.push({ variable: 'RATE_LIMIT', problem: 'must be on or off' })
@@ -127,6 +144,7 @@ export function parseConfig(env: EnvBindings): ConfigResult {
     baseURL: origin,
     databaseUrl: databaseUrl.toString(),
     neonHttpEndpoint: neonHttpEndpoint?.toString(),
+    databaseTimeoutMs,
     trustedOrigins,
     isTrustedOrigin,
     isOwnOrTrustedOrigin: (candidate) => candidate === origin || isTrustedOrigin(candidate),

@@ -1,0 +1,54 @@
+/**
+ * Sign-out in one round trip, failing closed. BetterAuth's `/sign-out` (api/routes/sign-out.ts)
+ * reads the session, deletes it and reads the user's accounts (three trips), and catches a failed
+ * delete: it answers `{"success":true}` and clears the cookie while the session stays valid.
+ *
+ * This hook answers `/sign-out` itself when no social provider offers an end-session URL (the only
+ * reason for BetterAuth's reads): one DELETE by token; if it fails, the error reaches the app's
+ * handler (503 DATABASE_UNAVAILABLE) before any cookie is cleared. Being a short-circuit, it skips
+ * BetterAuth's `/sign-out` handler, the after hooks of `/sign-out` and the session `delete`
+ * database hooks (none are configured).
+ *
+ * The token comes from the session cookie or, for a bearer client, from `Authorization: Bearer
+ * token.signature`: the bearer plugin's before hook turns that header into a cookie, but a before
+ * hook never sees what another one changed (better-auth api/dispatch.ts `runBeforeHooks`), so the
+ * signature is checked here, as the bearer plugin would (`requireSignature`).
+ */
+import { createAuthMiddleware } from 'better-auth/api'
+import { deleteSessionCookie } from 'better-auth/cookies'
+import type { TokenSigner } from '../credentials/signed-token.ts'
+
+const BEARER = /^bearer\s+(\S+)\s*$/i
+
+/**
+ * @example
+ * plugins: [bearer({ requireSignature: true }), signOutInOneTrip(signer)]
+ */
+export function signOutInOneTrip(signer: TokenSigner) {
+  async function bearerToken(headers: Headers | undefined): Promise<string | null> {
+    const signed = BEARER.exec(headers?.get('authorization') ?? '')?.[1]
+    return signed ? ((await signer.verify(signed))?.token ?? null) : null
+  }
+  return {
+    id: 'edge-auth-sign-out',
+    hooks: {
+      before: [
+        {
+          matcher: (context: { path?: string }) => context.path === '/sign-out',
+          handler: createAuthMiddleware(async function signOut(ctx) {
+            if (ctx.context.socialProviders.some((provider) => provider.createEndSessionURL)) return
+            const token =
+              (await ctx.getSignedCookie(ctx.context.authCookies.sessionToken.name, ctx.context.secret)) ||
+              (await bearerToken(ctx.request?.headers ?? ctx.headers))
+            // The adapter, not internalAdapter.deleteSession: that one first reads the row and, if the
+            // read fails, swallows the error and deletes nothing (better-auth db/with-hooks.ts).
+            if (token)
+              await ctx.context.adapter.deleteMany({ model: 'session', where: [{ field: 'token', value: token }] })
+            deleteSessionCookie(ctx)
+            return ctx.json({ success: true })
+          }),
+        },
+      ],
+    },
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The write path as deployed (workerd and Node, both databases): sign-up is one read and one batch
+ * and leaves no row when one of its statements fails; sign-out is one round trip and fails closed;
+ * a hung database answers 503 JSON with Retry-After within the contract's bound, and recovery is
+ * automatic. The in-process suite (test/in-process/write-path.test.ts) covers every fault kind.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { queryEndpoint } from '../support/backends.ts'
+import { backendsAndTargets, uniqueEmail, useService } from '../support/service.ts'
+
+/** The contract's bound on an answer while the database hangs (2.5 s deadline + headroom). */
+const ANSWER_BOUND_MS = 3500
+
+describe.each(backendsAndTargets(['workerd', 'node'] as const))('the write path on %s, %s', (backendName, target) => {
+  const running = useService(backendName, {}, { target })
+  const endpoint = () => running.service.endpoint
+  const users = async (email: string) =>
+    Number((await queryEndpoint(endpoint(), 'select count(*) from "user" where email = $1', [email]))[0]![0])
+  const trips = () => {
+    const { total } = endpoint().stats()
+    return { trips: total.queries + total.batches, batches: total.batches }
+  }
+
+  afterEach(() => endpoint().faults.clear())
+
+  it('signs up in one read and one batch, and signs out in one round trip', async () => {
+    const tab = running.service.client()
+    endpoint().resetStats()
+    expect((await tab.signUp(uniqueEmail())).status).toBe(200)
+    expect(trips()).toEqual({ trips: 2, batches: 1 })
+    endpoint().resetStats()
+    expect((await tab.request('/api/auth/sign-out', { method: 'POST', json: {} })).status).toBe(200)
+    expect(trips().trips).toBe(1)
+  })
+
+  it('leaves no user behind when the account insert fails, and the email signs up afterwards', async () => {
+    const email = uniqueEmail('atomic')
+    endpoint().faults.inject({ match: 'insert into "account"', action: { kind: 'error' }, times: 1 })
+    const failed = await running.service.client().signUp(email)
+    expect(failed.status).toBe(503)
+    expect(await users(email)).toBe(0)
+    expect((await running.service.client().signUp(email)).status).toBe(200)
+  })
+
+  it('fails sign-out closed: 503, no cookie cleared, the session still valid', async () => {
+    const tab = running.service.client()
+    await tab.signUp(uniqueEmail())
+    endpoint().faults.inject({ match: 'delete from "session"', action: { kind: 'drop' }, times: 1 })
+    const failed = await tab.request('/api/auth/sign-out', { method: 'POST', json: {} })
+    expect(failed.status).toBe(503)
+    expect(failed.headers.getSetCookie()).toEqual([])
+    expect(await tab.session()).not.toBeNull()
+  })
+
+  it('answers 503 JSON with Retry-After while the database hangs, then recovers by itself', async () => {
+    const email = uniqueEmail()
+    await running.service.client().signUp(email)
+    endpoint().faults.inject({ action: { kind: 'hang' } })
+    for (const send of [
+      () => running.service.client().signIn(email),
+      () => running.service.client().signUp(uniqueEmail()),
+    ]) {
+      const started = performance.now()
+      const response = await send()
+      expect(performance.now() - started).toBeLessThan(ANSWER_BOUND_MS)
+      expect(response.status).toBe(503)
+      expect(await response.json()).toMatchObject({ code: 'DATABASE_UNAVAILABLE' })
+      expect(response.headers.get('retry-after')).toMatch(/^\d+$/)
+    }
+    endpoint().faults.clear()
+    expect((await running.service.client().signIn(email)).status).toBe(200)
+  })
+})
