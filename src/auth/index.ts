@@ -25,10 +25,9 @@ export const PASSWORD_MAX_LENGTH = 128
 export const ONE_TIME_TOKEN_MINUTES = 3
 
 /**
- * The header carrying the client's address, set by the platform's edge so a client cannot forge
- * it: Cloudflare overwrites CF-Connecting-IP; Vercel (and a proxy in front of Node) sets
- * X-Real-IP / X-Forwarded-For. Trusting CF-Connecting-IP elsewhere would let a client choose its
- * own rate-limit bucket.
+ * The header BetterAuth records as a session's IP address (shown by the sessions API). Limits do
+ * not use it: they take the address from the platform (limits/). CF-Connecting-IP is trusted only
+ * on Workers, where Cloudflare overwrites it.
  */
 function clientIpHeaders(): string[] {
   return globalThis.navigator?.userAgent === 'Cloudflare-Workers'

@@ -88,7 +88,7 @@ describe.each(backendNames)('limits shared through the database (%s)', (backendN
     expect((await signIn(0, email, 'a brand new password')).status).toBe(200)
   })
 
-  it('clears an account by the limiter’s own function, whatever the email’s spelling', async () => {
+  it('clears an account and takes mail budget by the limiter’s own functions, whatever the spelling', async () => {
     const email = uniqueEmail()
     for (let i = 0; i <= THRESHOLD; i += 1) await signIn(i, email, `guess ${i}`)
     expect((await signIn(0, email, 'guess')).status).toBe(429)
@@ -102,6 +102,13 @@ describe.each(backendNames)('limits shared through the database (%s)', (backendN
     })
     await limits.clearAccount(`  ${email.toUpperCase()} `)
     expect((await signIn(1, email, 'guess')).status).toBe(401)
+
+    // The recipient budget for mail sent outside the mail routes is the routes' own.
+    const recipient = uniqueEmail('resent')
+    for (let i = 0; i < 2; i += 1) expect((await limits.takeMailBudget(recipient)).retryAfter).toBe(0)
+    const request = await other.client().request('/api/auth/request-password-reset', { json: { email: recipient } })
+    expect(request.status).not.toBe(429)
+    expect((await limits.takeMailBudget(recipient.toUpperCase())).retryAfter).toBeGreaterThan(3500)
   })
 
   it('mails an address at most 3 times an hour, across routes, isolates and spellings', async () => {
