@@ -9,10 +9,11 @@
  * per isolate): one shared bucket would let three requests lock everyone out.
  */
 import type { Context, MiddlewareHandler } from 'hono'
-import { getCookie } from 'hono/cookie'
 import type { Config } from '../config/index.ts'
 import type { DatabaseClient } from '../database.ts'
 import { errorResponse } from '../errors.ts'
+import { parseCookieHeader } from '../http/cookies.ts'
+import { bearerToken } from '../http/headers.ts'
 import { logEvent } from '../logging.ts'
 import type { Platform } from '../platform.ts'
 import { addressGroups, parseAddress } from './address.ts'
@@ -118,8 +119,8 @@ export function createLimits({ config, database, platform, sessionCookieName }: 
   async function throttleKey(c: Context, plan: RoutePlan, body: Record<string, unknown>): Promise<string | undefined> {
     if (plan.throttle === 'email') return typeof body.email === 'string' ? accountKey(body.email) : undefined
     if (plan.throttle !== 'session') return undefined
-    const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1]
-    const credential = bearer ?? getCookie(c, await sessionCookieName())
+    const headers = c.req.raw.headers
+    const credential = bearerToken(headers) ?? parseCookieHeader(headers.get('cookie')).get(await sessionCookieName())
     // The token without its signature: the same session however it is presented.
     return credential ? hashKey('session', credential.split('.')[0]!) : undefined
   }
