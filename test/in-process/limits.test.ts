@@ -128,6 +128,17 @@ describe.each(backendNames)('limits shared through the database (%s)', (backendN
     expect((await post(0, '/sign-up/email', { email: uniqueEmail(), password: PASSWORD, name: 'B' })).status).toBe(200)
   })
 
+  it('counts concurrent requests atomically: 12 at once from both isolates, exactly 3 get through', async () => {
+    const email = uniqueEmail('burst')
+    const responses = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        isolate(i).client().request('/api/auth/request-password-reset', { json: { email } }),
+      ),
+    )
+    const statuses = responses.map((response) => response.status)
+    expect(statuses.filter((status) => status !== 429)).toHaveLength(3)
+  })
+
   it('costs get-session and the JWKS no counter, and answers 503 where a counter is unreachable', async () => {
     const client = running.service.client()
     await client.signUp(uniqueEmail())
