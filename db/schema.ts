@@ -1,11 +1,11 @@
 /**
  * Database schema: BetterAuth's tables (user, session, account, verification) and the JWT
- * plugin's signing keys (jwks). Property names are BetterAuth's field names; SQL names are
+ * plugin's signing keys (jwks), and the service's rate-limit counters (rate_limit). Property names are BetterAuth's field names; SQL names are
  * snake_case. Every timestamp is `timestamptz`. The relations let BetterAuth read a session with
  * its user (and a user with its accounts) in one query instead of two.
  */
 import { relations } from 'drizzle-orm'
-import { boolean, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
+import { boolean, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
 
@@ -80,6 +80,23 @@ export const jwks = pgTable('jwks', {
   createdAt: timestamptz('created_at').notNull().defaultNow(),
   expiresAt: timestamptz('expires_at'),
 })
+
+/**
+ * Rate-limit counters every isolate shares (src/limits/): one row per bucket, keyed by a hash of
+ * what it counts (an address group and path, an email). `count` requests since the window began;
+ * the row is expired, and pruned, once `reset_at` has passed. `last_at` is the last counted
+ * attempt of a per-account sign-in throttle (for its backoff), null for plain counters.
+ */
+export const rateLimit = pgTable(
+  'rate_limit',
+  {
+    key: text('key').primaryKey(),
+    count: integer('count').notNull(),
+    resetAt: timestamptz('reset_at').notNull(),
+    lastAt: timestamptz('last_at'),
+  },
+  (table) => [index('rate_limit_reset_at_idx').on(table.resetAt)],
+)
 
 export const userRelations = relations(user, ({ many }) => ({
   sessions: many(session),

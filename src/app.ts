@@ -4,7 +4,7 @@
  *
  * A request goes: health routes (which answer even when the configuration is invalid) → the
  * per-isolate context (or 500 CONFIG_INVALID) → /health/session (with CORS of its own) → CORS →
- * body limit → credential upgrade → routes.
+ * body limit → credential upgrade → rate limits (BetterAuth's routes that need them) → routes.
  */
 import { Hono } from 'hono/tiny'
 import { limitBody } from './auth/limits.ts'
@@ -44,6 +44,7 @@ export function createApp(platform: Platform) {
   app.use('/api/*', limitBody)
   app.use('/api/*', (c, next) => c.var.service.upgradeCredentials(c, next))
   app.use('/auth/*', (c, next) => c.var.service.upgradeCredentials(c, next))
+  app.use('/api/auth/*', (c, next) => c.var.service.limits.middleware(c, next))
 
   app.route('/', handoffRoutes())
   app.route('/', jwksRoutes())

@@ -20,6 +20,7 @@ import { createDatabaseClient, type DatabaseClient } from './database.ts'
 import { createNullSessionLogger } from './diagnostics/null-session-report.ts'
 import { createSessionDiagnosis, type SessionDiagnosis } from './diagnostics/session.ts'
 import type { CookieSpec } from './http/cookies.ts'
+import { createLimits, type LimitService } from './limits/middleware.ts'
 import { logEvent } from './logging.ts'
 import type { Platform } from './platform.ts'
 import { publishedKeySet } from './tokens/published-keys.ts'
@@ -37,6 +38,8 @@ export interface ServiceContext {
   /** "Why is my session null?" for a request's headers. */
   diagnoseSession(headers: Headers): Promise<SessionDiagnosis>
   readonly cors: MiddlewareHandler
+  /** Rate limits and sign-in throttling shared through the database (limits/). */
+  readonly limits: LimitService
   /** The service's own published JWKS, for verifying its JWTs in-process. */
   readonly publishedKeys: ReturnType<typeof publishedKeySet>
   /** Fingerprints of the known secrets, current first (see config/secrets.ts). */
@@ -52,7 +55,16 @@ function buildContext(config: Config, platform: Platform): ServiceContext {
   const database = createDatabaseClient(config)
   const signer = createTokenSigner(config.secrets)
   const diagnose = createSessionDiagnosis({ config, signer, db: database.db })
-  const auth = buildAuth({ config, database, platform, diagnose, reportNullSession: createNullSessionLogger(), signer })
+  const limits = createLimits({ config, database, platform, sessionCookieName: async () => (await sessionCookie).name })
+  const auth = buildAuth({
+    config,
+    database,
+    platform,
+    diagnose,
+    reportNullSession: createNullSessionLogger(),
+    signer,
+    limits,
+  })
   const cookies = auth.$context.then((context) => context.authCookies)
   const sessionCookie = cookies.then((c) => c.sessionToken)
   const upgrader = cookies.then((c) => createCredentialUpgrader(signer, [c.sessionToken, c.dontRememberToken]))
@@ -66,6 +78,7 @@ function buildContext(config: Config, platform: Platform): ServiceContext {
     upgradeCredentials: credentialUpgrade(upgrader),
     diagnoseSession: async (headers) => diagnose(headers, (await sessionCookie).name),
     cors: corsMiddleware(config),
+    limits,
     publishedKeys: publishedKeySet(() => auth.api.getJwks()),
     get secretFingerprints() {
       fingerprints ??= Promise.all(config.secrets.map((secret) => secretFingerprint(secret.value)))

@@ -4,15 +4,17 @@
  * `HOST` (default: every interface) choose where it listens; SIGINT/SIGTERM stop accepting new
  * connections, let requests in flight and their background work finish (at most 10 s), then exit.
  *
- * On start it prints one JSON line: `{"event":"listening","url":"http://127.0.0.1:8787"}`.
+ * The client's address is the socket peer; when TRUST_PROXY names that peer, the X-Forwarded-For
+ * hop it vouches for (limits/address.ts). On start it prints one JSON line: `{"event":"listening","url":"http://127.0.0.1:8787"}`.
  *
  * @example
  * // PORT=8787 BETTER_AUTH_SECRET=… BETTER_AUTH_URL=http://localhost:8787 DATABASE_URL=postgres://… node src/node.ts
  */
 import type { AddressInfo } from 'node:net'
-import { serve } from '@hono/node-server'
+import { type Http2Bindings, type HttpBindings, serve } from '@hono/node-server'
 import { createApp } from './app.ts'
 import type { EnvBindings } from './config/env.ts'
+import { forwardedClient } from './limits/address.ts'
 import { logEvent } from './logging.ts'
 import type { Platform } from './platform.ts'
 
@@ -31,7 +33,11 @@ function listenPort(value: string | undefined): number {
 
 /** Background work runs beside the response, never before it; shutdown waits for what is still running. */
 const background = new Set<Promise<unknown>>()
+/** Each request's socket peer, while the request is handled. */
+const peers = new WeakMap<Request, string>()
 const platform: Platform = {
+  clientAddress: (request, trustProxy) =>
+    forwardedClient(peers.get(request), request.headers.get('x-forwarded-for'), trustProxy),
   waitUntil(promise) {
     const tracked: Promise<unknown> = promise
       .catch((error: unknown) => logEvent('error', 'background_task_failed', { error }))
@@ -45,7 +51,15 @@ const env = process.env as EnvBindings
 const hostname = process.env.HOST?.trim() || undefined
 
 const server = serve(
-  { fetch: (request) => app.fetch(request, env), port: listenPort(process.env.PORT), hostname },
+  {
+    fetch(request, { incoming }: HttpBindings | Http2Bindings) {
+      const peer = incoming.socket.remoteAddress
+      if (peer) peers.set(request, peer)
+      return app.fetch(request, env)
+    },
+    port: listenPort(process.env.PORT),
+    hostname,
+  },
   (info: AddressInfo) => {
     const host = info.family === 'IPv6' ? `[${info.address}]` : info.address
     console.log(JSON.stringify({ event: 'listening', url: `http://${host}:${info.port}` }))

@@ -1,7 +1,9 @@
 /**
  * Vercel Edge entry. Vercel passes no bindings to an Edge Function: the environment is
  * `process.env`, the same object on every request, so configuration is parsed once per isolate.
- * Background work goes to `waitUntil` from `@vercel/functions` (Vercel's request context).
+ * Background work goes to `waitUntil` from `@vercel/functions` (Vercel's request context). The
+ * client's address is `ipAddress()` of the same package: X-Real-IP, which Vercel's edge sets
+ * (it overwrites X-Forwarded-For and X-Real-IP and forwards no address a client sent).
  *
  * Built into `.vercel/output/functions/index.func/index.js` by `npm run build:vercel`.
  *
@@ -10,14 +12,14 @@
  * // { "runtime": "edge", "entrypoint": "index.js" }
  * const response = await handler(new Request('https://auth.example.com/health'))
  */
-import { waitUntil } from '@vercel/functions'
+import { ipAddress, waitUntil } from '@vercel/functions'
 import { createApp } from './app.ts'
 import type { EnvBindings } from './config/env.ts'
 
 /** Tells Vercel (and readers) that this entry targets the Edge runtime. */
 export const config = { runtime: 'edge' }
 
-const app = createApp({ waitUntil })
+const app = createApp({ waitUntil, clientAddress: (request) => ipAddress(request) })
 const env = process.env as EnvBindings
 
 /** The Edge Function: `(request) => Response`, with `process.env` as the bindings. */

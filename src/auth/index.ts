@@ -14,6 +14,7 @@ import { withBatchedTransactions } from '../database/batched-writes.ts'
 import type { DatabaseClient } from '../database.ts'
 import { type NullSessionLogger, nullSessionReport } from '../diagnostics/null-session-report.ts'
 import type { SessionDiagnosis } from '../diagnostics/session.ts'
+import type { LimitService } from '../limits/middleware.ts'
 import { betterAuthLogger } from '../logging.ts'
 import type { Platform } from '../platform.ts'
 import { jwtPlugins } from '../tokens/jwt.ts'
@@ -27,10 +28,9 @@ export const PASSWORD_MAX_LENGTH = 128
 export const ONE_TIME_TOKEN_MINUTES = 3
 
 /**
- * The header carrying the client's address, set by the platform's edge so a client cannot forge
- * it: Cloudflare overwrites CF-Connecting-IP; Vercel (and a proxy in front of Node) sets
- * X-Real-IP / X-Forwarded-For. Trusting CF-Connecting-IP elsewhere would let a client choose its
- * own rate-limit bucket.
+ * The header BetterAuth records as a session's IP address (shown by the sessions API). Limits do
+ * not use it: they take the address from the platform (limits/). CF-Connecting-IP is trusted only
+ * on Workers, where Cloudflare overwrites it.
  */
 function clientIpHeaders(): string[] {
   return globalThis.navigator?.userAgent === 'Cloudflare-Workers'
@@ -47,10 +47,11 @@ export interface AuthDependencies {
   readonly reportNullSession: NullSessionLogger
   /** Verifies signed session tokens (a bearer client's sign-out). */
   readonly signer: TokenSigner
+  readonly limits: Pick<LimitService, 'clearAccount'>
 }
 
 /** BetterAuth options, kept apart so they can be inspected. */
-function authOptions({ config, database, platform, diagnose, reportNullSession, signer }: AuthDependencies) {
+function authOptions({ config, database, platform, diagnose, reportNullSession, signer, limits }: AuthDependencies) {
   const versioned = config.secrets.filter((s) => s.version !== null)
   // Data BetterAuth encrypted before versioned secrets (the JWT signing key) was written under the
   // secret that was current then: BETTER_AUTH_SECRET if still set, else the oldest listed version.
@@ -73,6 +74,8 @@ function authOptions({ config, database, platform, diagnose, reportNullSession, 
       autoSignIn: true,
       minPasswordLength: PASSWORD_MIN_LENGTH,
       maxPasswordLength: PASSWORD_MAX_LENGTH,
+      // A reset proves the mailbox: the account's failed sign-ins stop throttling it.
+      onPasswordReset: ({ user }: { user: { email: string } }) => limits.clearAccount(user.email),
     },
     advanced: {
       // The cookie's name and attributes follow configuration, never the request or NODE_ENV.
@@ -93,13 +96,8 @@ function authOptions({ config, database, platform, diagnose, reportNullSession, 
       // BetterAuth's work after the response (and ours in its hooks) goes to the platform's waitUntil.
       backgroundTasks: { handler: (promise: Promise<unknown>) => platform.waitUntil(promise) },
     },
-    // On by default (BetterAuth only enables it when NODE_ENV=production, which Workers never set).
-    rateLimit: {
-      enabled: config.rateLimit,
-      storage: 'memory',
-      // A password guess through verify-password is as good as one through sign-in.
-      customRules: { '/verify-password': { window: 10, max: 3 } },
-    },
+    // Off: the service's own limits (src/limits/) count in the database, by the platform's address.
+    rateLimit: { enabled: false },
     // A failure inside a route propagates to the app's error handler (redacted log, JSON 500), instead
     // of better-call printing the raw error, query parameters (password hashes) included, and
     // answering an empty 500. Expected errors (APIError: 4xx) are answered by BetterAuth as before.

@@ -100,6 +100,7 @@ describe('memory-adapter-absent', () => {
       diagnose: () => Promise.reject(new Error('no request is made')),
       reportNullSession: createNullSessionLogger(),
       signer: createTokenSigner(parsed.config.secrets),
+      limits: { clearAccount: () => Promise.reject(new Error('no request is made')) },
     })
     // BetterAuth imports the memory adapter only when `options.database` is falsy.
     expect(typeof auth.options.database).toBe('function')

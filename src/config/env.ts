@@ -17,6 +17,7 @@ export const ENV_VARIABLES = [
   'JWT_ISSUER',
   'JWT_AUDIENCE',
   'RATE_LIMIT',
+  'TRUST_PROXY',
 ] as const
 
 export type EnvVariable = (typeof ENV_VARIABLES)[number]

@@ -125,6 +125,17 @@ describe('parseConfig', () => {
     expect(problemsOf({ ...valid, RATE_LIMIT: 'sometimes' })[0]?.variable).toBe('RATE_LIMIT')
   })
 
+  it('reads TRUST_PROXY as addresses and CIDRs, and names it when an entry is neither', () => {
+    const parsed = parseConfig({ ...valid, TRUST_PROXY: '10.0.0.0/8, ::1' })
+    expect(parsed.ok && parsed.config.trustProxy(Uint8Array.from([10, 1, 2, 3]))).toBe(true)
+    expect(parsed.ok && parsed.config.trustProxy(Uint8Array.from([192, 0, 2, 1]))).toBe(false)
+    const none = parseConfig(valid)
+    expect(none.ok && none.config.trustProxy(Uint8Array.from([127, 0, 0, 1]))).toBe(false)
+    expect(problemsOf({ ...valid, TRUST_PROXY: '10.0.0.0/8, proxy.internal' })).toEqual([
+      { variable: 'TRUST_PROXY', problem: expect.stringContaining('CIDR') },
+    ])
+  })
+
   it('rejects an out-of-range JWT_TTL', () => {
     expect(problemsOf({ ...valid, JWT_TTL: '2d' })[0]?.variable).toBe('JWT_TTL')
   })

@@ -3,6 +3,7 @@
  * frozen object (once per isolate: see context.ts). Problems name the variable and what is wrong, never its value.
  */
 import { isLoopbackHost } from '../cookies/site.ts'
+import { type ProxyMatcher, parseTrustProxy } from '../limits/address.ts'
 import { type CookiePolicy, deriveCookiePolicy } from './cookie-policy.ts'
 import type { EnvBindings } from './env.ts'
 import { createOriginMatcher, type OriginPattern, parseOriginPattern } from './origins.ts'
@@ -29,8 +30,10 @@ export interface Config {
   readonly isOwnOrTrustedOrigin: (origin: string | null | undefined) => boolean
   readonly cookies: CookiePolicy
   readonly jwt: { readonly ttlSeconds: number; readonly issuer: string; readonly audience: string }
-  /** BetterAuth's per-IP rate limits (3 sign-in/sign-up attempts per 10 s), kept per isolate. */
+  /** The service's rate limits and sign-in throttling (src/limits/), shared through the database. */
   readonly rateLimit: boolean
+  /** Whether an address is a proxy named in TRUST_PROXY (Node: whose X-Forwarded-For hop to take). */
+  readonly trustProxy: ProxyMatcher
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] }
@@ -124,6 +127,8 @@ export function parseConfig(env: EnvBindings): ConfigResult {
   if (rateLimitSetting !== 'on' && rateLimitSetting !== 'off') {
     problems.push({ variable: 'RATE_LIMIT', problem: 'must be on or off' })
   }
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY)
+  if (!trustProxy.ok) problems.push({ variable: 'TRUST_PROXY', problem: trustProxy.problem })
   let cookies: CookiePolicy | undefined
   if (baseUrl) {
     const derived = deriveCookiePolicy({
@@ -136,7 +141,7 @@ export function parseConfig(env: EnvBindings): ConfigResult {
     cookies = derived.policy
   }
 
-  if (problems.length > 0 || !baseUrl || !databaseUrl || !cookies) return { ok: false, problems }
+  if (problems.length > 0 || !baseUrl || !databaseUrl || !cookies || !trustProxy.ok) return { ok: false, problems }
   const origin = baseUrl.origin
   const isTrustedOrigin = createOriginMatcher(trustedOrigins)
   const config: Config = {
@@ -155,6 +160,7 @@ export function parseConfig(env: EnvBindings): ConfigResult {
       audience: env.JWT_AUDIENCE?.trim() || origin,
     },
     rateLimit: rateLimitSetting !== 'off',
+    trustProxy: trustProxy.matcher,
   }
   return { ok: true, config: Object.freeze(config) }
 }

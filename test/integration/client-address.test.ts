@@ -1,63 +1,155 @@
 /**
- * Which header names the client for rate limiting (RATE_LIMIT on, 3 sign-in attempts per 10 s per
- * address): on Workers only CF-Connecting-IP, which Cloudflare overwrites, so X-Real-IP cannot buy
- * a fresh budget; elsewhere (the Node target) X-Real-IP, then X-Forwarded-For, as a proxy sets them.
- * Miniflare keeps a CF-Connecting-IP the client sends and sets 127.0.0.1 otherwise.
+ * The client's address comes from the platform only (src/limits/address.ts, the entries'
+ * `clientAddress`): on Workers CF-Connecting-IP, on Vercel X-Real-IP, on Node the socket peer, or
+ * behind proxies named in TRUST_PROXY the X-Forwarded-For hop they vouch for. No header a client
+ * adds buys it a fresh budget. Locally the platform's own header is whatever the client sends
+ * (Miniflare keeps a CF-Connecting-IP it is given; the Edge Runtime VM has no Vercel edge), so each
+ * runtime is tried with every trick except its own header.
+ *
+ * The route is request-password-reset (3 per minute per address, each with a new recipient): a
+ * minute's window leaves the tricks time to run.
  */
 import { describe, expect, it } from 'vitest'
-import { uniqueEmail, useService } from '../support/service.ts'
+import { backendNames } from '../support/backends.ts'
+import { startService, type TestService, uniqueEmail, useService } from '../support/service.ts'
 
 const FRONTEND = 'http://localhost:3000'
-const SIGN_IN_BUDGET = 3
+const BUDGET = 3
 
-/** One failed sign-in attempt (unknown email) from the address these headers name; its status. */
-async function attempt(baseUrl: string, headers: Record<string, string>): Promise<number> {
-  const response = await fetch(`${baseUrl}/api/auth/sign-in/email`, {
+/** One mail request (a new recipient each time) from the address these headers name; its status. */
+async function attempt(service: TestService, headers: Record<string, string> | [string, string][] = {}) {
+  const response = await service.request('/api/auth/request-password-reset', {
     method: 'POST',
-    headers: { origin: FRONTEND, 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ email: uniqueEmail('nobody'), password: 'not the password' }),
+    headers: new Headers([['origin', FRONTEND], ['content-type', 'application/json'], ...entries(headers)]),
+    body: JSON.stringify({ email: uniqueEmail('nobody'), redirectTo: `${FRONTEND}/reset` }),
   })
   await response.body?.cancel()
   return response.status
 }
 
-/** Spends a whole budget, then one more: the statuses, ending in 429 when the budget was this address's own. */
-async function exhaust(baseUrl: string, headers: Record<string, string>): Promise<number[]> {
-  const statuses: number[] = []
-  for (let i = 0; i <= SIGN_IN_BUDGET; i += 1) statuses.push(await attempt(baseUrl, headers))
-  return statuses
+function entries(headers: Record<string, string> | [string, string][]): [string, string][] {
+  return Array.isArray(headers) ? headers : Object.entries(headers)
 }
 
-const SPENT = [401, 401, 401, 429]
+/** Spends the budget of the address these headers give (none: the platform's default). */
+async function exhaust(service: TestService, headers: Record<string, string> = {}): Promise<void> {
+  for (let i = 0; i < BUDGET; i += 1) expect(await attempt(service, headers)).not.toBe(429)
+  expect(await attempt(service, headers)).toBe(429)
+}
 
-// Rate limits live in each isolate's or process's memory; one database backend is enough.
-describe('client address on Workers (workerd)', () => {
+let counter = 0
+const fresh = () => `198.51.100.${(counter++ % 250) + 1}`
+
+/** Every header trick of the attack report (and a few more), each with a fresh forged address. */
+function tricks(): Record<string, [string, string][]> {
+  return {
+    'rotating X-Forwarded-For': [['x-forwarded-for', fresh()]],
+    'X-Forwarded-For with a list': [['x-forwarded-for', `${fresh()}, ${fresh()}`]],
+    'two X-Forwarded-For lines': [
+      ['x-forwarded-for', fresh()],
+      ['x-forwarded-for', fresh()],
+    ],
+    'IPv6 X-Forwarded-For': [['x-forwarded-for', `2001:db8:${counter++}::1`]],
+    'rotating X-Real-IP': [['x-real-ip', fresh()]],
+    'rotating CF-Connecting-IP': [['cf-connecting-ip', fresh()]],
+    'True-Client-IP': [['true-client-ip', fresh()]],
+    'Forwarded for=': [['forwarded', `for=${fresh()};proto=https`]],
+    'X-Client-IP': [['x-client-ip', fresh()]],
+    'X-Cluster-Client-IP': [['x-cluster-client-ip', fresh()]],
+    'Fastly-Client-IP': [['fastly-client-ip', fresh()]],
+    'X-Forwarded and Forwarded-For': [
+      ['x-forwarded', `for=${fresh()}`],
+      ['forwarded-for', fresh()],
+    ],
+    'X-Vercel-Forwarded-For': [['x-vercel-forwarded-for', fresh()]],
+  }
+}
+
+async function expectNoTrickHelps(
+  service: TestService,
+  base: Record<string, string>,
+  platformHeaders: string[],
+): Promise<void> {
+  for (const [name, headers] of Object.entries(tricks())) {
+    if (headers.some(([header]) => platformHeaders.includes(header))) continue
+    expect(await attempt(service, [...Object.entries(base), ...headers]), name).toBe(429)
+  }
+}
+
+describe('client address on Workers (workerd): CF-Connecting-IP', () => {
   const running = useService('pglite', { RATE_LIMIT: '' })
 
-  it('ignores X-Real-IP and X-Forwarded-For, and gives each CF-Connecting-IP its own budget', async () => {
-    const { url } = running.service
-    expect(await exhaust(url, { 'x-real-ip': '198.51.100.1' })).toEqual(SPENT)
-    // The same CF-Connecting-IP (127.0.0.1, as Miniflare sets it): other X-Real-IP / X-Forwarded-For do not help.
-    expect(await attempt(url, { 'x-real-ip': '198.51.100.2' })).toBe(429)
-    expect(await attempt(url, { 'x-forwarded-for': '198.51.100.3' })).toBe(429)
-    expect(await exhaust(url, { 'cf-connecting-ip': '203.0.113.7' })).toEqual(SPENT)
-    expect(await attempt(url, { 'cf-connecting-ip': '203.0.113.8' })).toBe(401)
+  it('gives no header trick a fresh budget', async () => {
+    const base = { 'cf-connecting-ip': '203.0.113.7' }
+    await exhaust(running.service, base)
+    await expectNoTrickHelps(running.service, base, ['cf-connecting-ip'])
+    // The platform's address is the bucket: another one has its own budget.
+    expect(await attempt(running.service, { 'cf-connecting-ip': '203.0.113.8' })).not.toBe(429)
+  })
+
+  it('counts an IPv4-mapped IPv6 address as its IPv4 address', async () => {
+    await exhaust(running.service, { 'cf-connecting-ip': '203.0.113.20' })
+    expect(await attempt(running.service, { 'cf-connecting-ip': '::ffff:203.0.113.20' })).toBe(429)
+  })
+
+  it('groups IPv6 so a /56 gets 4 budgets and a /48 16, not one per /64', async () => {
+    const in56 = (subnet: number) => ({ 'cf-connecting-ip': `2001:db8:7:${subnet.toString(16)}::1` })
+    // Four /64s of one /56 (2001:db8:7:0::/56) spend its budget of 4 × 3 …
+    for (let subnet = 0; subnet < 4; subnet += 1) await exhaust(running.service, in56(subnet))
+    // … so a fifth /64 in it gets nothing, whatever its interface id,
+    expect(await attempt(running.service, in56(0x20))).toBe(429)
+    expect(await attempt(running.service, { 'cf-connecting-ip': '2001:db8:7:ff:1234:5678:9abc:def0' })).toBe(429)
+    // while a /64 of another /56 in the same /48 still has its own.
+    expect(await attempt(running.service, { 'cf-connecting-ip': '2001:db8:7:100::1' })).not.toBe(429)
   })
 })
 
-describe('client address off Workers (Node)', () => {
+describe('client address on Vercel Edge: X-Real-IP', () => {
+  const running = useService('pglite', { RATE_LIMIT: '' }, { target: 'vercel-edge' })
+
+  it('gives no other header a fresh budget', async () => {
+    const base = { 'x-real-ip': '203.0.113.9' }
+    await exhaust(running.service, base)
+    await expectNoTrickHelps(running.service, base, ['x-real-ip'])
+  })
+})
+
+describe('client address on Node: the socket peer', () => {
   const running = useService('pglite', { RATE_LIMIT: '' }, { target: 'node' })
 
-  it('gives each X-Real-IP its own budget, and ignores CF-Connecting-IP', async () => {
-    const { url } = running.service
-    expect(await exhaust(url, { 'x-real-ip': '198.51.100.1' })).toEqual(SPENT)
-    expect(await attempt(url, { 'x-real-ip': '198.51.100.1', 'cf-connecting-ip': '203.0.113.7' })).toBe(429)
-    expect(await attempt(url, { 'x-real-ip': '198.51.100.2' })).toBe(401)
+  it('ignores every forwarding header when TRUST_PROXY is unset', async () => {
+    await exhaust(running.service)
+    await expectNoTrickHelps(running.service, {}, [])
   })
+})
 
-  it('falls back to X-Forwarded-For without X-Real-IP', async () => {
-    const { url } = running.service
-    expect(await exhaust(url, { 'x-forwarded-for': '198.51.100.11' })).toEqual(SPENT)
-    expect(await attempt(url, { 'x-forwarded-for': '198.51.100.12' })).toBe(401)
+describe('client address on Node behind a proxy: TRUST_PROXY=loopback', () => {
+  const running = useService('pglite', { RATE_LIMIT: '', TRUST_PROXY: 'loopback' }, { target: 'node' })
+
+  it('takes the hop the proxy appended, so what a client prepends buys nothing', async () => {
+    const base = { 'x-forwarded-for': '203.0.113.30' }
+    await exhaust(running.service, base)
+    expect(await attempt(running.service, { 'x-forwarded-for': `${fresh()}, 203.0.113.30` })).toBe(429)
+    expect(await attempt(running.service, { 'x-forwarded-for': `${fresh()},203.0.113.30` })).toBe(429)
+    await expectNoTrickHelps(running.service, base, ['x-forwarded-for'])
+    // The proxy's word is the address: another client behind it has its own budget.
+    expect(await attempt(running.service, { 'x-forwarded-for': '203.0.113.31' })).not.toBe(429)
+  })
+})
+
+describe.each(backendNames)('two Node processes on one database (%s)', (backendName) => {
+  const running = useService(backendName, { RATE_LIMIT: '' }, { target: 'node' })
+
+  it('share one budget', async () => {
+    const second = await startService(running.service.endpoint, { RATE_LIMIT: '' }, { target: 'node' })
+    try {
+      expect(await attempt(running.service)).not.toBe(429)
+      expect(await attempt(second)).not.toBe(429)
+      expect(await attempt(running.service)).not.toBe(429)
+      expect(await attempt(second)).toBe(429)
+      expect(await attempt(running.service)).toBe(429)
+    } finally {
+      await second.stop()
+    }
   })
 })

@@ -1,11 +1,11 @@
 /**
- * The deployed default: BetterAuth's per-IP limits are on (3 sign-in attempts per 10 s),
- * answered with 429 JSON, so passwords cannot be guessed at full speed.
+ * The deployed default: the service's limits are on (3 sign-in attempts per 10 s per address,
+ * counted in the database), answered with 429 JSON, so passwords cannot be guessed at full speed.
  */
 import { describe, expect, it } from 'vitest'
 import { uniqueEmail, useService } from '../support/service.ts'
 
-// Rate limiting lives in the Worker's memory; one database backend is enough.
+// Both backends share the limits' code path; test/in-process/limits.test.ts covers each.
 describe('rate limiting (RATE_LIMIT unset, as deployed)', () => {
   const running = useService('pglite', { RATE_LIMIT: '' })
 
