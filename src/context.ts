@@ -19,6 +19,7 @@ import { createCredentialUpgrader, credentialUpgrade } from './credentials/upgra
 import { createDatabaseClient, type DatabaseClient } from './database.ts'
 import { createNullSessionLogger } from './diagnostics/null-session-report.ts'
 import { createSessionDiagnosis, type SessionDiagnosis } from './diagnostics/session.ts'
+import { type AuthEventLog, createAuthEventLog } from './events/log.ts'
 import type { CookieSpec } from './http/cookies.ts'
 import { logEvent } from './logging.ts'
 import type { Platform } from './platform.ts'
@@ -41,6 +42,8 @@ export interface ServiceContext {
   readonly publishedKeys: ReturnType<typeof publishedKeySet>
   /** Fingerprints of the known secrets, current first (see config/secrets.ts). */
   readonly secretFingerprints: Promise<readonly string[]>
+  /** The auth event log (events/log.ts): written after responses, listed by the events route. */
+  readonly authEvents: AuthEventLog
 }
 
 /** Hono's environment for every route: the bindings, and the context once configuration is valid. */
@@ -52,7 +55,15 @@ function buildContext(config: Config, platform: Platform): ServiceContext {
   const database = createDatabaseClient(config)
   const signer = createTokenSigner(config.secrets)
   const diagnose = createSessionDiagnosis({ config, signer, db: database.db })
-  const auth = buildAuth({ config, database, platform, diagnose, reportNullSession: createNullSessionLogger() })
+  const authEvents = createAuthEventLog({ db: database.db, secret: config.secrets[0]!.value, platform })
+  const auth = buildAuth({
+    config,
+    database,
+    platform,
+    diagnose,
+    reportNullSession: createNullSessionLogger(),
+    events: authEvents,
+  })
   const cookies = auth.$context.then((context) => context.authCookies)
   const sessionCookie = cookies.then((c) => c.sessionToken)
   const upgrader = cookies.then((c) => createCredentialUpgrader(signer, [c.sessionToken, c.dontRememberToken]))
@@ -67,6 +78,7 @@ function buildContext(config: Config, platform: Platform): ServiceContext {
     diagnoseSession: async (headers) => diagnose(headers, (await sessionCookie).name),
     cors: corsMiddleware(config),
     publishedKeys: publishedKeySet(() => auth.api.getJwks()),
+    authEvents,
     get secretFingerprints() {
       fingerprints ??= Promise.all(config.secrets.map((secret) => secretFingerprint(secret.value)))
       return fingerprints

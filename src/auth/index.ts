@@ -12,6 +12,8 @@ import type { Config } from '../config/index.ts'
 import type { DatabaseClient } from '../database.ts'
 import { type NullSessionLogger, nullSessionReport } from '../diagnostics/null-session-report.ts'
 import type { SessionDiagnosis } from '../diagnostics/session.ts'
+import { authEventHooks } from '../events/auth-hooks.ts'
+import type { AuthEventLog } from '../events/log.ts'
 import { betterAuthLogger } from '../logging.ts'
 import type { Platform } from '../platform.ts'
 import { jwtPlugins } from '../tokens/jwt.ts'
@@ -42,10 +44,12 @@ export interface AuthDependencies {
   readonly platform: Platform
   readonly diagnose: (headers: Headers, cookieName: string) => Promise<SessionDiagnosis>
   readonly reportNullSession: NullSessionLogger
+  readonly events: AuthEventLog
 }
 
 /** BetterAuth options, kept apart so they can be inspected. */
-function authOptions({ config, database, platform, diagnose, reportNullSession }: AuthDependencies) {
+function authOptions({ config, database, platform, diagnose, reportNullSession, events }: AuthDependencies) {
+  const eventHooks = authEventHooks(events, database.db)
   const versioned = config.secrets.filter((s) => s.version !== null)
   // Data BetterAuth encrypted before versioned secrets (the JWT signing key) was written under the
   // secret that was current then: BETTER_AUTH_SECRET if still set, else the oldest listed version.
@@ -67,6 +71,8 @@ function authOptions({ config, database, platform, diagnose, reportNullSession }
       autoSignIn: true,
       minPasswordLength: PASSWORD_MIN_LENGTH,
       maxPasswordLength: PASSWORD_MAX_LENGTH,
+      // Tells the event log whose password a reset changed (see events/auth-hooks.ts).
+      onPasswordReset: eventHooks.onPasswordReset,
     },
     advanced: {
       // The cookie's name and attributes follow configuration, never the request or NODE_ENV.
@@ -110,6 +116,7 @@ function authOptions({ config, database, platform, diagnose, reportNullSession }
       oneTimeToken({ storeToken: 'hashed', expiresIn: ONE_TIME_TOKEN_MINUTES }),
       ...jwtPlugins(config, database.db),
       nullSessionReport(diagnose, reportNullSession),
+      eventHooks.plugin,
     ],
   } satisfies Parameters<typeof betterAuth>[0]
 }

@@ -16,6 +16,9 @@ export const ENV_VARIABLES = [
   'JWT_ISSUER',
   'JWT_AUDIENCE',
   'RATE_LIMIT',
+  'HEALTH_TOKEN',
+  'CRON_SECRET',
+  'AUTH_EVENT_RETENTION_DAYS',
 ] as const
 
 export type EnvVariable = (typeof ENV_VARIABLES)[number]

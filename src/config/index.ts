@@ -5,6 +5,7 @@
 import { isLoopbackHost } from '../cookies/site.ts'
 import { type CookiePolicy, deriveCookiePolicy } from './cookie-policy.ts'
 import type { EnvBindings } from './env.ts'
+import { type OperatorSettings, parseOperatorSettings } from './operator.ts'
 import { createOriginMatcher, type OriginPattern, parseOriginPattern } from './origins.ts'
 import { parseSecrets, type SigningSecret } from './secrets.ts'
 
@@ -29,6 +30,8 @@ export interface Config {
   readonly jwt: { readonly ttlSeconds: number; readonly issuer: string; readonly audience: string }
   /** BetterAuth's per-IP rate limits (3 sign-in/sign-up attempts per 10 s), kept per isolate. */
   readonly rateLimit: boolean
+  /** HEALTH_TOKEN, CRON_SECRET and AUTH_EVENT_RETENTION_DAYS (see operator.ts). */
+  readonly operator: OperatorSettings
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] }
@@ -102,6 +105,7 @@ export function parseConfig(env: EnvBindings): ConfigResult {
     else problems.push({ variable: 'TRUSTED_ORIGINS', problem: parsed.problem })
   }
 
+  const operator = parseOperatorSettings(env, secrets, problems)
   const jwtTtl = parseTtl(env.JWT_TTL, problems)
   const rateLimitSetting = (env.RATE_LIMIT?.trim() || 'on').toLowerCase()
   if (rateLimitSetting !== 'on' && rateLimitSetting !== 'off') {
@@ -137,6 +141,7 @@ export function parseConfig(env: EnvBindings): ConfigResult {
       audience: env.JWT_AUDIENCE?.trim() || origin,
     },
     rateLimit: rateLimitSetting !== 'off',
+    operator,
   }
   return { ok: true, config: Object.freeze(config) }
 }
