@@ -4,7 +4,7 @@
  *
  * - Workers: a Cron Trigger (`[triggers] crons` in wrangler.toml) calls the Worker's `scheduled`
  *   handler (`scheduledPrune`, src/index.ts).
- * - Vercel: a cron job (`crons` in vercel.json) sends `GET /cron/prune-auth-events` with
+ * - Vercel: a cron job (`crons` in vercel.json) sends `GET /api/cron/prune-auth-events` with
  *   `Authorization: Bearer <CRON_SECRET>`, as Vercel does when CRON_SECRET is set.
  * - Node: `src/node.ts` prunes on start and every 6 hours; the route works there too.
  */
@@ -16,7 +16,7 @@ import { HEADERS } from '../http/headers.ts'
 import { operatorAccess } from '../http/operator-bearer.ts'
 import { logEvent } from '../logging.ts'
 
-export const PRUNE_PATH = '/cron/prune-auth-events'
+export const PRUNE_PATH = '/api/cron/prune-auth-events'
 
 /**
  * Prunes the events older than the retention, logs how many went, and resolves to that count.
@@ -54,7 +54,7 @@ export function scheduledPrune(resolveContext: (env: EnvBindings) => ContextResu
 }
 
 /**
- * `GET /cron/prune-auth-events` with `Authorization: Bearer <CRON_SECRET>` (Vercel's cron jobs send
+ * `GET /api/cron/prune-auth-events` with `Authorization: Bearer <CRON_SECRET>` (Vercel's cron jobs send
  * it): 401 without it, and 404 where CRON_SECRET is unset (Workers use the Cron Trigger instead).
  *
  * @example

@@ -251,13 +251,13 @@ describe.each(backendNames)('auth event log on %s', (backendName) => {
          ($1, $3, 'sign_in', 'ok', now() - interval '91 days'), ($2, $3, 'sign_in', 'ok', now() - interval '89 days')`,
       [old, recent, userId],
     )
-    expect((await service.request('/cron/prune-auth-events')).status).toBe(401)
-    const wrong = await service.request('/cron/prune-auth-events', {
+    expect((await service.request('/api/cron/prune-auth-events')).status).toBe(401)
+    const wrong = await service.request('/api/cron/prune-auth-events', {
       headers: { authorization: `Bearer ${TEST_SECRET}` },
     })
     expect(wrong.status).toBe(401)
     expect(await wrong.json()).toMatchObject({ code: 'INVALID_CRON_SECRET' })
-    const pruned = await service.request('/cron/prune-auth-events', {
+    const pruned = await service.request('/api/cron/prune-auth-events', {
       headers: { authorization: `Bearer ${CRON_SECRET}` },
     })
     expect(pruned.status).toBe(200)
@@ -269,7 +269,7 @@ describe.each(backendNames)('auth event log on %s', (backendName) => {
     await service.restart({ CRON_SECRET: undefined, AUTH_EVENT_RETENTION_DAYS: '30' })
     try {
       expect(
-        (await service.request('/cron/prune-auth-events', { headers: { authorization: `Bearer ${CRON_SECRET}` } }))
+        (await service.request('/api/cron/prune-auth-events', { headers: { authorization: `Bearer ${CRON_SECRET}` } }))
           .status,
       ).toBe(404)
     } finally {
