@@ -14,6 +14,7 @@ import type { LocalNeon } from '../../db/local-neon/index.ts'
 import { backendNamed, backendNames, type TestDatabase, WORKER_DATABASE_URL } from './backends.ts'
 import { TestClient } from './client.ts'
 import { openInProcessHost } from './in-process.ts'
+import { rememberSecret } from './log-capture.ts'
 import { type FixedPort, loopbackFetch, openFixedPort } from './loopback.ts'
 import { type DeployedTarget, startInstance } from './targets.ts'
 import type { TestCertificate } from './tls.ts'
@@ -30,6 +31,9 @@ export const TEST_SECRET = randomBytes(32).toString('base64url')
 
 /** Every test service's HEALTH_TOKEN: `FULL_HEALTH` reads the full /health/auth with it. */
 export const TEST_HEALTH_TOKEN = randomBytes(32).toString('base64url')
+
+rememberSecret('the secret', TEST_SECRET)
+rememberSecret('HEALTH_TOKEN', TEST_HEALTH_TOKEN)
 
 /** Request options for the full /health/auth: `service.request('/health/auth', FULL_HEALTH)`. */
 export const FULL_HEALTH = { headers: { authorization: `Bearer ${TEST_HEALTH_TOKEN}` } } as const satisfies RequestInit

@@ -14,6 +14,7 @@ import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import { FUNCTION_NAME } from '../../scripts/build-vercel.ts'
 import { startEdgeFunction, TEST_VERCEL_OUTPUT_DIR } from './edge-vm.ts'
+import { captureServiceOutput } from './log-capture.ts'
 import { createWorkerMiniflare, type WorkerServerOptions } from './worker.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -62,6 +63,9 @@ async function startNode(bindings: Record<string, string>): Promise<RunningInsta
     }
     child.stdout.on('data', onData)
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    // For the whole life of the process, not only until it listens.
+    child.stdout.on('data', (chunk: Buffer) => captureServiceOutput('node', chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => captureServiceOutput('node', chunk.toString()))
     exited
       .then(
         ([code, signal]) =>
@@ -89,7 +93,14 @@ async function startNode(bindings: Record<string, string>): Promise<RunningInsta
 }
 
 async function startWorkerd(bindings: Record<string, string>, server: WorkerServerOptions): Promise<RunningInstance> {
-  const mf = createWorkerMiniflare(bindings, server)
+  // workerd's output always goes through the capture; to the test's onLog if it has one, else to this console.
+  const onLog: NonNullable<WorkerServerOptions['onLog']> = (log) => {
+    captureServiceOutput('workerd', log.message)
+    if (server.onLog) server.onLog(log)
+    else if (log.level === 'error' || log.level === 'warn') console.error(log.message)
+    else console.log(log.message)
+  }
+  const mf = createWorkerMiniflare(bindings, { ...server, onLog })
   try {
     const url = (await mf.ready).toString().replace(/\/$/, '')
     return { url, stop: () => mf.dispose() }
