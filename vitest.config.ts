@@ -32,6 +32,8 @@ export default defineConfig({
             'test/readme/**/*.test.ts',
           ],
           globalSetup: ['test/support/global-setup.ts'],
+          // Every line a service writes is checked for secrets after each file (log-capture.ts).
+          setupFiles: ['test/support/log-check.ts'],
         },
       },
     ],

@@ -1,6 +1,7 @@
 /**
- * Database schema: BetterAuth's tables (user, session, account, verification) and the JWT
- * plugin's signing keys (jwks), and the service's rate-limit counters (rate_limit). Property names are BetterAuth's field names; SQL names are
+ * Database schema: BetterAuth's tables (user, session, account, verification), the JWT
+ * plugin's signing keys (jwks), the service's rate-limit counters (rate_limit) and its auth event
+ * log (auth_event). Property names are BetterAuth's field names; SQL names are
  * snake_case. Every timestamp is `timestamptz`. The relations let BetterAuth read a session with
  * its user (and a user with its accounts) in one query instead of two.
  */
@@ -96,6 +97,41 @@ export const rateLimit = pgTable(
     lastAt: timestamptz('last_at'),
   },
   (table) => [index('rate_limit_reset_at_idx').on(table.resetAt)],
+)
+
+/** What the auth event log records (src/events/). */
+export const AUTH_EVENT_TYPES = [
+  'sign_up',
+  'sign_in',
+  'sign_out',
+  'password_change',
+  'password_reset',
+  'session_revoked',
+  'token_issued',
+] as const
+
+/**
+ * The auth event log. `user_id` is null when no user is known (a failed sign-in for an unknown
+ * email). A deleted user's events lose their user id (`on delete set null`) rather than vanish: they
+ * stay evidence of what happened (failed guesses at that account, say) without naming anyone, and
+ * the retention prune removes them like every other event. `address_hash` is a keyed hash (HMAC)
+ * of the client address, never the address.
+ */
+export const authEvent = pgTable(
+  'auth_event',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').references(() => user.id, { onDelete: 'set null' }),
+    type: text('type', { enum: AUTH_EVENT_TYPES }).notNull(),
+    outcome: text('outcome', { enum: ['ok', 'failed'] }).notNull(),
+    addressHash: text('address_hash'),
+    userAgent: text('user_agent'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (table) => [
+    index('auth_event_user_created_idx').on(table.userId, table.createdAt.desc(), table.id.desc()),
+    index('auth_event_created_idx').on(table.createdAt),
+  ],
 )
 
 export const userRelations = relations(user, ({ many }) => ({

@@ -2,16 +2,23 @@
  * The edge-auth application: one Hono app for every target (workerd, Vercel Edge, Node). Targets
  * differ only in where the environment comes from and in their `Platform` (how work outlives a response).
  *
- * A request goes: health routes (which answer even when the configuration is invalid) → the
+ * A request goes: a Cookie or Authorization header with non-ASCII bytes refused (before anything
+ * could log it) → health routes (which answer even when the configuration is invalid) → the
  * per-isolate context (or 500 CONFIG_INVALID) → /health/session (with CORS of its own) → CORS →
- * body limit → credential upgrade → rate limits (BetterAuth's routes that need them) → routes.
+ * body limit → credential upgrade → rate limits (BetterAuth's routes that need them) → the guard on
+ * /api/users/:userId/* → routes.
  */
 import { Hono } from 'hono/tiny'
 import { limitBody } from './auth/limits.ts'
-import { type AppEnv, createContextResolver } from './context.ts'
+import type { EnvBindings } from './config/env.ts'
+import { type AppEnv, type ContextResult, createContextResolver } from './context.ts'
 import { errorResponse, handleError, handleNotFound } from './errors.ts'
+import { pruneRoutes } from './events/prune.ts'
+import { eventsRoutes } from './events/routes.ts'
+import { requireOwnUserId, requireUser } from './guard/index.ts'
 import { healthRoutes } from './health/index.ts'
 import { sessionHealthRoutes } from './health/session.ts'
+import { refuseNonAsciiCredentials } from './http/credential-bytes.ts'
 import type { Platform } from './platform.ts'
 import { authRoutes } from './routes/auth.ts'
 import { handoffRoutes } from './routes/handoff.ts'
@@ -19,18 +26,22 @@ import { jwksRoutes } from './routes/jwks.ts'
 import { sessionsRoutes } from './routes/sessions.ts'
 
 /**
- * Creates the app for a platform.
+ * Creates the app for a platform; an entry that also works outside requests (the Worker's
+ * scheduled prune) passes the resolver it shares with the app.
  *
  * @example
  * import { waitUntil } from 'cloudflare:workers'
  * export default createApp({ waitUntil }) // a Worker: fetch(request, env, ctx)
  */
-export function createApp(platform: Platform) {
-  const resolveContext = createContextResolver(platform)
+export function createApp(
+  platform: Platform,
+  resolveContext: (env: EnvBindings) => ContextResult = createContextResolver(platform),
+) {
   const app = new Hono<AppEnv>()
   app.onError(handleError)
   app.notFound(handleNotFound)
 
+  app.use('*', refuseNonAsciiCredentials)
   app.route('/', healthRoutes(resolveContext))
 
   app.use('*', async function serviceContext(c, next) {
@@ -46,9 +57,14 @@ export function createApp(platform: Platform) {
   app.use('/auth/*', (c, next) => c.var.service.upgradeCredentials(c, next))
   app.use('/api/auth/*', (c, next) => c.var.service.limits.middleware(c, next))
 
+  // A user id in a path is the caller's own: sessions, events.
+  app.use('/api/users/:userId/*', requireUser, requireOwnUserId())
+
   app.route('/', handoffRoutes())
   app.route('/', jwksRoutes())
   app.route('/', sessionsRoutes())
+  app.route('/', eventsRoutes())
+  app.route('/', pruneRoutes())
   app.route('/', authRoutes())
 
   return app

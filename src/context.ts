@@ -19,6 +19,7 @@ import { createCredentialUpgrader, credentialUpgrade } from './credentials/upgra
 import { createDatabaseClient, type DatabaseClient } from './database.ts'
 import { createNullSessionLogger } from './diagnostics/null-session-report.ts'
 import { createSessionDiagnosis, type SessionDiagnosis } from './diagnostics/session.ts'
+import { type AuthEventLog, createAuthEventLog } from './events/log.ts'
 import type { CookieSpec } from './http/cookies.ts'
 import { createLimits, type LimitService } from './limits/middleware.ts'
 import { logEvent } from './logging.ts'
@@ -44,6 +45,8 @@ export interface ServiceContext {
   readonly publishedKeys: ReturnType<typeof publishedKeySet>
   /** Fingerprints of the known secrets, current first (see config/secrets.ts). */
   readonly secretFingerprints: Promise<readonly string[]>
+  /** The auth event log (events/log.ts): written after responses, listed by the events route. */
+  readonly authEvents: AuthEventLog
 }
 
 /** Hono's environment for every route: the bindings, and the context once configuration is valid. */
@@ -56,6 +59,7 @@ function buildContext(config: Config, platform: Platform): ServiceContext {
   const signer = createTokenSigner(config.secrets)
   const diagnose = createSessionDiagnosis({ config, signer, db: database.db })
   const limits = createLimits({ config, database, platform, sessionCookieName: async () => (await sessionCookie).name })
+  const authEvents = createAuthEventLog({ db: database.db, secret: config.secrets[0]!.value, platform })
   const auth = buildAuth({
     config,
     database,
@@ -64,6 +68,7 @@ function buildContext(config: Config, platform: Platform): ServiceContext {
     reportNullSession: createNullSessionLogger(),
     signer,
     limits,
+    events: authEvents,
   })
   const cookies = auth.$context.then((context) => context.authCookies)
   const sessionCookie = cookies.then((c) => c.sessionToken)
@@ -80,6 +85,7 @@ function buildContext(config: Config, platform: Platform): ServiceContext {
     cors: corsMiddleware(config),
     limits,
     publishedKeys: publishedKeySet(() => auth.api.getJwks()),
+    authEvents,
     get secretFingerprints() {
       fingerprints ??= Promise.all(config.secrets.map((secret) => secretFingerprint(secret.value)))
       return fingerprints

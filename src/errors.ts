@@ -27,6 +27,16 @@ export const ERRORS = {
   FORBIDDEN: { status: 403, message: 'This is not yours.' },
   UNTRUSTED_ORIGIN: { status: 403, message: 'This origin may not change state with the session cookie.' },
   SESSION_NOT_FOUND: { status: 404, message: 'No such session.' },
+  INVALID_CREDENTIAL_HEADER: {
+    status: 400,
+    message: 'The Cookie or Authorization header holds a byte that is not printable ASCII.',
+  },
+  INVALID_HEALTH_TOKEN: { status: 401, message: 'The bearer token is not this deployment’s HEALTH_TOKEN.' },
+  INVALID_CRON_SECRET: { status: 401, message: 'The bearer token is not this deployment’s CRON_SECRET.' },
+  INVALID_PAGINATION: {
+    status: 400,
+    message: 'limit must be an integer from 1 to 100, and before a nextCursor this route returned.',
+  },
   DATABASE_UNAVAILABLE: { status: 503, message: 'The database did not answer; try again shortly.' },
   WRITE_CONFLICT: {
     status: 409,

@@ -1,13 +1,21 @@
 /**
  * Cloudflare Workers entry: the bindings are the environment, and `waitUntil` from
- * `cloudflare:workers` keeps background work (null-session reports, BetterAuth's own) alive
- * after the response. The client's address is CF-Connecting-IP, which Cloudflare's edge
- * overwrites on every request from the internet.
+ * `cloudflare:workers` keeps background work (null-session reports, auth events, BetterAuth's own)
+ * alive after the response. The client's address is CF-Connecting-IP, which Cloudflare's edge
+ * overwrites on every request from the internet. `scheduled` runs the auth event prune for the Cron
+ * Trigger in wrangler.toml.
  */
 import { waitUntil } from 'cloudflare:workers'
 import { createApp } from './app.ts'
+import { createContextResolver } from './context.ts'
+import { scheduledPrune } from './events/prune.ts'
+import type { Platform } from './platform.ts'
 
-export default createApp({
+const platform: Platform = {
   waitUntil,
   clientAddress: (request) => request.headers.get('cf-connecting-ip') ?? undefined,
-})
+}
+const resolveContext = createContextResolver(platform)
+const app = createApp(platform, resolveContext)
+
+export default { fetch: app.fetch, scheduled: scheduledPrune(resolveContext) }

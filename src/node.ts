@@ -5,7 +5,8 @@
  * connections, let requests in flight and their background work finish (at most 10 s), then exit.
  *
  * The client's address is the socket peer; when TRUST_PROXY names that peer, the X-Forwarded-For
- * hop it vouches for (limits/address.ts). On start it prints one JSON line: `{"event":"listening","url":"http://127.0.0.1:8787"}`.
+ * hop it vouches for (limits/address.ts). On start it prints one JSON line: `{"event":"listening","url":"http://127.0.0.1:8787"}`. It prunes
+ * the auth event log (AUTH_EVENT_RETENTION_DAYS) on start and every 6 hours.
  *
  * @example
  * // PORT=8787 BETTER_AUTH_SECRET=… BETTER_AUTH_URL=http://localhost:8787 DATABASE_URL=postgres://… node src/node.ts
@@ -14,12 +15,15 @@ import type { AddressInfo } from 'node:net'
 import { type Http2Bindings, type HttpBindings, serve } from '@hono/node-server'
 import { createApp } from './app.ts'
 import type { EnvBindings } from './config/env.ts'
+import { createContextResolver } from './context.ts'
+import { pruneAuthEvents } from './events/prune.ts'
 import { forwardedClient } from './limits/address.ts'
 import { logEvent } from './logging.ts'
 import type { Platform } from './platform.ts'
 
 const DEFAULT_PORT = 8787
 const SHUTDOWN_GRACE_MS = 10_000
+const PRUNE_INTERVAL_MS = 6 * 60 * 60 * 1000
 
 function listenPort(value: string | undefined): number {
   if (!value?.trim()) return DEFAULT_PORT
@@ -46,8 +50,14 @@ const platform: Platform = {
   },
 }
 
-const app = createApp(platform)
+const resolveContext = createContextResolver(platform)
+const app = createApp(platform, resolveContext)
 const env = process.env as EnvBindings
+
+function prune(): void {
+  const result = resolveContext(env)
+  if (result.ok) platform.waitUntil(pruneAuthEvents(result.service))
+}
 const hostname = process.env.HOST?.trim() || undefined
 
 const server = serve(
@@ -63,13 +73,17 @@ const server = serve(
   (info: AddressInfo) => {
     const host = info.family === 'IPv6' ? `[${info.address}]` : info.address
     console.log(JSON.stringify({ event: 'listening', url: `http://${host}:${info.port}` }))
+    prune()
   },
 )
+const pruneTimer = setInterval(prune, PRUNE_INTERVAL_MS)
+pruneTimer.unref()
 
 let stopping = false
 function shutdown(signal: NodeJS.Signals): void {
   if (stopping) return
   stopping = true
+  clearInterval(pruneTimer)
   console.log(JSON.stringify({ event: 'shutdown', signal }))
   const forced = setTimeout(() => {
     console.error(JSON.stringify({ event: 'shutdown_forced', afterMs: SHUTDOWN_GRACE_MS }))

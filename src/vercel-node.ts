@@ -4,7 +4,8 @@
  * the shape of a Hono app), calls `fetch(request)` with a Web `Request` and sends the `Response`
  * back. The environment is `process.env`, the same object for the process's lifetime, so
  * configuration is parsed once per instance. Background work goes to `waitUntil` from
- * `@vercel/functions`, which reaches the launcher's request context.
+ * `@vercel/functions`, which reaches the launcher's request context. The client's address is
+ * `X-Real-IP`, which Vercel's edge sets (`ipAddress`), as on the Edge entry.
  *
  * Built into `.vercel/output/functions/index.func/index.mjs` by `npm run build:vercel` (the default
  * target; `-- --edge` builds src/vercel.ts instead).
@@ -14,11 +15,11 @@
  * // { "runtime": "nodejs24.x", "handler": "index.mjs", "launcherType": "Nodejs", … }
  * const response = await handler.fetch(new Request('https://auth.example.com/health'))
  */
-import { waitUntil } from '@vercel/functions'
+import { ipAddress, waitUntil } from '@vercel/functions'
 import { createApp } from './app.ts'
 import type { EnvBindings } from './config/env.ts'
 
-const app = createApp({ waitUntil })
+const app = createApp({ waitUntil, clientAddress: (request) => ipAddress(request) })
 const env = process.env as EnvBindings
 
 /** The Node.js function: a Web handler, with `process.env` as the bindings. */

@@ -14,6 +14,8 @@ import { withBatchedTransactions } from '../database/batched-writes.ts'
 import type { DatabaseClient } from '../database.ts'
 import { type NullSessionLogger, nullSessionReport } from '../diagnostics/null-session-report.ts'
 import type { SessionDiagnosis } from '../diagnostics/session.ts'
+import { authEventHooks } from '../events/auth-hooks.ts'
+import type { AuthEventLog } from '../events/log.ts'
 import type { LimitService } from '../limits/middleware.ts'
 import { betterAuthLogger } from '../logging.ts'
 import type { Platform } from '../platform.ts'
@@ -48,10 +50,13 @@ export interface AuthDependencies {
   /** Verifies signed session tokens (a bearer client's sign-out). */
   readonly signer: TokenSigner
   readonly limits: Pick<LimitService, 'clearAccount'>
+  readonly events: AuthEventLog
 }
 
 /** BetterAuth options, kept apart so they can be inspected. */
-function authOptions({ config, database, platform, diagnose, reportNullSession, signer, limits }: AuthDependencies) {
+function authOptions(dependencies: AuthDependencies) {
+  const { config, database, platform, diagnose, reportNullSession, signer, limits, events } = dependencies
+  const eventHooks = authEventHooks(events, database.db)
   const versioned = config.secrets.filter((s) => s.version !== null)
   // Data BetterAuth encrypted before versioned secrets (the JWT signing key) was written under the
   // secret that was current then: BETTER_AUTH_SECRET if still set, else the oldest listed version.
@@ -74,8 +79,11 @@ function authOptions({ config, database, platform, diagnose, reportNullSession, 
       autoSignIn: true,
       minPasswordLength: PASSWORD_MIN_LENGTH,
       maxPasswordLength: PASSWORD_MAX_LENGTH,
-      // A reset proves the mailbox: the account's failed sign-ins stop throttling it.
-      onPasswordReset: ({ user }: { user: { email: string } }) => limits.clearAccount(user.email),
+      // A reset proves the mailbox: the account's failed sign-ins stop throttling it; the event log
+      // learns whose password changed (see events/auth-hooks.ts).
+      onPasswordReset: async (data: { user: { id: string; email: string } }, request?: Request) => {
+        await Promise.all([limits.clearAccount(data.user.email), eventHooks.onPasswordReset(data, request)])
+      },
     },
     advanced: {
       // The cookie's name and attributes follow configuration, never the request or NODE_ENV.
@@ -109,12 +117,13 @@ function authOptions({ config, database, platform, diagnose, reportNullSession, 
       revokeOtherSessionsOnPasswordChange,
       // A bearer token must carry its signature: the raw token alone is what the database holds.
       bearer({ requireSignature: true }),
-      signOutInOneTrip(signer),
+      signOutInOneTrip({ signer, db: database.db, onSignOut: eventHooks.onSignOut }),
       hideSessionTokens,
       // Redirect hand-off (see handoff/): single use, stored hashed, valid for 3 minutes.
       oneTimeToken({ storeToken: 'hashed', expiresIn: ONE_TIME_TOKEN_MINUTES }),
       ...jwtPlugins(config, database.db),
       nullSessionReport(diagnose, reportNullSession),
+      eventHooks.plugin,
     ],
   } satisfies Parameters<typeof betterAuth>[0]
 }

@@ -7,7 +7,7 @@
  * reason for BetterAuth's reads): one DELETE by token; if it fails, the error reaches the app's
  * handler (503 DATABASE_UNAVAILABLE) before any cookie is cleared. Being a short-circuit, it skips
  * BetterAuth's `/sign-out` handler, the after hooks of `/sign-out` and the session `delete`
- * database hooks (none are configured).
+ * database hooks: whoever needs to know of a sign-out (the event log) passes `onSignOut`.
  *
  * The token comes from the session cookie or, for a bearer client, from `Authorization: Bearer
  * token.signature`: the bearer plugin's before hook turns that header into a cookie, but a before
@@ -16,15 +16,25 @@
  */
 import { createAuthMiddleware } from 'better-auth/api'
 import { deleteSessionCookie } from 'better-auth/cookies'
+import { eq } from 'drizzle-orm'
+import { session } from '../../db/schema.ts'
 import type { TokenSigner } from '../credentials/signed-token.ts'
+import type { Database } from '../database.ts'
 
 const BEARER = /^bearer\s+(\S+)\s*$/i
 
+export interface SignOutOptions {
+  readonly signer: TokenSigner
+  readonly db: Database
+  /** Called once per deleted session, after the delete succeeded, with the endpoint context. */
+  readonly onSignOut?: (userId: string, ctx: unknown) => void
+}
+
 /**
  * @example
- * plugins: [bearer({ requireSignature: true }), signOutInOneTrip(signer)]
+ * plugins: [bearer({ requireSignature: true }), signOutInOneTrip({ signer, db, onSignOut })]
  */
-export function signOutInOneTrip(signer: TokenSigner) {
+export function signOutInOneTrip({ signer, db, onSignOut }: SignOutOptions) {
   async function bearerToken(headers: Headers | undefined): Promise<string | null> {
     const signed = BEARER.exec(headers?.get('authorization') ?? '')?.[1]
     return signed ? ((await signer.verify(signed))?.token ?? null) : null
@@ -40,10 +50,15 @@ export function signOutInOneTrip(signer: TokenSigner) {
             const token =
               (await ctx.getSignedCookie(ctx.context.authCookies.sessionToken.name, ctx.context.secret)) ||
               (await bearerToken(ctx.request?.headers ?? ctx.headers))
-            // The adapter, not internalAdapter.deleteSession: that one first reads the row and, if the
-            // read fails, swallows the error and deletes nothing (better-auth db/with-hooks.ts).
-            if (token)
-              await ctx.context.adapter.deleteMany({ model: 'session', where: [{ field: 'token', value: token }] })
+            // One DELETE … RETURNING, not internalAdapter.deleteSession: that one first reads the row
+            // and, if the read fails, swallows the error and deletes nothing (better-auth db/with-hooks.ts).
+            if (token) {
+              const deleted = await db
+                .delete(session)
+                .where(eq(session.token, token))
+                .returning({ userId: session.userId })
+              for (const row of deleted) onSignOut?.(row.userId, ctx)
+            }
             deleteSessionCookie(ctx)
             return ctx.json({ success: true })
           }),

@@ -8,11 +8,7 @@ import * as providersPackage from '@better-auth/core/social-providers'
 import * as telemetryPackage from '@better-auth/telemetry'
 import { describe, expect, it } from 'vitest'
 import { bundleAliases } from '../../scripts/bundle-aliases.ts'
-import { buildAuth } from '../auth/index.ts'
-import { parseConfig } from '../config/index.ts'
-import { createTokenSigner } from '../credentials/signed-token.ts'
-import { createDatabaseClient } from '../database.ts'
-import { createNullSessionLogger } from '../diagnostics/null-session-report.ts'
+import { createContextResolver } from '../context.ts'
 import { memoryAdapter } from './memory-adapter-absent.ts'
 import * as providers from './social-providers.ts'
 import { createTelemetry } from './telemetry-disabled.ts'
@@ -87,21 +83,13 @@ describe('social-providers', () => {
 
 describe('memory-adapter-absent', () => {
   it('is never reached: the BetterAuth options always carry a database adapter', () => {
-    const parsed = parseConfig({
+    const result = createContextResolver({ waitUntil: () => {} })({
       BETTER_AUTH_SECRET: 'x'.repeat(40),
       BETTER_AUTH_URL: 'https://auth.example.com',
       DATABASE_URL: 'postgresql://user:pw@db.example.com/app',
     })
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems))
-    const auth = buildAuth({
-      config: parsed.config,
-      database: createDatabaseClient(parsed.config),
-      platform: { waitUntil: () => {} },
-      diagnose: () => Promise.reject(new Error('no request is made')),
-      reportNullSession: createNullSessionLogger(),
-      signer: createTokenSigner(parsed.config.secrets),
-      limits: { clearAccount: () => Promise.reject(new Error('no request is made')) },
-    })
+    if (!result.ok) throw new Error(JSON.stringify(result.problems))
+    const { auth } = result.service
     // BetterAuth imports the memory adapter only when `options.database` is falsy.
     expect(typeof auth.options.database).toBe('function')
   })

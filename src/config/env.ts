@@ -18,6 +18,9 @@ export const ENV_VARIABLES = [
   'JWT_AUDIENCE',
   'RATE_LIMIT',
   'TRUST_PROXY',
+  'HEALTH_TOKEN',
+  'CRON_SECRET',
+  'AUTH_EVENT_RETENTION_DAYS',
 ] as const
 
 export type EnvVariable = (typeof ENV_VARIABLES)[number]

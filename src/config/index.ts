@@ -6,6 +6,7 @@ import { isLoopbackHost } from '../cookies/site.ts'
 import { type ProxyMatcher, parseTrustProxy } from '../limits/address.ts'
 import { type CookiePolicy, deriveCookiePolicy } from './cookie-policy.ts'
 import type { EnvBindings } from './env.ts'
+import { type OperatorSettings, parseOperatorSettings } from './operator.ts'
 import { createOriginMatcher, type OriginPattern, parseOriginPattern } from './origins.ts'
 import { parseSecrets, type SigningSecret } from './secrets.ts'
 
@@ -34,6 +35,8 @@ export interface Config {
   readonly rateLimit: boolean
   /** Whether an address is a proxy named in TRUST_PROXY (Node: whose X-Forwarded-For hop to take). */
   readonly trustProxy: ProxyMatcher
+  /** HEALTH_TOKEN, CRON_SECRET and AUTH_EVENT_RETENTION_DAYS (see operator.ts). */
+  readonly operator: OperatorSettings
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] }
@@ -121,6 +124,7 @@ export function parseConfig(env: EnvBindings): ConfigResult {
     else problems.push({ variable: 'TRUSTED_ORIGINS', problem: parsed.problem })
   }
 
+  const operator = parseOperatorSettings(env, secrets, problems)
   const jwtTtl = parseTtl(env.JWT_TTL, problems)
   const databaseTimeoutMs = parseDatabaseTimeout(env.DATABASE_TIMEOUT_MS, problems)
   const rateLimitSetting = (env.RATE_LIMIT?.trim() || 'on').toLowerCase()
@@ -161,6 +165,7 @@ export function parseConfig(env: EnvBindings): ConfigResult {
     },
     rateLimit: rateLimitSetting !== 'off',
     trustProxy: trustProxy.matcher,
+    operator,
   }
   return { ok: true, config: Object.freeze(config) }
 }

@@ -12,6 +12,19 @@ export function checkCookieMode(options: DoctorOptions, health: AuthHealth, repo
   const frontend = new URL(options.origin)
   const crossSite = isCrossSite(options.origin, options.serviceUrl)
   const { attributes, mode } = health.cookies
+  if (!attributes) {
+    // The anonymous level: the mode, not the attributes.
+    if (crossSite && mode !== 'cross-site')
+      report({
+        check: 'cookie mode',
+        ok: false,
+        message: `${options.origin} is on another site than the service, but the service uses the ${mode} cookie mode: the browser will not send its cookie, and get-session returns null`,
+        fix: `Add ${options.origin} to TRUSTED_ORIGINS and unset COOKIE_MODE (edge-auth then uses SameSite=None; Secure; Partitioned), or put both on one registrable domain; --health-token shows the cookie's attributes.`,
+      })
+    else
+      report({ check: 'cookie mode', ok: true, message: `${mode}: ${crossSite ? 'cross-site' : 'same-site'} frontend` })
+    return
+  }
   if (crossSite && attributes.sameSite !== 'None') {
     report({
       check: 'cookie mode',

@@ -3,14 +3,17 @@ import type { DoctorOptions, Report } from './report.ts'
 
 export interface AuthHealth {
   status?: string
+  level?: 'anonymous' | 'full'
   baseURL?: string
   config?: { valid: boolean; problems: { variable: string; problem: string }[] }
   secret?: { present: boolean; length: number }
-  database?: { reachable: boolean; error?: string; migrations: { pending: string[] } | null }
+  /** The anonymous level has no `error` and no `migrations`. */
+  database?: { reachable: boolean; error?: string; migrations?: { pending: string[] } | null } | null
+  /** The anonymous level has the mode only. */
   cookies?: {
     mode: string
-    name: string
-    attributes: { sameSite: string; secure: boolean; partitioned: boolean; domain: string | null }
+    name?: string
+    attributes?: { sameSite: string; secure: boolean; partitioned: boolean; domain: string | null }
     modeSource?: 'auto' | 'COOKIE_MODE'
     warnings?: { code: string; message: string; fix: string }[]
   }
@@ -22,7 +25,17 @@ export async function checkHealth(
   report: Report,
   doFetch: typeof fetch,
 ): Promise<AuthHealth | undefined> {
-  const response = await doFetch(`${options.serviceUrl}/health/auth`)
+  const headers: Record<string, string> = options.healthToken ? { authorization: `Bearer ${options.healthToken}` } : {}
+  const response = await doFetch(`${options.serviceUrl}/health/auth`, { headers })
+  if (response.status === 401 && options.healthToken) {
+    report({
+      check: '/health/auth',
+      ok: false,
+      message: 'the service refused --health-token',
+      fix: "Pass the deployment's HEALTH_TOKEN exactly, or leave --health-token out for the anonymous level.",
+    })
+    return undefined
+  }
   let health: AuthHealth
   try {
     health = (await response.json()) as AuthHealth
@@ -34,6 +47,20 @@ export async function checkHealth(
       fix: 'Point the doctor at the service origin.',
     })
     return undefined
+  }
+  if (health.level === 'anonymous') {
+    report({
+      check: '/health/auth',
+      ok: true,
+      message: `anonymous level only (status ${health.status}, secret length, database reachability, cookie mode): configuration problems, migrations, signing keys, cookie attributes and BETTER_AUTH_URL were not checked; pass --health-token to check them`,
+    })
+    if (health.status !== 'ok')
+      report({
+        check: '/health/auth',
+        ok: false,
+        message: 'the service reports itself unhealthy',
+        fix: 'Run the doctor with --health-token to see why.',
+      })
   }
   for (const problem of health.config?.problems ?? []) {
     report({
@@ -73,6 +100,8 @@ export async function checkHealth(
         message: `migrations pending: ${health.database.migrations.pending.join(', ')}`,
         fix: 'Run npm run db:migrate against this DATABASE_URL.',
       })
+    else if (health.database.migrations === undefined)
+      report({ check: 'database', ok: true, message: 'reachable (migrations not checked at the anonymous level)' })
     else report({ check: 'database', ok: true, message: 'reachable, migrations applied' })
   }
   const undecryptable = health.jwt?.signingKey?.undecryptable ?? []

@@ -11,6 +11,8 @@ export interface DoctorOptions {
   origin: string
   email?: string | undefined
   password?: string | undefined
+  /** HEALTH_TOKEN, to read the full /health/auth; without it the doctor sees the anonymous level. */
+  healthToken?: string | undefined
   fetch?: typeof fetch
 }
 

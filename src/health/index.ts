@@ -1,7 +1,10 @@
 /**
  * Health routes. `GET /health` is liveness only (no I/O). `GET /health/auth` reports what
- * decides whether sessions can work: the secret (length, source, fingerprint, never the value),
- * the database and its migrations, and the cookie policy. 503 when any of them is broken.
+ * decides whether sessions can work, in two levels (see levels.ts): to anyone, the status, the
+ * secret's presence and length, database reachability and latency, and the cookie mode; with
+ * `Authorization: Bearer <HEALTH_TOKEN>`, everything: secret sources and fingerprints, migrations,
+ * cookie attributes and warnings, JWT settings and signing keys, trusted origins, configuration
+ * problems. 503 when anything is broken, whatever the level.
  */
 import { Hono } from 'hono/tiny'
 import type { EnvBindings } from '../config/env.ts'
@@ -9,9 +12,12 @@ import type { Config } from '../config/index.ts'
 import { parseSecrets, type SigningSecret } from '../config/secrets.ts'
 import type { ContextResult, ServiceContext } from '../context.ts'
 import { TIMED_OUT, within } from '../deadline.ts'
+import { errorResponse } from '../errors.ts'
 import { HEADERS } from '../http/headers.ts'
+import { operatorAccess } from '../http/operator-bearer.ts'
 import { checkSigningKey, type SigningKeyState } from '../tokens/signing-key.ts'
-import { probeDatabase } from './database.ts'
+import { type DatabaseHealth, probeDatabase } from './database.ts'
+import { anonymousReport, configuredHealthToken } from './levels.ts'
 
 /** The database probe gives up here so the whole answer stays within 3 s. */
 export const DATABASE_PROBE_TIMEOUT_MS = 2500
@@ -62,6 +68,12 @@ function describeCookies(config: Config, sessionCookieName: string) {
   }
 }
 
+function isHealthy(config: Config, db: DatabaseHealth): boolean {
+  return (
+    db.reachable && db.migrations?.pending.length === 0 && !config.cookies.warnings.some((w) => w.level === 'error')
+  )
+}
+
 /**
  * Mounts the health routes. They answer even when the configuration is invalid, so they take the
  * context resolver rather than a resolved context.
@@ -77,11 +89,20 @@ export function healthRoutes(resolveContext: (env: EnvBindings) => ContextResult
   routes.get('/health/auth', async function authHealth(c) {
     c.header(HEADERS.cacheControl, 'no-store')
     const result = resolveContext(c.env)
+    const access = await operatorAccess(
+      c.req.raw.headers,
+      result.ok ? result.service.config.operator.healthToken : configuredHealthToken(c.env),
+    )
+    if (access === 'refused') return errorResponse('INVALID_HEALTH_TOKEN')
     if (!result.ok) {
       const [current] = parseSecrets(c.env, { allowShort: true }).secrets
+      const secret = { present: current !== undefined, length: current?.value.length ?? 0 }
+      if (access === 'anonymous')
+        return c.json(anonymousReport({ healthy: false, secret, database: null, mode: null }), 503)
       return c.json(
         {
           status: 'error',
+          level: 'full',
           config: { valid: false, problems: result.problems },
           secret: {
             present: current !== undefined,
@@ -94,6 +115,12 @@ export function healthRoutes(resolveContext: (env: EnvBindings) => ContextResult
     }
     const { service } = result
     const { config, database, auth } = service
+    if (access === 'anonymous') {
+      const db = await probeDatabase(database, DATABASE_PROBE_TIMEOUT_MS)
+      const healthy = isHealthy(config, db)
+      const secret = { present: true, length: config.secrets[0]!.value.length }
+      return c.json(anonymousReport({ healthy, secret, database: db, mode: config.cookies.mode }), healthy ? 200 : 503)
+    }
     const [secrets, db, context] = await Promise.all([
       describeSecrets(service),
       probeDatabase(database, DATABASE_PROBE_TIMEOUT_MS),
@@ -113,11 +140,11 @@ export function healthRoutes(resolveContext: (env: EnvBindings) => ContextResult
           )
         : null
     const current = secrets[0]!
-    const healthy =
-      db.reachable && db.migrations?.pending.length === 0 && !config.cookies.warnings.some((w) => w.level === 'error')
+    const healthy = isHealthy(config, db)
     return c.json(
       {
         status: healthy ? 'ok' : 'error',
+        level: 'full',
         config: { valid: true, problems: [] },
         secret: {
           present: true,

@@ -1,5 +1,5 @@
 /**
- * The user's own sessions, behind the guard:
+ * The user's own sessions, behind the guard (app.ts puts it on every /api/users/:userId/* route):
  *   GET    /api/users/:userId/sessions             the caller's active sessions (never tokens)
  *   DELETE /api/users/:userId/sessions/:sessionId  revoke one (another user's id is a 404)
  *   DELETE /api/users/:userId/sessions             revoke all but the current one
@@ -8,7 +8,8 @@ import { and, desc, eq, gt, ne } from 'drizzle-orm'
 import { Hono } from 'hono/tiny'
 import { session } from '../../db/schema.ts'
 import { serviceError } from '../errors.ts'
-import { type GuardEnv, requireOwnUserId, requireUser } from '../guard/index.ts'
+import { recordForRequest } from '../events/auth-hooks.ts'
+import type { GuardEnv } from '../guard/index.ts'
 import { HEADERS } from '../http/headers.ts'
 
 /**
@@ -17,8 +18,6 @@ import { HEADERS } from '../http/headers.ts'
  */
 export function sessionsRoutes() {
   const routes = new Hono<GuardEnv>()
-  routes.use('/api/users/:userId/*', requireUser, requireOwnUserId())
-
   routes.get('/api/users/:userId/sessions', async function listSessions(c) {
     const rows = await c.var.service.database.db
       .select({
@@ -51,6 +50,7 @@ export function sessionsRoutes() {
       .returning({ id: session.id })
     // Another user's session id looks exactly like one that does not exist.
     if (revoked.length === 0) throw serviceError('SESSION_NOT_FOUND')
+    recordForRequest(c.var.service, c.req.raw, { type: 'session_revoked', outcome: 'ok', userId: c.var.user.id })
     return c.json({ revoked: 1 })
   })
 
@@ -60,6 +60,8 @@ export function sessionsRoutes() {
       ? and(eq(session.userId, c.var.user.id), ne(session.id, current))
       : eq(session.userId, c.var.user.id)
     const revoked = await c.var.service.database.db.delete(session).where(condition).returning({ id: session.id })
+    for (const _ of revoked)
+      recordForRequest(c.var.service, c.req.raw, { type: 'session_revoked', outcome: 'ok', userId: c.var.user.id })
     return c.json({ revoked: revoked.length })
   })
 

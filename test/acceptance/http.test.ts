@@ -5,7 +5,14 @@
  */
 import { createRemoteJWKSet, jwtVerify } from 'jose'
 import { describe, expect, it } from 'vitest'
-import { backendsAndTargets, deployedTargets, type TestService, uniqueEmail, useService } from '../support/service.ts'
+import {
+  backendsAndTargets,
+  deployedTargets,
+  FULL_HEALTH,
+  type TestService,
+  uniqueEmail,
+  useService,
+} from '../support/service.ts'
 
 const FRONTEND = 'http://localhost:3000'
 const UNTRUSTED = 'https://evil.example.net'
@@ -87,7 +94,7 @@ describe.each(backendsAndTargets(deployedTargets))('acceptance on %s, %s', (back
   })
 
   it('reports /health/auth healthy with a reachable, migrated database', async () => {
-    const response = await tab().request('/health/auth')
+    const response = await tab().request('/health/auth', FULL_HEALTH)
     expect(response.status).toBe(200)
     const body = await response.json()
     expect(body.status).toBe('ok')

@@ -8,7 +8,7 @@
 import { expect, it } from 'vitest'
 import { parseSetCookie } from '../../src/http/cookies.ts'
 import { describeBrowser } from '../support/browser.ts'
-import { uniqueEmail } from '../support/service.ts'
+import { FULL_HEALTH, uniqueEmail } from '../support/service.ts'
 import { openPage, SESSION_COOKIE, useBrowserScenario } from './harness.ts'
 
 describeBrowser('cross-site with third-party cookies blocked (docs.other.test -> auth.service.test)', () => {
@@ -31,7 +31,7 @@ describeBrowser('cross-site with third-party cookies blocked (docs.other.test ->
   })
 
   it('derives cross-site mode in /health/auth', async () => {
-    const response = await scenario.service.request('/health/auth')
+    const response = await scenario.service.request('/health/auth', FULL_HEALTH)
     expect(response.status).toBe(200)
     expect(await response.json()).toMatchObject({
       cookies: {

@@ -10,7 +10,7 @@
 import { expect, it } from 'vitest'
 import { parseSetCookie } from '../../src/http/cookies.ts'
 import { describeBrowser } from '../support/browser.ts'
-import { uniqueEmail } from '../support/service.ts'
+import { FULL_HEALTH, uniqueEmail } from '../support/service.ts'
 import { drive, openPage, SESSION_COOKIE, useBrowserScenario } from './harness.ts'
 
 describeBrowser('COOKIE_MODE=same-site with a cross-site frontend (docs.other.test -> auth.service.test)', () => {
@@ -22,7 +22,7 @@ describeBrowser('COOKIE_MODE=same-site with a cross-site frontend (docs.other.te
   })
 
   it('reports the forced same-site mode in /health/auth', async () => {
-    const response = await scenario.service.request('/health/auth')
+    const response = await scenario.service.request('/health/auth', FULL_HEALTH)
     expect(await response.json()).toMatchObject({
       cookies: { mode: 'same-site', modeSource: 'COOKIE_MODE', attributes: { sameSite: 'Lax', partitioned: false } },
     })

@@ -7,7 +7,7 @@
 import { expect, it } from 'vitest'
 import { parseSetCookie } from '../../src/http/cookies.ts'
 import { describeBrowser } from '../support/browser.ts'
-import { uniqueEmail } from '../support/service.ts'
+import { FULL_HEALTH, uniqueEmail } from '../support/service.ts'
 import { openPage, SESSION_COOKIE, useBrowserScenario } from './harness.ts'
 
 describeBrowser('same-site subdomains over HTTPS (docs.site.test -> auth.site.test)', () => {
@@ -19,7 +19,7 @@ describeBrowser('same-site subdomains over HTTPS (docs.site.test -> auth.site.te
   })
 
   it('reports same-site mode in /health/auth', async () => {
-    const response = await scenario.service.request('/health/auth')
+    const response = await scenario.service.request('/health/auth', FULL_HEALTH)
     expect(response.status).toBe(200)
     expect(await response.json()).toMatchObject({
       cookies: {

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { runDoctor } from '../../src/doctor/checks.ts'
-import { useService } from '../support/service.ts'
+import { FULL_HEALTH, TEST_HEALTH_TOKEN, useService } from '../support/service.ts'
 
 const SERVICE = 'https://auth.example.com'
 const running = useService(
@@ -25,7 +25,7 @@ interface AuthHealth {
 }
 
 async function authHealth() {
-  const response = await running.service.request('/health/auth')
+  const response = await running.service.request('/health/auth', FULL_HEALTH)
   return { status: response.status, body: (await response.json()) as AuthHealth }
 }
 
@@ -33,6 +33,7 @@ function doctor(origin: string) {
   return runDoctor({
     serviceUrl: SERVICE,
     origin,
+    healthToken: TEST_HEALTH_TOKEN,
     fetch: async (input, init) => {
       const url = new URL(input instanceof Request ? input.url : input)
       return running.service.request(`${url.pathname}${url.search}`, init)
@@ -71,7 +72,7 @@ describe('a forced COOKIE_MODE=same-site facing another site', () => {
       COOKIE_DOMAIN: undefined,
       COOKIE_MODE: 'same-site',
     })
-    const response = await running.service.request('/health/auth')
+    const response = await running.service.request('/health/auth', FULL_HEALTH)
     const body = await response.json()
     expect(response.status).toBe(503)
     expect(body.status).toBe('error')
@@ -99,7 +100,7 @@ describe('a forced COOKIE_MODE=same-site facing another site', () => {
       COOKIE_DOMAIN: undefined,
       COOKIE_MODE: 'auto',
     })
-    const healed = await running.service.request('/health/auth')
+    const healed = await running.service.request('/health/auth', FULL_HEALTH)
     expect(healed.status).toBe(200)
     expect((await healed.json()).cookies).toMatchObject({ mode: 'cross-site', warnings: [] })
   })

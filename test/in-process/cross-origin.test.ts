@@ -7,7 +7,7 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { parseSetCookie } from '../../src/http/cookies.ts'
 import { backendNames, queryEndpoint } from '../support/backends.ts'
-import { TEST_SECRET, uniqueEmail, useService } from '../support/service.ts'
+import { FULL_HEALTH, TEST_SECRET, uniqueEmail, useService } from '../support/service.ts'
 
 const FRONTEND = 'https://docs.example.com'
 const PREVIEW = 'https://pr-7.preview.example.com'
@@ -84,7 +84,7 @@ describe.each(backendNames)('cross-origin on %s', (backendName) => {
       expect(cookie.name).toBe('__Secure-better-auth.session_token')
       expect([...cookie.attributes.keys()]).toEqual(expect.arrayContaining(['secure', 'httponly', 'partitioned']))
       expect(cookie.attributes.get('samesite')?.toLowerCase()).toBe('none')
-      const health = await (await running.service.request('/health/auth')).json()
+      const health = await (await running.service.request('/health/auth', FULL_HEALTH)).json()
       expect(health.cookies).toMatchObject({
         mode: 'cross-site',
         name: cookie.name,
@@ -332,7 +332,7 @@ describe.each(backendNames)('cross-origin on %s', (backendName) => {
         const newBearer = viaBearer.headers.get('set-auth-token')!
         expect(newBearer).not.toBe(oldBearer)
 
-        const health = await (await running.service.request('/health/auth')).json()
+        const health = await (await running.service.request('/health/auth', FULL_HEALTH)).json()
         expect(health.secret.versions.map((v: { version: number | null }) => v.version)).toEqual([2, 1])
         // The JWT signing key, encrypted before the rotation, still decrypts: JWTs keep flowing.
         expect(health.jwt.signingKey).toMatchObject({ present: true, decryptable: true, keyId: oldKid })
@@ -381,7 +381,7 @@ describe.each(backendNames)('cross-origin on %s', (backendName) => {
           )
         }
         // Named plainly in /health/auth, which stays healthy: JWTs are issued.
-        const withoutOldSecret = await running.service.request('/health/auth')
+        const withoutOldSecret = await running.service.request('/health/auth', FULL_HEALTH)
         expect(withoutOldSecret.status).toBe(200)
         expect((await withoutOldSecret.json()).jwt.signingKey).toMatchObject({
           present: true,

@@ -7,12 +7,18 @@ import { execFile } from 'node:child_process'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { uniqueEmail, useService } from '../support/service.ts'
+import { TEST_HEALTH_TOKEN, uniqueEmail, useService } from '../support/service.ts'
 
 const BIN = fileURLToPath(new URL('../../src/doctor/bin.ts', import.meta.url))
 const FRONTEND = 'http://localhost:3000'
 
+/** The doctor with the services' HEALTH_TOKEN, as an operator runs it. */
 function doctor(...args: string[]): Promise<{ code: number; output: string }> {
+  return anonymousDoctor(...args, '--health-token', TEST_HEALTH_TOKEN)
+}
+
+/** The doctor without a health token, as anyone may run it. */
+function anonymousDoctor(...args: string[]): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     execFile(process.execPath, [BIN, 'doctor', ...args], { timeout: 20_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, output: stdout + stderr })
@@ -107,6 +113,31 @@ describe('edge-auth doctor', () => {
     const { code, output } = await doctor(running.service.url, '--origin', FRONTEND)
     expect(code).toBe(1)
     expect(output).toContain('FAIL BETTER_AUTH_URL: the service believes it is https://auth.example.com')
+  })
+
+  it('says when it sees only the anonymous level, and still catches a cross-site frontend facing Lax cookies', async () => {
+    await running.service.restart()
+    const healthy = await anonymousDoctor(running.service.url, '--origin', FRONTEND)
+    expect(healthy.output).toContain('ok   /health/auth: anonymous level only')
+    expect(healthy.output).toContain('pass --health-token to check them')
+    expect(healthy.output).toMatch(/ok\s+database: reachable \(migrations not checked at the anonymous level\)/)
+    expect(healthy.output).toContain('No problems found.')
+    expect(healthy.code).toBe(0)
+
+    await running.service.restart({ COOKIE_MODE: 'same-site' })
+    const lax = await anonymousDoctor(running.service.url, '--origin', FRONTEND)
+    expect(lax.output).toMatch(/FAIL cookie mode: .* uses the same-site cookie mode/)
+    expect(lax.output).toContain('FAIL /health/auth: the service reports itself unhealthy')
+    expect(lax.code).toBe(1)
+  })
+
+  it('fails on a wrong --health-token without echoing it', async () => {
+    await running.service.restart()
+    const wrong = 'not-the-health-token-but-long-enough-to-look-real'
+    const { code, output } = await anonymousDoctor(running.service.url, '--origin', FRONTEND, '--health-token', wrong)
+    expect(output).toContain('FAIL /health/auth: the service refused --health-token')
+    expect(output).not.toContain(wrong)
+    expect(code).toBe(1)
   })
 
   it('exits 1 for an unreachable service and 2 for bad usage', async () => {

@@ -5,7 +5,7 @@
 import { decodeJwt } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { createAccessTokenVerifier } from '../../src/verify/index.ts'
-import { uniqueEmail, useService } from '../support/service.ts'
+import { FULL_HEALTH, uniqueEmail, useService } from '../support/service.ts'
 
 const SERVICE_ORIGIN = 'http://localhost:8787'
 const ISSUER = 'https://issuer.example.com'
@@ -31,7 +31,7 @@ describe('JWT_ISSUER and JWT_AUDIENCE set', () => {
     expect(decodeJwt(jwt)).toMatchObject({ iss: ISSUER, aud: AUDIENCE })
     const fromSession = (await client.request('/api/auth/get-session')).headers.get('set-auth-jwt')
     expect(decodeJwt(fromSession!)).toMatchObject({ iss: ISSUER, aud: AUDIENCE })
-    const health = await (await running.service.request('/health/auth')).json()
+    const health = await (await running.service.request('/health/auth', FULL_HEALTH)).json()
     expect(health.jwt).toMatchObject({ issuer: ISSUER, audience: AUDIENCE })
   })
 

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { afterAll, describe, expect, it } from 'vitest'
 import { backendNamed, backendNames, queryEndpoint } from '../support/backends.ts'
-import { startService, TEST_SECRET, uniqueEmail, useService } from '../support/service.ts'
+import { FULL_HEALTH, startService, TEST_SECRET, uniqueEmail, useService } from '../support/service.ts'
 
 describe.each(backendNames)('sessions on %s', (backendName) => {
   const running = useService(backendName, {}, { target: 'in-process' })
@@ -90,7 +90,7 @@ describe.each(backendNames)('sessions on %s', (backendName) => {
   })
 
   it('reports a healthy /health/auth without revealing the secret', async () => {
-    const response = await client().request('/health/auth')
+    const response = await client().request('/health/auth', FULL_HEALTH)
     expect(response.status).toBe(200)
     const body = await response.json()
     expect(body.secret).toMatchObject({

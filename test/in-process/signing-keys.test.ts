@@ -8,7 +8,14 @@ import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify
 import { afterAll, describe, expect, it } from 'vitest'
 import { backendNames, queryEndpoint } from '../support/backends.ts'
 import type { TestClient } from '../support/client.ts'
-import { startService, TEST_SECRET, type TestService, uniqueEmail, useService } from '../support/service.ts'
+import {
+  FULL_HEALTH,
+  startService,
+  TEST_SECRET,
+  type TestService,
+  uniqueEmail,
+  useService,
+} from '../support/service.ts'
 
 const ISSUER = 'http://localhost:8787'
 const secret = () => randomBytes(32).toString('base64url')
@@ -26,7 +33,7 @@ async function mintJwt(client: TestClient): Promise<string> {
 }
 
 async function signingKeyHealth(service: TestService) {
-  const response = await service.request('/health/auth')
+  const response = await service.request('/health/auth', FULL_HEALTH)
   return { status: response.status, signingKey: (await response.json()).jwt.signingKey }
 }
 

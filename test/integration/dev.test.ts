@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ENV_VARIABLES } from '../../src/config/env.ts'
 import { startOnFreePort } from '../support/loopback.ts'
+import { FULL_HEALTH, TEST_HEALTH_TOKEN } from '../support/service.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const STARTUP_DEADLINE_MS = 120_000
@@ -32,7 +33,7 @@ interface RunningDev {
 function startDev(devDir: string, port: number, settings: Record<string, string>): RunningDev {
   const env: NodeJS.ProcessEnv = { ...process.env }
   for (const name of [...ENV_VARIABLES, 'PORT', 'EDGE_AUTH_DEV_DIR']) delete env[name]
-  Object.assign(env, settings, {
+  Object.assign(env, { HEALTH_TOKEN: TEST_HEALTH_TOKEN }, settings, {
     EDGE_AUTH_DEV_DIR: devDir,
     PORT: String(port),
     // npm and the scripts run on the Node running this test, whatever else is on PATH.
@@ -108,7 +109,7 @@ function kill(dev: RunningDev | undefined) {
 }
 
 async function healthAuth(dev: RunningDev) {
-  const response = await fetch(`http://127.0.0.1:${dev.port}/health/auth`)
+  const response = await fetch(`http://127.0.0.1:${dev.port}/health/auth`, FULL_HEALTH)
   expect(response.status, dev.output()).toBe(200)
   return (await response.json()) as {
     secret: { versions: { version: number | null; source: string; length: number }[] }

@@ -1,4 +1,16 @@
 import { parseSetCookie } from '../../src/http/cookies.ts'
+import { rememberSecret } from './log-capture.ts'
+
+/** A cookie value as sent, decoded, and its token without the signature: each must stay out of the logs. */
+function rememberCookie(value: string) {
+  rememberSecret('cookie value', value)
+  let decoded = value
+  try {
+    decoded = decodeURIComponent(value)
+  } catch {}
+  rememberSecret('cookie value', decoded)
+  rememberSecret('session token', decoded.split('.')[0])
+}
 
 /** How a client's requests reach the service: `TestService.request` (service.ts). */
 export type SendRequest = (path: string, init: RequestInit) => Promise<Response>
@@ -44,18 +56,22 @@ export class TestClient {
   }
 
   private store(response: Response) {
+    rememberSecret('session token', response.headers.get('set-auth-token'))
     for (const line of response.headers.getSetCookie()) {
       const { name, value, attributes } = parseSetCookie(line)
+      rememberCookie(value)
       if (value === '' || attributes.get('max-age') === '0') this.cookies.delete(name)
       else this.cookies.set(name, value)
     }
   }
 
   signUp(email: string, password = 'correct horse battery', name = 'Test User') {
+    rememberSecret('password', password)
     return this.request('/api/auth/sign-up/email', { json: { email, password, name } })
   }
 
   signIn(email: string, password = 'correct horse battery') {
+    rememberSecret('password', password)
     return this.request('/api/auth/sign-in/email', { json: { email, password } })
   }
 

@@ -15,8 +15,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { format } from 'node:util'
 import { EdgeRuntime, runServer } from 'edge-runtime'
 import * as esbuild from 'esbuild'
+import { captureServiceOutput } from './log-capture.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 /** Where global setup builds the Vercel output for tests (`scripts/build-vercel.ts`). */
@@ -41,6 +43,17 @@ export function readEdgeFunction(functionDir: string): { config: VcConfig; code:
     throw new Error(`${functionDir} is not an Edge Function: ${JSON.stringify(config)}`)
   return { config, code: readFileSync(`${functionDir}/${config.entrypoint}`, 'utf8') }
 }
+
+/** The VM's console: each line to the log capture, then to this process's console. */
+const capturingConsole = Object.fromEntries(
+  (['log', 'info', 'debug', 'warn', 'error'] as const).map((method) => [
+    method,
+    (...args: unknown[]) => {
+      captureServiceOutput('vercel-edge', format(...args))
+      console[method](...args)
+    },
+  ]),
+)
 
 const scriptCache = new Map<string, Promise<string>>()
 
@@ -82,7 +95,8 @@ export async function startEdgeFunction(
   const processEnv = Object.fromEntries(Object.entries(env).filter(([name]) => declared.has(name)))
   const runtime = new EdgeRuntime({
     initialCode: await script,
-    extend: (context) => Object.assign(context, { process: { env: processEnv }, AsyncLocalStorage }),
+    extend: (context) =>
+      Object.assign(context, { process: { env: processEnv }, AsyncLocalStorage, console: capturingConsole }),
   })
   const server = await runServer({ runtime, host: '127.0.0.1', port: 0 })
   return {

@@ -15,6 +15,7 @@ import type { LocalNeon } from '../../db/local-neon/index.ts'
 import { backendNamed, backendNames, type TestDatabase, WORKER_DATABASE_URL } from './backends.ts'
 import { TestClient } from './client.ts'
 import { openInProcessHost } from './in-process.ts'
+import { rememberSecret } from './log-capture.ts'
 import { type FixedPort, loopbackFetch, openFixedPort } from './loopback.ts'
 import { type DeployedTarget, startInstance } from './targets.ts'
 import type { TestCertificate } from './tls.ts'
@@ -29,6 +30,15 @@ export type BindingChanges = Readonly<Record<string, string | undefined>>
 
 export const TEST_SECRET = randomBytes(32).toString('base64url')
 
+/** Every test service's HEALTH_TOKEN: `FULL_HEALTH` reads the full /health/auth with it. */
+export const TEST_HEALTH_TOKEN = randomBytes(32).toString('base64url')
+
+rememberSecret('the secret', TEST_SECRET)
+rememberSecret('HEALTH_TOKEN', TEST_HEALTH_TOKEN)
+
+/** Request options for the full /health/auth: `service.request('/health/auth', FULL_HEALTH)`. */
+export const FULL_HEALTH = { headers: { authorization: `Bearer ${TEST_HEALTH_TOKEN}` } } as const satisfies RequestInit
+
 /** The bindings every test service starts from. */
 function defaultBindings(endpoint: LocalNeon): Record<string, string> {
   return {
@@ -37,6 +47,7 @@ function defaultBindings(endpoint: LocalNeon): Record<string, string> {
     DATABASE_URL: WORKER_DATABASE_URL,
     NEON_HTTP_ENDPOINT: endpoint.url,
     TRUSTED_ORIGINS: 'http://localhost:3000',
+    HEALTH_TOKEN: TEST_HEALTH_TOKEN,
     // Suites sign in hundreds of users from 127.0.0.1; the limit itself has its own test.
     RATE_LIMIT: 'off',
   }

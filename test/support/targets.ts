@@ -20,6 +20,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { FUNCTION_NAME } from '../../scripts/build-vercel.ts'
 import { startEdgeFunction, TEST_VERCEL_OUTPUT_DIR } from './edge-vm.ts'
+import { captureServiceOutput } from './log-capture.ts'
 import { createWorkerMiniflare, type WorkerServerOptions } from './worker.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -78,6 +79,9 @@ async function startNodeProcess(name: string, args: string[], env: Record<string
     }
     child.stdout.on('data', onData)
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    // For the whole life of the process, not only until it listens.
+    child.stdout.on('data', (chunk: Buffer) => captureServiceOutput('node', chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => captureServiceOutput('node', chunk.toString()))
     exited
       .then(
         ([code, signal]) =>
@@ -118,7 +122,14 @@ function startVercelNode(bindings: Record<string, string>): Promise<RunningInsta
 }
 
 async function startWorkerd(bindings: Record<string, string>, server: WorkerServerOptions): Promise<RunningInstance> {
-  const mf = createWorkerMiniflare(bindings, server)
+  // workerd's output always goes through the capture; to the test's onLog if it has one, else to this console.
+  const onLog: NonNullable<WorkerServerOptions['onLog']> = (log) => {
+    captureServiceOutput('workerd', log.message)
+    if (server.onLog) server.onLog(log)
+    else if (log.level === 'error' || log.level === 'warn') console.error(log.message)
+    else console.log(log.message)
+  }
+  const mf = createWorkerMiniflare(bindings, { ...server, onLog })
   try {
     const url = (await mf.ready).toString().replace(/\/$/, '')
     return { url, stop: () => mf.dispose() }

@@ -67,6 +67,8 @@ export function createWorkerMiniflare(bindings: Record<string, string>, server: 
     bindings,
     // No request.cf lookup: the tests have no network beyond loopback.
     cf: false,
+    // GET /cdn-cgi/local/scheduled runs the Worker's scheduled handler (the Cron Trigger) on demand.
+    unsafeTriggerHandlers: true,
     ...(server.onLog ? { handleStructuredLogs: server.onLog } : {}),
   })
   return new Miniflare({ ...options, enableDevRegistry: false })
