@@ -14,6 +14,7 @@ import { healthRoutes } from './health/index.ts'
 import { sessionHealthRoutes } from './health/session.ts'
 import type { Platform } from './platform.ts'
 import { authRoutes } from './routes/auth.ts'
+import { fastSessionRoutes } from './routes/fast-session.ts'
 import { handoffRoutes } from './routes/handoff.ts'
 import { jwksRoutes } from './routes/jwks.ts'
 import { sessionsRoutes } from './routes/sessions.ts'
@@ -48,6 +49,7 @@ export function createApp(platform: Platform) {
   app.route('/', handoffRoutes())
   app.route('/', jwksRoutes())
   app.route('/', sessionsRoutes())
+  app.route('/', fastSessionRoutes())
   app.route('/', authRoutes())
 
   return app

@@ -22,6 +22,8 @@ import { createSessionDiagnosis, type SessionDiagnosis } from './diagnostics/ses
 import type { CookieSpec } from './http/cookies.ts'
 import { logEvent } from './logging.ts'
 import type { Platform } from './platform.ts'
+import { createFastSession, type FastSession } from './session-cache/fast-session.ts'
+import { expiredSessionCookies } from './session-cache/revocation.ts'
 import { publishedKeySet } from './tokens/published-keys.ts'
 
 export interface ServiceContext {
@@ -41,6 +43,10 @@ export interface ServiceContext {
   readonly publishedKeys: ReturnType<typeof publishedKeySet>
   /** Fingerprints of the known secrets, current first (see config/secrets.ts). */
   readonly secretFingerprints: Promise<readonly string[]>
+  /** `Set-Cookie` lines ending the session on this device: its cookie and cache (session-cache/revocation.ts). */
+  readonly expiredSessionCookies: Promise<readonly string[]>
+  /** get-session answered from the session cache cookie; null when SESSION_CACHE_TTL=0. */
+  readonly fastSession: Promise<FastSession> | null
 }
 
 /** Hono's environment for every route: the bindings, and the context once configuration is valid. */
@@ -67,6 +73,8 @@ function buildContext(config: Config, platform: Platform): ServiceContext {
     diagnoseSession: async (headers) => diagnose(headers, (await sessionCookie).name),
     cors: corsMiddleware(config),
     publishedKeys: publishedKeySet(() => auth.api.getJwks()),
+    expiredSessionCookies: cookies.then(expiredSessionCookies),
+    fastSession: config.sessionCacheSeconds > 0 ? createFastSession(auth) : null,
     get secretFingerprints() {
       fingerprints ??= Promise.all(config.secrets.map((secret) => secretFingerprint(secret.value)))
       return fingerprints

@@ -14,6 +14,7 @@ import { type NullSessionLogger, nullSessionReport } from '../diagnostics/null-s
 import type { SessionDiagnosis } from '../diagnostics/session.ts'
 import { betterAuthLogger } from '../logging.ts'
 import type { Platform } from '../platform.ts'
+import { sessionCacheOptions } from '../session-cache/options.ts'
 import { jwtPlugins } from '../tokens/jwt.ts'
 import { inputLimits } from './limits.ts'
 import { revokeOtherSessionsOnPasswordChange } from './password-change.ts'
@@ -62,6 +63,7 @@ function authOptions({ config, database, platform, diagnose, reportNullSession }
     secrets: versioned.length > 0 ? versioned.map((s) => ({ version: s.version!, value: s.value })) : undefined,
     trustedOrigins: config.trustedOrigins.map((o) => o.value),
     database: drizzleAdapter(database.db, { provider: 'pg', schema, transaction: false }),
+    session: { cookieCache: sessionCacheOptions(config) },
     emailAndPassword: {
       enabled: true,
       autoSignIn: true,

@@ -16,6 +16,7 @@ export const ENV_VARIABLES = [
   'JWT_ISSUER',
   'JWT_AUDIENCE',
   'RATE_LIMIT',
+  'SESSION_CACHE_TTL',
 ] as const
 
 export type EnvVariable = (typeof ENV_VARIABLES)[number]
