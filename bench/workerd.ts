@@ -7,6 +7,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
+import { basename } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare'
 
@@ -27,7 +28,9 @@ export function buildWorker(name: string, config: string, outdir: string, minify
     ['deploy', '--dry-run', ...(minify ? ['--minify'] : []), '--outdir', outdir, '--config', config],
     { cwd: root, stdio: 'pipe', env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' } },
   )
-  return { name, config, scriptPath: `${outdir}/index.js` }
+  // wrangler names the output after the entry (`main`) file.
+  const main = /^main\s*=\s*"([^"]+)"/m.exec(readFileSync(config, 'utf8'))?.[1] ?? 'index.ts'
+  return { name, config, scriptPath: `${outdir}/${basename(main).replace(/\.ts$/, '.js')}` }
 }
 
 function compatibility(config: string): { date: string; flags: string[] } {
