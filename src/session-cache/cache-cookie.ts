@@ -8,7 +8,6 @@
  * cookie as it always does.
  */
 import { sessionSchema, userSchema } from '@better-auth/core/db'
-import { parseCookies } from 'better-call'
 import * as z from 'zod'
 
 /** A session and its user as the cache holds them (dates revived), BetterAuth's `ctx.context.session`. */
@@ -55,6 +54,43 @@ function parseWithDates(text: string): unknown {
     })
   } catch {
     return null
+  }
+}
+
+/**
+ * The `Cookie` header as better-call reads it for BetterAuth's `ctx.getCookie`: the first of a
+ * repeated name wins, surrounding quotes go, values are URI-decoded when they can be. (Its own
+ * export would bring better-call's OpenAPI generator into the bundle.)
+ */
+function parseCookies(header: string): Map<string, string> {
+  const cookies = new Map<string, string>()
+  let index = 0
+  while (index < header.length) {
+    const eq = header.indexOf('=', index)
+    if (eq === -1) break
+    let end = header.indexOf(';', index)
+    if (end === -1) end = header.length
+    else if (end < eq) {
+      index = header.lastIndexOf(';', eq - 1) + 1
+      continue
+    }
+    const name = header.slice(index, eq).trim()
+    if (!cookies.has(name)) {
+      let value = header.slice(eq + 1, end).trim()
+      if (value.codePointAt(0) === 34) value = value.slice(1, -1)
+      cookies.set(name, decodeCookieValue(value))
+    }
+    index = end + 1
+  }
+  return cookies
+}
+
+function decodeCookieValue(value: string): string {
+  if (!value.includes('%')) return value
+  try {
+    return decodeURIComponent(value)
+  } catch {
+    return value
   }
 }
 

@@ -10,7 +10,7 @@
  * One difference: BetterAuth's rate limiter counts get-session requests, a cache hit here does not
  * (it costs no database work; the 429 would cost as much CPU as the answer).
  */
-import { parseSessionOutput, parseUserOutput } from 'better-auth/db'
+import { getAuthTables } from '@better-auth/core/db'
 import type { Auth } from '../auth/index.ts'
 import { logEvent } from '../logging.ts'
 import { type CachedSession, createCacheCookieReader } from './cache-cookie.ts'
@@ -18,6 +18,24 @@ import { type AuthContext, createSessionJwtSigner, jwtPluginOptions } from './se
 
 /** Answers a request from the session cache, or null when BetterAuth must. */
 export type FastSession = (request: Request) => Promise<Response | null>
+
+type Model = 'session' | 'user'
+
+/**
+ * BetterAuth's parseSessionOutput / parseUserOutput (better-auth/dist/db/schema): the record without
+ * the fields marked `returned: false` (core schema, additional fields, plugins), keys in order.
+ * Its own export would bring better-auth/db's whole index into the bundle.
+ */
+function outputFilter(options: AuthContext['options'], model: Model) {
+  const fields: Record<string, { returned?: boolean }> = {
+    ...(getAuthTables(options)[model]?.fields ?? {}),
+    ...(options[model]?.additionalFields ?? {}),
+  }
+  for (const plugin of options.plugins ?? []) Object.assign(fields, plugin.schema?.[model]?.fields ?? {})
+  const hidden = new Set(Object.keys(fields).filter((key) => fields[key]!.returned === false))
+  return <T extends object>(record: T) =>
+    Object.fromEntries(Object.entries(record).filter(([key]) => !hidden.has(key))) as T
+}
 
 const dates = <T extends { createdAt: Date; updatedAt: Date }>(record: T) => ({
   ...record,
@@ -45,11 +63,14 @@ export async function createFastSession(auth: Auth): Promise<FastSession> {
   const jwtOptions = jwtPluginOptions(context)
   const signJwt = jwtOptions ? createSessionJwtSigner(context, jwtOptions) : undefined
 
+  const sessionOutput = outputFilter(options, 'session')
+  const userOutput = outputFilter(options, 'user')
+
   function body(cached: CachedSession) {
     const { session, user } = cached
     return {
-      session: parseSessionOutput(options, { ...dates(session), expiresAt: new Date(session.expiresAt) }),
-      user: parseUserOutput(options, dates(user)),
+      session: sessionOutput({ ...dates(session), expiresAt: new Date(session.expiresAt) }),
+      user: userOutput(dates(user)),
     }
   }
 

@@ -40,6 +40,7 @@ describe('the benchmarks', () => {
 
   it('prints the password check cost on each target with --iterations 1', async () => {
     const output = await script('scripts/hash-cost.ts', ['--iterations', '1'])
-    for (const target of ['workerd', 'Vercel Edge VM', 'Node']) expect(output).toMatch(new RegExp(`^${target}.* ms$`, 'm'))
+    for (const target of ['workerd', 'Vercel Edge VM', 'Node'])
+      expect(output).toMatch(new RegExp(`^${target}.* ms$`, 'm'))
   }, 300_000)
 })
