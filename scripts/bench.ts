@@ -1,88 +1,307 @@
 /**
- * `npm run bench`: what each auth operation costs, measured on the real Worker bundle in workerd
- * against the local Neon endpoint (embedded PGlite): database round trips per operation (each one
- * is an HTTPS request to Neon in production, so they dominate latency at the edge) and the median
- * and p95 wall time here. Nothing is asserted; the numbers are for comparing changes.
+ * `npm run bench`: edge-auth side by side with stock BetterAuth (bench/stock: Hono's "Better Auth
+ * on Cloudflare" example), both built by wrangler and run in workerd against one local Neon
+ * endpoint, alternately: for each operation half the iterations run stock first, half ours first.
+ * Per operation it prints the database round trips (each one an HTTPS request to Neon in
+ * production), the worker CPU per request (utime + stime of the workerd process around the batch,
+ * from /proc: see bench/workerd.ts), the wall time p50/p95 here, and the ratio ours/stock; then
+ * both bundle sizes (minified, gzip level 9, as `npm run size`) and the cold start of a fresh
+ * isolate. Nothing is asserted; the numbers are for comparing changes.
  *
  * @example
- * // npm run bench            → 40 iterations of each operation
- * // npm run bench -- 200     → 200 iterations
+ * // npm run bench                                    → 100 iterations of each operation
+ * // npm run bench -- --iterations 400                → more iterations, steadier figures
+ * // npm run bench -- --db-latency-ms 80              → every query held 80 ms (a far region)
  */
-import { backendNamed } from '../test/support/backends.ts'
-import type { TestClient } from '../test/support/client.ts'
-import { startService, type TestService, uniqueEmail } from '../test/support/service.ts'
-import { buildWorkerBundle } from '../test/support/worker.ts'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { gzipSync } from 'node:zlib'
+import { type BuiltWorker, buildWorker, cpuSeconds, type RunningWorker, startWorker } from '../bench/workerd.ts'
+import type { LocalNeon } from '../db/local-neon/index.ts'
+import { backendNamed, WORKER_DATABASE_URL } from '../test/support/backends.ts'
+import { TestClient } from '../test/support/client.ts'
+import { TEST_SECRET, uniqueEmail } from '../test/support/service.ts'
 
-const iterations = Number(process.argv[2] ?? 40)
+const root = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '')
+const { values: args } = parseArgs({
+  options: {
+    iterations: { type: 'string', default: '100' },
+    'db-latency-ms': { type: 'string', default: '0' },
+    'cold-starts': { type: 'string', default: '3' },
+  },
+})
+const iterations = Math.max(2, Number(args.iterations))
+const latencyMs = Math.max(0, Number(args['db-latency-ms']))
+const coldStarts = Math.max(1, Number(args['cold-starts']))
+const PASSWORD = 'bench password 1'
+const FRONTEND = 'http://localhost:3000'
+/** Time for work after the response (waitUntil) to finish before a batch's counters are read. */
+const SETTLE_MS = 250
 
-interface Prepared {
-  client: TestClient
-  email: string
-  userId: string
+type Side = 'stock' | 'ours'
+
+interface Service {
+  readonly side: Side
+  readonly worker: BuiltWorker
+  readonly bindings: Record<string, string>
+  running: RunningWorker
 }
 
 interface Operation {
-  name: string
-  /** Signs a user up first unless `anonymous`. */
-  anonymous?: boolean
-  run(prepared: Prepared): Promise<Response>
+  readonly name: string
+  readonly sides: readonly Side[]
+  /** What each iteration needs, made before the batch is measured. */
+  prepare(service: Service, count: number): Promise<unknown[]>
+  run(service: Service, input: unknown): Promise<Response>
 }
 
-async function prepare(service: TestService, anonymous: boolean): Promise<Prepared> {
-  const client = service.client()
+const client = (service: Service) =>
+  new TestClient((path, init) => fetch(`${service.running.url}${path}`, init), FRONTEND)
+
+async function signedUp(service: Service): Promise<{ tab: TestClient; email: string; userId: string }> {
+  const tab = client(service)
   const email = uniqueEmail('bench')
-  if (anonymous) return { client, email, userId: '' }
-  const response = await client.signUp(email, 'bench password 1')
-  if (!response.ok) throw new Error(`sign-up failed: ${response.status}`)
-  return { client, email, userId: (await response.json()).user.id }
+  const response = await tab.signUp(email, PASSWORD)
+  if (!response.ok) throw new Error(`${service.side}: sign-up answered ${response.status}`)
+  return { tab, email, userId: (await response.json()).user.id }
 }
+
+/** One signed-in tab reused by every iteration. */
+async function oneTab(service: Service, count: number) {
+  const prepared = await signedUp(service)
+  await prepared.tab.request('/api/auth/get-session') // fills the session cache, makes the signing key
+  return Array.from({ length: count }, () => prepared)
+}
+
+type Tab = Awaited<ReturnType<typeof signedUp>>
 
 const operations: Operation[] = [
-  { name: 'get-session (no cookie)', anonymous: true, run: ({ client }) => client.request('/api/auth/get-session') },
-  { name: 'get-session (cookie)', run: ({ client }) => client.request('/api/auth/get-session') },
-  { name: 'token (JWT)', run: ({ client }) => client.request('/api/auth/token') },
-  { name: 'sessions API (guard + list)', run: ({ client, userId }) => client.request(`/api/users/${userId}/sessions`) },
-  { name: 'sign-in', run: ({ client, email }) => client.signIn(email, 'bench password 1') },
-  { name: 'sign-up', anonymous: true, run: ({ client }) => client.signUp(uniqueEmail('bench'), 'bench password 1') },
+  {
+    name: 'get-session (no cookie)',
+    sides: ['stock', 'ours'],
+    prepare: async (service, count) => Array.from({ length: count }, () => client(service)),
+    run: (_service, tab) => (tab as TestClient).request('/api/auth/get-session'),
+  },
+  {
+    name: 'get-session (cookie)',
+    sides: ['stock', 'ours'],
+    prepare: oneTab,
+    run: (_service, input) => (input as Tab).tab.request('/api/auth/get-session'),
+  },
+  {
+    name: 'get-session (cookie, no cache)',
+    sides: ['stock', 'ours'],
+    prepare: oneTab,
+    run: (_service, input) => (input as Tab).tab.request('/api/auth/get-session?disableCookieCache=true'),
+  },
+  {
+    name: 'token (JWT)',
+    sides: ['ours'],
+    prepare: oneTab,
+    run: (_service, input) => (input as Tab).tab.request('/api/auth/token'),
+  },
+  {
+    name: 'sessions API (guard + list)',
+    sides: ['ours'],
+    prepare: oneTab,
+    run: (_service, input) => (input as Tab).tab.request(`/api/users/${(input as Tab).userId}/sessions`),
+  },
+  {
+    name: 'sign-in',
+    sides: ['stock', 'ours'],
+    prepare: async (service, count) => {
+      const { email } = await signedUp(service)
+      return Array.from({ length: count }, () => email)
+    },
+    run: (service, email) => client(service).signIn(email as string, PASSWORD),
+  },
+  {
+    name: 'sign-up',
+    sides: ['stock', 'ours'],
+    prepare: async (service, count) => Array.from({ length: count }, () => client(service)),
+    run: (_service, tab) => (tab as TestClient).signUp(uniqueEmail('bench'), PASSWORD),
+  },
+  {
+    name: 'sign-out',
+    sides: ['stock', 'ours'],
+    prepare: async (service, count) => {
+      const tabs: Tab[] = []
+      for (let i = 0; i < count; i += 1) tabs.push(await signedUp(service))
+      return tabs
+    },
+    run: (_service, input) => (input as Tab).tab.request('/api/auth/sign-out', { method: 'POST', json: {} }),
+  },
 ]
+
+interface Sample {
+  times: number[]
+  cpuSeconds: number
+  roundTrips: number
+  count: number
+}
+
+async function measureBatch(endpoint: LocalNeon, service: Service, operation: Operation, count: number) {
+  const inputs = await operation.prepare(service, count)
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS))
+  endpoint.resetStats()
+  const times: number[] = []
+  const cpuBefore = cpuSeconds(service.running.pid)
+  for (const input of inputs) {
+    const started = performance.now()
+    const response = await operation.run(service, input)
+    await response.arrayBuffer()
+    times.push(performance.now() - started)
+    if (response.status >= 400) throw new Error(`${service.side} ${operation.name}: ${response.status}`)
+  }
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS))
+  const cpu = cpuSeconds(service.running.pid) - cpuBefore
+  const { total } = endpoint.stats()
+  return { times, cpuSeconds: cpu, roundTrips: total.queries + total.batches, count }
+}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
 }
 
-async function measure(service: TestService, operation: Operation) {
-  const prepared = await prepare(service, operation.anonymous ?? false)
-  await operation.run(prepared) // warm the isolate and any key creation
-  service.endpoint.resetStats()
-  const times: number[] = []
-  for (let i = 0; i < iterations; i += 1) {
-    const started = performance.now()
-    const response = await operation.run(prepared)
-    await response.arrayBuffer()
-    if (response.status >= 400) throw new Error(`${operation.name}: ${response.status}`)
-    times.push(performance.now() - started)
-  }
-  const { total } = service.endpoint.stats()
-  times.sort((a, b) => a - b)
+function summarize(samples: Sample[]) {
+  const times = samples.flatMap((s) => s.times).sort((a, b) => a - b)
+  const count = samples.reduce((sum, s) => sum + s.count, 0)
   return {
-    operation: operation.name,
-    roundTrips: (total.queries + total.batches) / iterations,
-    medianMs: percentile(times, 50),
-    p95Ms: percentile(times, 95),
+    roundTrips: samples.reduce((sum, s) => sum + s.roundTrips, 0) / count,
+    cpuMs: (1000 * samples.reduce((sum, s) => sum + s.cpuSeconds, 0)) / count,
+    p50: percentile(times, 50),
+    p95: percentile(times, 95),
   }
 }
 
-buildWorkerBundle()
-const service = await startService(backendNamed('pglite'))
+function gzipKiB(worker: BuiltWorker): number {
+  return gzipSync(readFileSync(worker.scriptPath), { level: 9 }).byteLength / 1024
+}
+
+/** A fresh workerd process: startup (script compiled) and the first request through a new isolate. */
+async function coldStart(service: Service) {
+  await service.running.stop()
+  service.running = await startWorker(service.worker, service.bindings)
+  const startupCpu = cpuSeconds(service.running.pid)
+  const started = performance.now()
+  const response = await client(service).request('/api/auth/get-session')
+  await response.arrayBuffer()
+  const firstMs = performance.now() - started
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS))
+  return {
+    readyMs: service.running.readyMs,
+    startupCpuMs: 1000 * startupCpu,
+    firstRequestMs: firstMs,
+    firstRequestCpuMs: 1000 * (cpuSeconds(service.running.pid) - startupCpu),
+  }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+const ratio = (ours: number, stock: number) => (stock > 0 ? (ours / stock).toFixed(2) : '-')
+const fixed = (value: number | undefined, digits = 1) => (value === undefined ? '-' : value.toFixed(digits))
+
+console.log('Building both Workers with wrangler…')
+const built = {
+  stock: buildWorker('stock', `${root}/bench/stock/wrangler.toml`, `${root}/dist/bench/stock`),
+  ours: buildWorker('ours', `${root}/wrangler.toml`, `${root}/dist/bench/ours`),
+}
+const sizes = {
+  stock: gzipKiB(buildWorker('stock', `${root}/bench/stock/wrangler.toml`, `${root}/dist/bench/size-stock`, true)),
+  ours: gzipKiB(buildWorker('ours', `${root}/wrangler.toml`, `${root}/dist/bench/size-ours`, true)),
+}
+
+const database = backendNamed('pglite')
+const endpoint = await database.start()
+endpoint.faults.setLatency(latencyMs)
+const common = {
+  BETTER_AUTH_SECRET: TEST_SECRET,
+  BETTER_AUTH_URL: 'http://localhost:8787',
+  DATABASE_URL: WORKER_DATABASE_URL,
+  NEON_HTTP_ENDPOINT: endpoint.url,
+}
+const services: Record<Side, Service> = {
+  stock: { side: 'stock', worker: built.stock, bindings: { ...common, TRUSTED_ORIGIN: FRONTEND }, running: null! },
+  ours: {
+    side: 'ours',
+    worker: built.ours,
+    // Every iteration signs in from one address: the benchmark measures the work, not the limiter.
+    bindings: { ...common, TRUSTED_ORIGINS: FRONTEND, RATE_LIMIT: 'off' },
+    running: null!,
+  },
+}
+for (const service of Object.values(services)) service.running = await startWorker(service.worker, service.bindings)
+
 try {
-  console.log(`${iterations} iterations each; Worker in workerd, database: local endpoint on PGlite\n`)
-  console.log('operation                        round trips   median ms   p95 ms')
+  console.log(
+    `\n${iterations} iterations per operation and side, alternating; workerd, local endpoint on PGlite, ` +
+      `${latencyMs} ms added per query; CPU: utime+stime of the workerd process\n`,
+  )
+  const header = [
+    'operation'.padEnd(31),
+    'trips stock/ours',
+    'CPU ms stock/ours',
+    'ratio',
+    'p50 ms stock/ours',
+    'ratio',
+    'p95 ms stock/ours',
+  ]
+  console.log(header.join('  '))
   for (const operation of operations) {
-    const row = await measure(service, operation)
+    const samples: Record<Side, Sample[]> = { stock: [], ours: [] }
+    const half = Math.ceil(iterations / 2)
+    for (const order of [
+      ['stock', 'ours'],
+      ['ours', 'stock'],
+    ] as const) {
+      for (const side of order) {
+        if (!operation.sides.includes(side)) continue
+        samples[side].push(await measureBatch(endpoint, services[side], operation, half))
+      }
+    }
+    const stock = samples.stock.length > 0 ? summarize(samples.stock) : undefined
+    const ours = summarize(samples.ours)
     console.log(
-      `${row.operation.padEnd(32)} ${row.roundTrips.toFixed(1).padStart(11)} ${row.medianMs.toFixed(1).padStart(11)} ${row.p95Ms.toFixed(1).padStart(8)}`,
+      [
+        operation.name.padEnd(31),
+        `${fixed(stock?.roundTrips)} / ${fixed(ours.roundTrips)}`.padStart(16),
+        `${fixed(stock?.cpuMs)} / ${fixed(ours.cpuMs)}`.padStart(17),
+        (stock ? ratio(ours.cpuMs, stock.cpuMs) : '-').padStart(5),
+        `${fixed(stock?.p50)} / ${fixed(ours.p50)}`.padStart(17),
+        (stock ? ratio(ours.p50, stock.p50) : '-').padStart(5),
+        `${fixed(stock?.p95)} / ${fixed(ours.p95)}`.padStart(17),
+      ].join('  '),
+    )
+  }
+
+  console.log(
+    `\nbundle, minified gzip: stock ${sizes.stock.toFixed(1)} KiB, ours ${sizes.ours.toFixed(1)} KiB (ratio ${ratio(sizes.ours, sizes.stock)})`,
+  )
+
+  const cold: Record<Side, Awaited<ReturnType<typeof coldStart>>[]> = { stock: [], ours: [] }
+  for (let i = 0; i < coldStarts; i += 1) {
+    for (const side of (i % 2 === 0 ? ['stock', 'ours'] : ['ours', 'stock']) as Side[]) {
+      cold[side].push(await coldStart(services[side]))
+    }
+  }
+  console.log(
+    `\ncold start of a fresh workerd process, median of ${coldStarts} (first request: GET get-session, no cookie)`,
+  )
+  console.log('side    ready ms  startup CPU ms  first request ms  first request CPU ms')
+  for (const side of ['stock', 'ours'] as const) {
+    const runs = cold[side]
+    console.log(
+      [
+        side.padEnd(6),
+        fixed(median(runs.map((r) => r.readyMs))).padStart(8),
+        fixed(median(runs.map((r) => r.startupCpuMs))).padStart(14),
+        fixed(median(runs.map((r) => r.firstRequestMs))).padStart(16),
+        fixed(median(runs.map((r) => r.firstRequestCpuMs))).padStart(20),
+      ].join('  '),
     )
   }
 } finally {
-  await service.stop()
+  for (const service of Object.values(services)) await service.running?.stop()
+  await endpoint.close()
+  await database.cleanup()
 }

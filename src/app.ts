@@ -21,6 +21,7 @@ import { sessionHealthRoutes } from './health/session.ts'
 import { refuseNonAsciiCredentials } from './http/credential-bytes.ts'
 import type { Platform } from './platform.ts'
 import { authRoutes } from './routes/auth.ts'
+import { fastSessionRoutes } from './routes/fast-session.ts'
 import { handoffRoutes } from './routes/handoff.ts'
 import { jwksRoutes } from './routes/jwks.ts'
 import { sessionsRoutes } from './routes/sessions.ts'
@@ -65,6 +66,7 @@ export function createApp(
   app.route('/', sessionsRoutes())
   app.route('/', eventsRoutes())
   app.route('/', pruneRoutes())
+  app.route('/', fastSessionRoutes())
   app.route('/', authRoutes())
 
   return app

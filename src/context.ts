@@ -24,6 +24,8 @@ import type { CookieSpec } from './http/cookies.ts'
 import { createLimits, type LimitService } from './limits/middleware.ts'
 import { logEvent } from './logging.ts'
 import type { Platform } from './platform.ts'
+import { createFastSession, type FastSession } from './session-cache/fast-session.ts'
+import { expiredSessionCookies } from './session-cache/revocation.ts'
 import { publishedKeySet } from './tokens/published-keys.ts'
 
 export interface ServiceContext {
@@ -47,6 +49,10 @@ export interface ServiceContext {
   readonly secretFingerprints: Promise<readonly string[]>
   /** The auth event log (events/log.ts): written after responses, listed by the events route. */
   readonly authEvents: AuthEventLog
+  /** `Set-Cookie` lines ending the session on this device: its cookie and cache (session-cache/revocation.ts). */
+  readonly expiredSessionCookies: Promise<readonly string[]>
+  /** get-session answered from the session cache cookie; null when SESSION_CACHE_TTL=0. */
+  readonly fastSession: Promise<FastSession> | null
 }
 
 /** Hono's environment for every route: the bindings, and the context once configuration is valid. */
@@ -86,6 +92,8 @@ function buildContext(config: Config, platform: Platform): ServiceContext {
     limits,
     publishedKeys: publishedKeySet(() => auth.api.getJwks()),
     authEvents,
+    expiredSessionCookies: cookies.then(expiredSessionCookies),
+    fastSession: config.sessionCacheSeconds > 0 ? createFastSession(auth) : null,
     get secretFingerprints() {
       fingerprints ??= Promise.all(config.secrets.map((secret) => secretFingerprint(secret.value)))
       return fingerprints

@@ -19,6 +19,7 @@ import type { AuthEventLog } from '../events/log.ts'
 import type { LimitService } from '../limits/middleware.ts'
 import { betterAuthLogger } from '../logging.ts'
 import type { Platform } from '../platform.ts'
+import { sessionCacheOptions } from '../session-cache/options.ts'
 import { jwtPlugins } from '../tokens/jwt.ts'
 import { inputLimits } from './limits.ts'
 import { revokeOtherSessionsOnPasswordChange } from './password-change.ts'
@@ -74,6 +75,7 @@ function authOptions(dependencies: AuthDependencies) {
     trustedOrigins: config.trustedOrigins.map((o) => o.value),
     // BetterAuth's transactions (sign-up, OAuth sign-up, password change) as one Neon batch each.
     database: drizzleAdapter(withBatchedTransactions(database.db), { provider: 'pg', schema, transaction: true }),
+    session: { cookieCache: sessionCacheOptions(config) },
     emailAndPassword: {
       enabled: true,
       autoSignIn: true,

@@ -21,6 +21,7 @@ export const ENV_VARIABLES = [
   'HEALTH_TOKEN',
   'CRON_SECRET',
   'AUTH_EVENT_RETENTION_DAYS',
+  'SESSION_CACHE_TTL',
 ] as const
 
 export type EnvVariable = (typeof ENV_VARIABLES)[number]

@@ -139,4 +139,18 @@ describe('parseConfig', () => {
   it('rejects an out-of-range JWT_TTL', () => {
     expect(problemsOf({ ...valid, JWT_TTL: '2d' })[0]?.variable).toBe('JWT_TTL')
   })
+
+  it.each([
+    [undefined, 60],
+    ['0', 0],
+    ['30s', 30],
+    ['5m', 300],
+  ])('reads SESSION_CACHE_TTL %s', (ttl, seconds) => {
+    const result = parseConfig({ ...valid, SESSION_CACHE_TTL: ttl })
+    expect(result.ok && result.config.sessionCacheSeconds).toBe(seconds)
+  })
+
+  it.each(['2h', '-1', 'soon'])('rejects SESSION_CACHE_TTL %s', (ttl) => {
+    expect(problemsOf({ ...valid, SESSION_CACHE_TTL: ttl })[0]?.variable).toBe('SESSION_CACHE_TTL')
+  })
 })

@@ -37,6 +37,11 @@ export interface Config {
   readonly trustProxy: ProxyMatcher
   /** HEALTH_TOKEN, CRON_SECRET and AUTH_EVENT_RETENTION_DAYS (see operator.ts). */
   readonly operator: OperatorSettings
+  /**
+   * Seconds a signed session cookie cache answers session checks without the database (BetterAuth's
+   * `session.cookieCache`); 0 disables it. Also the longest a session revoked elsewhere is still seen.
+   */
+  readonly sessionCacheSeconds: number
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] }
@@ -56,6 +61,8 @@ function parseDatabaseTimeout(value: string | undefined, problems: ConfigProblem
   }
   return ms
 }
+const DEFAULT_SESSION_CACHE_SECONDS = 60
+const MAX_SESSION_CACHE_SECONDS = 3600
 const TTL_PATTERN = /^(\d+)\s*(s|m|h)?$/
 
 function parseUrl(
@@ -78,12 +85,27 @@ function parseUrl(
   return undefined
 }
 
+function durationSeconds(value: string): number {
+  const match = TTL_PATTERN.exec(value.trim())
+  return match ? Number(match[1]) * ({ s: 1, m: 60, h: 3600 } as const)[(match[2] ?? 's') as 's' | 'm' | 'h'] : NaN
+}
+
+function parseSessionCacheTtl(value: string | undefined, problems: ConfigProblem[]): number {
+  if (!value?.trim()) return DEFAULT_SESSION_CACHE_SECONDS
+  const seconds = durationSeconds(value)
+  if (!(seconds >= 0 && seconds <= MAX_SESSION_CACHE_SECONDS)) {
+    problems.push({
+      variable: 'SESSION_CACHE_TTL',
+      problem: 'must be a duration between 0 (off) and 1h, e.g. 60, 30s or 5m',
+    })
+    return DEFAULT_SESSION_CACHE_SECONDS
+  }
+  return seconds
+}
+
 function parseTtl(value: string | undefined, problems: ConfigProblem[]): number {
   if (!value?.trim()) return DEFAULT_JWT_TTL_SECONDS
-  const match = TTL_PATTERN.exec(value.trim())
-  const seconds = match
-    ? Number(match[1]) * ({ s: 1, m: 60, h: 3600 } as const)[(match[2] ?? 's') as 's' | 'm' | 'h']
-    : NaN
+  const seconds = durationSeconds(value)
   if (!(seconds >= 30 && seconds <= 24 * 3600)) {
     problems.push({ variable: 'JWT_TTL', problem: 'must be a duration between 30s and 24h, e.g. 900, 15m or 1h' })
     return DEFAULT_JWT_TTL_SECONDS
@@ -127,6 +149,7 @@ export function parseConfig(env: EnvBindings): ConfigResult {
   const operator = parseOperatorSettings(env, secrets, problems)
   const jwtTtl = parseTtl(env.JWT_TTL, problems)
   const databaseTimeoutMs = parseDatabaseTimeout(env.DATABASE_TIMEOUT_MS, problems)
+  const sessionCacheSeconds = parseSessionCacheTtl(env.SESSION_CACHE_TTL, problems)
   const rateLimitSetting = (env.RATE_LIMIT?.trim() || 'on').toLowerCase()
   if (rateLimitSetting !== 'on' && rateLimitSetting !== 'off') {
     problems.push({ variable: 'RATE_LIMIT', problem: 'must be on or off' })
@@ -166,6 +189,7 @@ export function parseConfig(env: EnvBindings): ConfigResult {
     rateLimit: rateLimitSetting !== 'off',
     trustProxy: trustProxy.matcher,
     operator,
+    sessionCacheSeconds,
   }
   return { ok: true, config: Object.freeze(config) }
 }

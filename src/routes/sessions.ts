@@ -51,6 +51,10 @@ export function sessionsRoutes() {
     // Another user's session id looks exactly like one that does not exist.
     if (revoked.length === 0) throw serviceError('SESSION_NOT_FOUND')
     recordForRequest(c.var.service, c.req.raw, { type: 'session_revoked', outcome: 'ok', userId: c.var.user.id })
+    // This device's own session: its cookie and session cache go with it, as BetterAuth's revoke does.
+    if (revoked[0]!.id === c.var.sessionId && c.var.authMethod === 'cookie') {
+      for (const line of await c.var.service.expiredSessionCookies) c.header(HEADERS.setCookie, line, { append: true })
+    }
     return c.json({ revoked: 1 })
   })
 

@@ -37,6 +37,7 @@ describe('change-password', () => {
       json: { currentPassword: 'second password 2', newPassword: 'third password 3' },
     })
     expect(changed.status).toBe(200)
+    elsewhere.forgetSessionCache()
     expect(await elsewhere.session()).toBeNull()
     expect(await here.session()).not.toBeNull()
   })

@@ -168,7 +168,8 @@ describe.each(backendNames)('cross-origin on %s', (backendName) => {
         [email],
       )
       expect((await (await expiring.request('/health/session')).json()).status).toBe('expired')
-      // BetterAuth itself (reading the session joined with its user) refuses it too.
+      // BetterAuth itself (reading the session joined with its user) refuses it too, once the cache lapses.
+      expiring.forgetSessionCache()
       expect(await expiring.session()).toBeNull()
     })
 
@@ -276,6 +277,17 @@ describe.each(backendNames)('cross-origin on %s', (backendName) => {
       const exchange = await frontend.request('/api/auth/one-time-token/verify', { json: { token: ott } })
       expect(exchange.status).toBe(200)
       expect(exchange.headers.get('set-auth-token')).toBeTruthy()
+      // The session cache cookie comes along, in the frontend's partition like the session cookie.
+      const attributesOf = (suffix: string) =>
+        exchange.headers
+          .getSetCookie()
+          .find((line) => line.split('=')[0]!.endsWith(suffix))
+          ?.split(';')
+          .slice(1)
+          .map((attribute) => attribute.trim())
+          .filter((attribute) => !attribute.startsWith('Max-Age'))
+      expect(attributesOf('.session_data')).toEqual(attributesOf('.session_token'))
+      expect(attributesOf('.session_data')).toContain('Partitioned')
       expect((await frontend.session())?.user.email).toBe(email)
       expect((await tab().request('/api/auth/one-time-token/verify', { json: { token: ott } })).status).toBe(400)
     })

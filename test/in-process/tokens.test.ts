@@ -229,6 +229,7 @@ describe.each(backendNames)('tokens on %s', (backendName) => {
         method: 'DELETE',
       })
       expect(response.status).toBe(200)
+      doomed.forgetSessionCache()
       expect(await doomed.session()).toBeNull()
       expect((await doomed.request('/api/auth/token')).status).toBe(401)
       expect(await keeper.client.session()).not.toBeNull()
@@ -257,6 +258,7 @@ describe.each(backendNames)('tokens on %s', (backendName) => {
       for (const other of others) await other.signIn(email)
       const response = await current.client.request(`/api/users/${current.userId}/sessions`, { method: 'DELETE' })
       expect(await response.json()).toEqual({ revoked: 2 })
+      for (const other of others) other.forgetSessionCache()
       for (const other of others) expect(await other.session()).toBeNull()
       expect(await current.client.session()).not.toBeNull()
     })

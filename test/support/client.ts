@@ -51,6 +51,15 @@ export class TestClient {
     return response
   }
 
+  /**
+   * Drops the session cache cookie (`SESSION_CACHE_TTL`), as its expiry would: the next session
+   * check reads the database. For tests of what another device's revocation does once the cache
+   * has lapsed; session-cache.test.ts covers the window itself.
+   */
+  forgetSessionCache(): void {
+    for (const name of [...this.cookies.keys()]) if (name.endsWith('.session_data')) this.cookies.delete(name)
+  }
+
   cookieHeader(): string {
     return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
   }

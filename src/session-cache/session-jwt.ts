@@ -1,0 +1,60 @@
+/**
+ * `set-auth-jwt` for a session answered from the cache, signed as BetterAuth's JWT plugin signs it
+ * (`getJwtToken`: the plugin's `definePayload`, `iat`, `sub`; its `signJWT` with issuer, audience
+ * and expiry), with the same signing key: the latest live key the key store (tokens/key-store.ts)
+ * hands out. What is saved is the per-request work around that key: BetterAuth decrypts the
+ * stored private key and imports it on every signing; here it is resolved once per stored key and
+ * isolate, and again as soon as the key store's latest live key is another one.
+ */
+import type { GenericEndpointContext } from 'better-auth'
+import { type JwtOptions, resolveSigningKey, signJWT } from 'better-auth/plugins/jwt'
+import type { CachedSession } from './cache-cookie.ts'
+
+type ResolvedKey = NonNullable<Awaited<ReturnType<typeof resolveSigningKey>>>
+/** BetterAuth's context as the JWT plugin's functions read it (`auth.$context`). */
+export type AuthContext = GenericEndpointContext['context']
+
+export type SessionJwtSigner = (cached: CachedSession) => Promise<string>
+
+/** The JWT plugin's options as registered with BetterAuth, key store included; undefined without the plugin. */
+export function jwtPluginOptions(context: AuthContext): JwtOptions | undefined {
+  const plugin = context.options.plugins?.find((p) => p.id === 'jwt') as { options?: JwtOptions } | undefined
+  return plugin?.options
+}
+
+/**
+ * @example
+ * const sign = createSessionJwtSigner(await auth.$context, jwtPluginOptions(await auth.$context)!)
+ * headers.set('set-auth-jwt', await sign(cached))
+ */
+export function createSessionJwtSigner(context: AuthContext, options: JwtOptions): SessionJwtSigner {
+  const alg = options.jwks?.keyPairConfig?.alg ?? 'EdDSA'
+  let resolved: { id: string; privateKey: string; key: ResolvedKey } | undefined
+
+  async function signingKey(ctx: GenericEndpointContext): Promise<ResolvedKey | undefined> {
+    const now = new Date()
+    const latest = (await options.adapter?.getJwks?.(ctx))
+      ?.filter((k) => k.alg === alg || (k.alg == null && alg === 'EdDSA'))
+      .filter((k) => !k.expiresAt || k.expiresAt > now)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0]
+    if (!latest) return undefined // BetterAuth creates one: signJWT resolves by itself below
+    if (resolved?.id !== latest.id || resolved.privateKey !== latest.privateKey) {
+      const key = await resolveSigningKey(ctx, options)
+      if (!key || key.kid !== latest.id) return key ?? undefined
+      resolved = { id: latest.id, privateKey: latest.privateKey, key }
+    }
+    return resolved.key
+  }
+
+  // Signing reads the context's options, secret config and logger; no request state.
+  const ctx = { context, path: '/get-session' } as unknown as GenericEndpointContext
+  return async function signSessionJwt(cached) {
+    const defined = options.jwt?.definePayload ? await options.jwt.definePayload(cached as never) : cached.user
+    const payload = {
+      iat: Math.floor(Date.now() / 1000),
+      ...defined,
+      sub: (await options.jwt?.getSubject?.(cached as never)) ?? cached.user.id,
+    }
+    return signJWT(ctx, { options, payload, resolvedKey: await signingKey(ctx) })
+  }
+}
