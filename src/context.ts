@@ -21,6 +21,8 @@ import { createNullSessionLogger } from './diagnostics/null-session-report.ts'
 import { createSessionDiagnosis, type SessionDiagnosis } from './diagnostics/session.ts'
 import type { CookieSpec } from './http/cookies.ts'
 import { logEvent } from './logging.ts'
+import { createServiceMailer, mailTransportProblem } from './mail/index.ts'
+import type { Mailer } from './mail/mailer.ts'
 import type { Platform } from './platform.ts'
 import { publishedKeySet } from './tokens/published-keys.ts'
 
@@ -41,6 +43,8 @@ export interface ServiceContext {
   readonly publishedKeys: ReturnType<typeof publishedKeySet>
   /** Fingerprints of the known secrets, current first (see config/secrets.ts). */
   readonly secretFingerprints: Promise<readonly string[]>
+  /** Sends the service's mail after the response; null without a mail transport. */
+  readonly mailer: Mailer | null
 }
 
 /** Hono's environment for every route: the bindings, and the context once configuration is valid. */
@@ -52,7 +56,8 @@ function buildContext(config: Config, platform: Platform): ServiceContext {
   const database = createDatabaseClient(config)
   const signer = createTokenSigner(config.secrets)
   const diagnose = createSessionDiagnosis({ config, signer, db: database.db })
-  const auth = buildAuth({ config, database, platform, diagnose, reportNullSession: createNullSessionLogger() })
+  const mailer = createServiceMailer(config.mail, platform)
+  const auth = buildAuth({ config, database, platform, mailer, diagnose, reportNullSession: createNullSessionLogger() })
   const cookies = auth.$context.then((context) => context.authCookies)
   const sessionCookie = cookies.then((c) => c.sessionToken)
   const upgrader = cookies.then((c) => createCredentialUpgrader(signer, [c.sessionToken, c.dontRememberToken]))
@@ -66,6 +71,7 @@ function buildContext(config: Config, platform: Platform): ServiceContext {
     upgradeCredentials: credentialUpgrade(upgrader),
     diagnoseSession: async (headers) => diagnose(headers, (await sessionCookie).name),
     cors: corsMiddleware(config),
+    mailer,
     publishedKeys: publishedKeySet(() => auth.api.getJwks()),
     get secretFingerprints() {
       fingerprints ??= Promise.all(config.secrets.map((secret) => secretFingerprint(secret.value)))
@@ -88,10 +94,12 @@ export function createContextResolver(platform: Platform): (env: EnvBindings) =>
     let result = results.get(env)
     if (!result) {
       const parsed = parseConfig(env)
-      if (parsed.ok) result = { ok: true, service: buildContext(parsed.config, platform) }
+      const problem = parsed.ok ? mailTransportProblem(parsed.config.mail, platform) : null
+      if (parsed.ok && !problem) result = { ok: true, service: buildContext(parsed.config, platform) }
       else {
-        result = parsed
-        logEvent('error', 'config_invalid', { problems: parsed.problems })
+        const problems = parsed.ok ? [problem!] : parsed.problems
+        result = { ok: false, problems }
+        logEvent('error', 'config_invalid', { problems })
       }
       results.set(env, result)
     }

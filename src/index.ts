@@ -5,5 +5,6 @@
  */
 import { waitUntil } from 'cloudflare:workers'
 import { createApp } from './app.ts'
+import { workerSmtpTransport } from './mail/smtp-worker.ts'
 
-export default createApp({ waitUntil })
+export default createApp({ waitUntil, runtime: 'Cloudflare Workers', smtp: workerSmtpTransport })

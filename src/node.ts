@@ -14,6 +14,7 @@ import { serve } from '@hono/node-server'
 import { createApp } from './app.ts'
 import type { EnvBindings } from './config/env.ts'
 import { logEvent } from './logging.ts'
+import { nodeSmtpTransport } from './mail/smtp-node.ts'
 import type { Platform } from './platform.ts'
 
 const DEFAULT_PORT = 8787
@@ -32,6 +33,8 @@ function listenPort(value: string | undefined): number {
 /** Background work runs beside the response, never before it; shutdown waits for what is still running. */
 const background = new Set<Promise<unknown>>()
 const platform: Platform = {
+  runtime: 'Node',
+  smtp: nodeSmtpTransport,
   waitUntil(promise) {
     const tracked: Promise<unknown> = promise
       .catch((error: unknown) => logEvent('error', 'background_task_failed', { error }))

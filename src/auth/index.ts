@@ -13,8 +13,10 @@ import type { DatabaseClient } from '../database.ts'
 import { type NullSessionLogger, nullSessionReport } from '../diagnostics/null-session-report.ts'
 import type { SessionDiagnosis } from '../diagnostics/session.ts'
 import { betterAuthLogger } from '../logging.ts'
+import type { Mailer } from '../mail/mailer.ts'
 import type { Platform } from '../platform.ts'
 import { jwtPlugins } from '../tokens/jwt.ts'
+import { emailOptions } from './email.ts'
 import { inputLimits } from './limits.ts'
 import { revokeOtherSessionsOnPasswordChange } from './password-change.ts'
 import { hideSessionTokens } from './session-tokens.ts'
@@ -40,17 +42,20 @@ export interface AuthDependencies {
   readonly config: Config
   readonly database: DatabaseClient
   readonly platform: Platform
+  /** Null without a mail transport: no verification, reset or sign-in codes. */
+  readonly mailer: Mailer | null
   readonly diagnose: (headers: Headers, cookieName: string) => Promise<SessionDiagnosis>
   readonly reportNullSession: NullSessionLogger
 }
 
 /** BetterAuth options, kept apart so they can be inspected. */
-function authOptions({ config, database, platform, diagnose, reportNullSession }: AuthDependencies) {
+function authOptions({ config, database, platform, mailer, diagnose, reportNullSession }: AuthDependencies) {
   const versioned = config.secrets.filter((s) => s.version !== null)
   // Data BetterAuth encrypted before versioned secrets (the JWT signing key) was written under the
   // secret that was current then: BETTER_AUTH_SECRET if still set, else the oldest listed version.
   const legacy = config.secrets.find((s) => s.version === null) ?? versioned.at(-1)!
   const { cookies } = config
+  const email = emailOptions(config, mailer)
   return {
     appName: 'edge-auth',
     baseURL: config.baseURL,
@@ -67,7 +72,10 @@ function authOptions({ config, database, platform, diagnose, reportNullSession }
       autoSignIn: true,
       minPasswordLength: PASSWORD_MIN_LENGTH,
       maxPasswordLength: PASSWORD_MAX_LENGTH,
+      ...email.emailAndPassword,
     },
+    emailVerification: email.emailVerification,
+    disabledPaths: email.disabledPaths,
     advanced: {
       // The cookie's name and attributes follow configuration, never the request or NODE_ENV.
       useSecureCookies: cookies.secure,
@@ -108,6 +116,7 @@ function authOptions({ config, database, platform, diagnose, reportNullSession }
       hideSessionTokens,
       // Redirect hand-off (see handoff/): single use, stored hashed, valid for 3 minutes.
       oneTimeToken({ storeToken: 'hashed', expiresIn: ONE_TIME_TOKEN_MINUTES }),
+      email.codeSignIn,
       ...jwtPlugins(config, database.db),
       nullSessionReport(diagnose, reportNullSession),
     ],

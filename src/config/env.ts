@@ -16,6 +16,13 @@ export const ENV_VARIABLES = [
   'JWT_ISSUER',
   'JWT_AUDIENCE',
   'RATE_LIMIT',
+  'SMTP_URL',
+  'RESEND_API_KEY',
+  'RESEND_API_URL',
+  'MAIL_FROM',
+  'APP_NAME',
+  'EMAIL_VERIFICATION',
+  'PASSWORD_RESET_TTL',
 ] as const
 
 export type EnvVariable = (typeof ENV_VARIABLES)[number]

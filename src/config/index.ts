@@ -5,6 +5,7 @@
 import { isLoopbackHost } from '../cookies/site.ts'
 import { type CookiePolicy, deriveCookiePolicy } from './cookie-policy.ts'
 import type { EnvBindings } from './env.ts'
+import { type MailConfig, parseMailConfig } from './mail.ts'
 import { createOriginMatcher, type OriginPattern, parseOriginPattern } from './origins.ts'
 import { parseSecrets, type SigningSecret } from './secrets.ts'
 
@@ -29,6 +30,7 @@ export interface Config {
   readonly jwt: { readonly ttlSeconds: number; readonly issuer: string; readonly audience: string }
   /** BetterAuth's per-IP rate limits (3 sign-in/sign-up attempts per 10 s), kept per isolate. */
   readonly rateLimit: boolean
+  readonly mail: MailConfig
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] }
@@ -107,6 +109,7 @@ export function parseConfig(env: EnvBindings): ConfigResult {
   if (rateLimitSetting !== 'on' && rateLimitSetting !== 'off') {
     problems.push({ variable: 'RATE_LIMIT', problem: 'must be on or off' })
   }
+  const mail = parseMailConfig(env, problems)
   let cookies: CookiePolicy | undefined
   if (baseUrl) {
     const derived = deriveCookiePolicy({
@@ -137,6 +140,7 @@ export function parseConfig(env: EnvBindings): ConfigResult {
       audience: env.JWT_AUDIENCE?.trim() || origin,
     },
     rateLimit: rateLimitSetting !== 'off',
+    mail,
   }
   return { ok: true, config: Object.freeze(config) }
 }

@@ -25,7 +25,8 @@ export function authRoutes() {
   const routes = new Hono<AppEnv>()
   routes.on(['GET', 'POST'], '/api/auth/*', async function betterAuth(c) {
     const response = await c.var.service.auth.handler(c.req.raw)
-    if (response.status === 404 && !response.headers.get('content-type')) return handleNotFound(c)
+    // BetterAuth's 404s (an unknown path; a disabled one answers text/plain) become ours.
+    if (response.status === 404 && !response.headers.get('content-type')?.includes('json')) return handleNotFound(c)
     if (response.status === 429) return rateLimited(response)
     return response
   })
