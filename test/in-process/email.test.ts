@@ -213,3 +213,55 @@ function shapeOf(value: unknown): unknown {
     )
   return value === null ? null : typeof value
 }
+
+describe.each(backendNames)('verification across sites on %s', (backendName) => {
+  const DOCS = 'https://docs.other.org'
+  const AUTH = 'https://auth.example.com'
+  const running = useMailService(
+    backendName,
+    { BETTER_AUTH_URL: AUTH, TRUSTED_ORIGINS: DOCS },
+    { target: 'in-process' },
+  )
+
+  it('the link signs in through the hand-off, so the session is created for the frontend by fetch', async () => {
+    const { service, inbox } = running
+    const email = uniqueEmail()
+    const docs = service.client(DOCS)
+    await docs.request('/api/auth/sign-up/email', {
+      json: { email, password: 'correct horse battery', name: 'Ada', callbackURL: `${DOCS}/welcome` },
+    })
+    const link = linkIn(await inbox.next(email), `${AUTH}/api/auth/verify-email?`)
+    expect(new URL(link).searchParams.get('callbackURL')).toBe(
+      `${AUTH}/auth/handoff?callbackURL=${encodeURIComponent(`${DOCS}/welcome`)}`,
+    )
+
+    // The mail client opens the link: a top-level navigation on the service's own origin.
+    const browser = service.client(null)
+    const verified = await browser.request(pathOf(link))
+    expect(verified.status).toBe(302)
+    const handoff = await browser.request(pathOf(verified.headers.get('location')!))
+    expect(handoff.status).toBe(302)
+    const landing = new URL(handoff.headers.get('location')!)
+    expect(`${landing.origin}${landing.pathname}`).toBe(`${DOCS}/welcome`)
+    const ott = landing.searchParams.get('ott')!
+
+    expect(await docs.session()).toBeNull()
+    const exchanged = await docs.request('/api/auth/one-time-token/verify', { json: { token: ott } })
+    expect(exchanged.status).toBe(200)
+    expect((await docs.session())?.user.email).toBe(email)
+  })
+
+  it('a forged link reaches the frontend as ?auth_error=invalid_token', async () => {
+    const { service, inbox } = running
+    const email = uniqueEmail()
+    await service.client(DOCS).request('/api/auth/sign-up/email', {
+      json: { email, password: 'correct horse battery', name: 'Ada', callbackURL: `${DOCS}/welcome` },
+    })
+    const link = new URL(linkIn(await inbox.next(email), `${AUTH}/api/auth/verify-email?`))
+    link.searchParams.set('token', 'forged')
+    const browser = service.client(null)
+    const failed = await browser.request(pathOf(link.toString()))
+    const handoff = await browser.request(pathOf(failed.headers.get('location')!))
+    expect(handoff.headers.get('location')).toBe(`${DOCS}/welcome?auth_error=invalid_token`)
+  })
+})
