@@ -6,9 +6,17 @@ import { MailDeliveryError, type SmtpTransportFactory } from './transport.ts'
 
 const SOCKET_TIMEOUT_MS = 10_000
 
+/** worker-mailer takes the sender as `{ name, email }`, not as `Name <address>`. */
+export function parseMailbox(value: string): { name?: string; email: string } {
+  const match = /^\s*(.*?)\s*<([^<>]+)>\s*$/.exec(value)
+  if (!match) return { email: value.trim() }
+  const name = match[1]!.replace(/^"(.*)"$/, '$1')
+  return name ? { name, email: match[2]!.trim() } : { email: match[2]!.trim() }
+}
+
 export const workerSmtpTransport: SmtpTransportFactory = (settings) => ({
   async send(message) {
-    const { WorkerMailer } = await import('worker-mailer')
+    const { WorkerMailer, LogLevel } = await import('worker-mailer')
     try {
       await WorkerMailer.send(
         {
@@ -21,10 +29,18 @@ export const workerSmtpTransport: SmtpTransportFactory = (settings) => ({
               ? { username: settings.username, password: settings.password ?? '' }
               : undefined,
           authType: ['plain', 'login', 'cram-md5'],
+          // Failures are logged by the mailer, redacted; worker-mailer's own lines would repeat them.
+          logLevel: LogLevel.NONE,
           socketTimeoutMs: SOCKET_TIMEOUT_MS,
           responseTimeoutMs: SOCKET_TIMEOUT_MS,
         },
-        { from: message.from, to: message.to, subject: message.subject, text: message.text, html: message.html },
+        {
+          from: parseMailbox(message.from),
+          to: message.to,
+          subject: message.subject,
+          text: message.text,
+          html: message.html,
+        },
       )
     } catch (error) {
       throw new MailDeliveryError(`SMTP ${settings.host}:${settings.port} failed: ${(error as Error).message}`)
