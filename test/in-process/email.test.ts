@@ -4,11 +4,14 @@
  * refused with a fresh link, the link signs the user in), sign-up with an existing email answering
  * like a new one, password reset, and sign-in by emailed code.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { backendNames, queryEndpoint } from '../support/backends.ts'
 import { pathOf, useMailService } from '../support/mail-service.ts'
 import { codeIn, linkIn } from '../support/maildev.ts'
 import { uniqueEmail } from '../support/service.ts'
+
+// Each flow hashes several passwords (about 0.5-0.9 s each on two shared cores) and waits for mail.
+vi.setConfig({ testTimeout: 60_000 })
 
 const FRONTEND = 'http://localhost:3000'
 const SERVICE = 'http://localhost:8787'
