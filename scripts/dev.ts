@@ -6,7 +6,10 @@
  * 2. applies the migrations through it,
  * 3. writes a random BETTER_AUTH_SECRET to .dev.vars when neither .dev.vars nor the process
  *    environment gives BETTER_AUTH_SECRET or BETTER_AUTH_SECRETS,
- * 4. runs `wrangler dev` on PORT (default 8787) with settings from .dev.vars, overridden by
+ * 4. starts maildev (SMTP on MAILDEV_SMTP_PORT, default 1025; the inbox and its REST API on
+ *    MAILDEV_WEB_PORT, default 1080) and points SMTP_URL at it, unless the settings choose a mail
+ *    transport (SMTP_URL or RESEND_API_KEY),
+ * 5. runs `wrangler dev` on PORT (default 8787) with settings from .dev.vars, overridden by
  *    the process environment (the two secret variables as one: see dev-settings.ts).
  * Ctrl-C stops everything it started.
  *
@@ -20,6 +23,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { MailDev } from 'maildev'
 import { startLocalNeon } from '../db/local-neon/index.ts'
 import { migrateDatabase } from '../db/migrate.ts'
 import { devSettings, needsRandomSecret, parseEnvFile, serializeEnvFile } from './dev-settings.ts'
@@ -34,6 +38,37 @@ const generatedEnvPath = join(wranglerDir, 'dev.env')
 const LOCAL_DATABASE_URL = 'postgresql://edge_auth:local@localhost/edge_auth'
 /** How long wrangler gets to stop workerd on Ctrl-C before it is killed. */
 const WRANGLER_STOP_GRACE_MS = 10_000
+const DEV_MAIL_FROM = 'edge-auth (dev) <auth@localhost>'
+
+function portSetting(name: string, fallback: number): number {
+  const value = process.env[name]?.trim()
+  const port = value ? Number(value) : fallback
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${name} must be a port number`)
+  return port
+}
+
+/** maildev on loopback, unless the settings send mail elsewhere; it keeps its mail in the dev directory. */
+async function startMailCatcher(values: Map<string, string>): Promise<MailDev | undefined> {
+  if (values.get('SMTP_URL') || values.get('RESEND_API_KEY')) {
+    console.log(`dev: mail goes through ${values.get('SMTP_URL') ? 'SMTP_URL' : 'Resend'} (maildev not started)`)
+    return undefined
+  }
+  const smtp = portSetting('MAILDEV_SMTP_PORT', 1025)
+  const web = portSetting('MAILDEV_WEB_PORT', 1080)
+  const maildev = new MailDev({
+    smtp,
+    web,
+    ip: '127.0.0.1',
+    webIp: '127.0.0.1',
+    mailDirectory: join(devDir, '.data/maildev'),
+    silent: true,
+  })
+  await maildev.start()
+  values.set('SMTP_URL', `smtp://127.0.0.1:${smtp}`)
+  if (!values.get('MAIL_FROM')) values.set('MAIL_FROM', DEV_MAIL_FROM)
+  console.log(`dev: mail inbox http://127.0.0.1:${web} (maildev, catching SMTP on 127.0.0.1:${smtp})`)
+  return maildev
+}
 
 /** A path as the developer knows it: relative to the repository when inside it. */
 function shown(path: string): string {
@@ -74,6 +109,15 @@ async function main() {
   if (!values.get('BETTER_AUTH_URL')) values.set('BETTER_AUTH_URL', `http://localhost:${port}`)
   values.set('DATABASE_URL', LOCAL_DATABASE_URL)
   values.set('NEON_HTTP_ENDPOINT', localNeon.url)
+  let maildev: MailDev | undefined
+  try {
+    maildev = await startMailCatcher(values)
+  } catch (error) {
+    await localNeon.close()
+    throw new Error(
+      `maildev did not start (${(error as Error).message}); set MAILDEV_SMTP_PORT and MAILDEV_WEB_PORT to free ports`,
+    )
+  }
   mkdirSync(wranglerDir, { recursive: true })
   writeFileSync(generatedEnvPath, serializeEnvFile(values), { mode: 0o600 })
 
@@ -107,6 +151,7 @@ async function main() {
     const killer = setTimeout(() => wrangler.kill('SIGKILL'), WRANGLER_STOP_GRACE_MS)
     await exited(wrangler)
     clearTimeout(killer)
+    await maildev?.stop()
     await localNeon.close()
     process.exit(code)
   }

@@ -23,6 +23,8 @@ import { type AuthEventLog, createAuthEventLog } from './events/log.ts'
 import type { CookieSpec } from './http/cookies.ts'
 import { createLimits, type LimitService } from './limits/middleware.ts'
 import { logEvent } from './logging.ts'
+import { createServiceMailer, mailTransportProblem } from './mail/index.ts'
+import type { Mailer } from './mail/mailer.ts'
 import type { Platform } from './platform.ts'
 import { createFastSession, type FastSession } from './session-cache/fast-session.ts'
 import { expiredSessionCookies } from './session-cache/revocation.ts'
@@ -53,6 +55,8 @@ export interface ServiceContext {
   readonly expiredSessionCookies: Promise<readonly string[]>
   /** get-session answered from the session cache cookie; null when SESSION_CACHE_TTL=0. */
   readonly fastSession: Promise<FastSession> | null
+  /** Sends the service's mail after the response; null without a mail transport. */
+  readonly mailer: Mailer | null
 }
 
 /** Hono's environment for every route: the bindings, and the context once configuration is valid. */
@@ -66,10 +70,12 @@ function buildContext(config: Config, platform: Platform): ServiceContext {
   const diagnose = createSessionDiagnosis({ config, signer, db: database.db })
   const limits = createLimits({ config, database, platform, sessionCookieName: async () => (await sessionCookie).name })
   const authEvents = createAuthEventLog({ db: database.db, secret: config.secrets[0]!.value, platform })
+  const mailer = createServiceMailer(config.mail, platform)
   const auth = buildAuth({
     config,
     database,
     platform,
+    mailer,
     diagnose,
     reportNullSession: createNullSessionLogger(),
     signer,
@@ -90,6 +96,7 @@ function buildContext(config: Config, platform: Platform): ServiceContext {
     diagnoseSession: async (headers) => diagnose(headers, (await sessionCookie).name),
     cors: corsMiddleware(config),
     limits,
+    mailer,
     publishedKeys: publishedKeySet(() => auth.api.getJwks()),
     authEvents,
     expiredSessionCookies: cookies.then(expiredSessionCookies),
@@ -115,10 +122,12 @@ export function createContextResolver(platform: Platform): (env: EnvBindings) =>
     let result = results.get(env)
     if (!result) {
       const parsed = parseConfig(env)
-      if (parsed.ok) result = { ok: true, service: buildContext(parsed.config, platform) }
+      const problem = parsed.ok ? mailTransportProblem(parsed.config.mail, platform) : null
+      if (parsed.ok && !problem) result = { ok: true, service: buildContext(parsed.config, platform) }
       else {
-        result = parsed
-        logEvent('error', 'config_invalid', { problems: parsed.problems })
+        const problems = parsed.ok ? [problem!] : parsed.problems
+        result = { ok: false, problems }
+        logEvent('error', 'config_invalid', { problems })
       }
       results.set(env, result)
     }

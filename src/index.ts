@@ -9,10 +9,13 @@ import { waitUntil } from 'cloudflare:workers'
 import { createApp } from './app.ts'
 import { createContextResolver } from './context.ts'
 import { scheduledPrune } from './events/prune.ts'
+import { workerSmtpTransport } from './mail/smtp-worker.ts'
 import type { Platform } from './platform.ts'
 
 const platform: Platform = {
   waitUntil,
+  runtime: 'Cloudflare Workers',
+  smtp: workerSmtpTransport,
   clientAddress: (request) => request.headers.get('cf-connecting-ip') ?? undefined,
 }
 const resolveContext = createContextResolver(platform)

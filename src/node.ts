@@ -19,6 +19,7 @@ import { createContextResolver } from './context.ts'
 import { pruneAuthEvents } from './events/prune.ts'
 import { forwardedClient } from './limits/address.ts'
 import { logEvent } from './logging.ts'
+import { nodeSmtpTransport } from './mail/smtp-node.ts'
 import type { Platform } from './platform.ts'
 
 const DEFAULT_PORT = 8787
@@ -40,6 +41,8 @@ const background = new Set<Promise<unknown>>()
 /** Each request's socket peer, while the request is handled. */
 const peers = new WeakMap<Request, string>()
 const platform: Platform = {
+  runtime: 'Node',
+  smtp: nodeSmtpTransport,
   clientAddress: (request, trustProxy) =>
     forwardedClient(peers.get(request), request.headers.get('x-forwarded-for'), trustProxy),
   waitUntil(promise) {

@@ -1,5 +1,7 @@
-/** What differs between the platforms the app runs on (Workers, Vercel, Node), given by each entry. */
 import type { ProxyMatcher } from './limits/address.ts'
+import type { SmtpTransportFactory } from './mail/transport.ts'
+
+/** What differs between the platforms the app runs on (Workers, Vercel, Node), given by each entry. */
 
 export interface Platform {
   /** Keeps work going after the response is sent, without holding the response. */
@@ -10,4 +12,8 @@ export interface Platform {
    * that peer, the X-Forwarded-For hop it vouches for). Undefined: unknown, and not counted.
    */
   clientAddress?(request: Request, trustProxy: ProxyMatcher): string | undefined
+  /** The runtime, as named in configuration problems ("SMTP_URL: … Vercel Edge has no TCP sockets"). */
+  readonly runtime?: 'Cloudflare Workers' | 'Vercel Edge' | 'Node'
+  /** The runtime's SMTP client; absent where there are no TCP sockets (Vercel Edge). */
+  readonly smtp?: SmtpTransportFactory
 }

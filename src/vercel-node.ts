@@ -18,8 +18,14 @@
 import { ipAddress, waitUntil } from '@vercel/functions'
 import { createApp } from './app.ts'
 import type { EnvBindings } from './config/env.ts'
+import { nodeSmtpTransport } from './mail/smtp-node.ts'
 
-const app = createApp({ waitUntil, clientAddress: (request) => ipAddress(request) })
+const app = createApp({
+  waitUntil,
+  runtime: 'Node',
+  smtp: nodeSmtpTransport,
+  clientAddress: (request) => ipAddress(request),
+})
 const env = process.env as EnvBindings
 
 /** The Node.js function: a Web handler, with `process.env` as the bindings. */

@@ -19,7 +19,8 @@ import type { EnvBindings } from './config/env.ts'
 /** Tells Vercel (and readers) that this entry targets the Edge runtime. */
 export const config = { runtime: 'edge' }
 
-const app = createApp({ waitUntil, clientAddress: (request) => ipAddress(request) })
+// No SMTP: Edge Functions have no TCP sockets, so SMTP_URL is a configuration problem here (RESEND_API_KEY works).
+const app = createApp({ waitUntil, runtime: 'Vercel Edge', clientAddress: (request) => ipAddress(request) })
 const env = process.env as EnvBindings
 
 /** The Edge Function: `(request) => Response`, with `process.env` as the bindings. */

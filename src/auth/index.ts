@@ -18,9 +18,11 @@ import { authEventHooks } from '../events/auth-hooks.ts'
 import type { AuthEventLog } from '../events/log.ts'
 import type { LimitService } from '../limits/middleware.ts'
 import { betterAuthLogger } from '../logging.ts'
+import type { Mailer } from '../mail/mailer.ts'
 import type { Platform } from '../platform.ts'
 import { sessionCacheOptions } from '../session-cache/options.ts'
 import { jwtPlugins } from '../tokens/jwt.ts'
+import { emailOptions } from './email.ts'
 import { inputLimits } from './limits.ts'
 import { revokeOtherSessionsOnPasswordChange } from './password-change.ts'
 import { hideSessionTokens } from './session-tokens.ts'
@@ -46,18 +48,25 @@ export interface AuthDependencies {
   readonly config: Config
   readonly database: DatabaseClient
   readonly platform: Platform
+  /** Null without a mail transport: no verification, reset or sign-in codes. */
+  readonly mailer: Mailer | null
   readonly diagnose: (headers: Headers, cookieName: string) => Promise<SessionDiagnosis>
   readonly reportNullSession: NullSessionLogger
   /** Verifies signed session tokens (a bearer client's sign-out). */
   readonly signer: TokenSigner
-  readonly limits: Pick<LimitService, 'clearAccount'>
+  readonly limits: Pick<LimitService, 'clearAccount' | 'takeMailBudget'>
   readonly events: AuthEventLog
 }
 
 /** BetterAuth options, kept apart so they can be inspected. */
 function authOptions(dependencies: AuthDependencies) {
-  const { config, database, platform, diagnose, reportNullSession, signer, limits, events } = dependencies
+  const { config, database, platform, mailer, diagnose, reportNullSession, signer, limits, events } = dependencies
   const eventHooks = authEventHooks(events, database.db)
+  const email = emailOptions(
+    config,
+    mailer,
+    async (address) => !config.rateLimit || (await limits.takeMailBudget(address)).retryAfter <= 0,
+  )
   const versioned = config.secrets.filter((s) => s.version !== null)
   // Data BetterAuth encrypted before versioned secrets (the JWT signing key) was written under the
   // secret that was current then: BETTER_AUTH_SECRET if still set, else the oldest listed version.
@@ -81,12 +90,15 @@ function authOptions(dependencies: AuthDependencies) {
       autoSignIn: true,
       minPasswordLength: PASSWORD_MIN_LENGTH,
       maxPasswordLength: PASSWORD_MAX_LENGTH,
+      ...email.emailAndPassword,
       // A reset proves the mailbox: the account's failed sign-ins stop throttling it; the event log
       // learns whose password changed (see events/auth-hooks.ts).
       onPasswordReset: async (data: { user: { id: string; email: string } }, request?: Request) => {
         await Promise.all([limits.clearAccount(data.user.email), eventHooks.onPasswordReset(data, request)])
       },
     },
+    emailVerification: email.emailVerification,
+    disabledPaths: email.disabledPaths,
     advanced: {
       // The cookie's name and attributes follow configuration, never the request or NODE_ENV.
       useSecureCookies: cookies.secure,
@@ -123,6 +135,7 @@ function authOptions(dependencies: AuthDependencies) {
       hideSessionTokens,
       // Redirect hand-off (see handoff/): single use, stored hashed, valid for 3 minutes.
       oneTimeToken({ storeToken: 'hashed', expiresIn: ONE_TIME_TOKEN_MINUTES }),
+      email.codeSignIn,
       ...jwtPlugins(config, database.db),
       nullSessionReport(diagnose, reportNullSession),
       eventHooks.plugin,

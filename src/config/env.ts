@@ -22,6 +22,13 @@ export const ENV_VARIABLES = [
   'CRON_SECRET',
   'AUTH_EVENT_RETENTION_DAYS',
   'SESSION_CACHE_TTL',
+  'SMTP_URL',
+  'RESEND_API_KEY',
+  'RESEND_API_URL',
+  'MAIL_FROM',
+  'APP_NAME',
+  'EMAIL_VERIFICATION',
+  'PASSWORD_RESET_TTL',
 ] as const
 
 export type EnvVariable = (typeof ENV_VARIABLES)[number]

@@ -6,6 +6,7 @@ import { isLoopbackHost } from '../cookies/site.ts'
 import { type ProxyMatcher, parseTrustProxy } from '../limits/address.ts'
 import { type CookiePolicy, deriveCookiePolicy } from './cookie-policy.ts'
 import type { EnvBindings } from './env.ts'
+import { type MailConfig, parseMailConfig } from './mail.ts'
 import { type OperatorSettings, parseOperatorSettings } from './operator.ts'
 import { createOriginMatcher, type OriginPattern, parseOriginPattern } from './origins.ts'
 import { parseSecrets, type SigningSecret } from './secrets.ts'
@@ -42,6 +43,7 @@ export interface Config {
    * `session.cookieCache`); 0 disables it. Also the longest a session revoked elsewhere is still seen.
    */
   readonly sessionCacheSeconds: number
+  readonly mail: MailConfig
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] }
@@ -156,6 +158,7 @@ export function parseConfig(env: EnvBindings): ConfigResult {
   }
   const trustProxy = parseTrustProxy(env.TRUST_PROXY)
   if (!trustProxy.ok) problems.push({ variable: 'TRUST_PROXY', problem: trustProxy.problem })
+  const mail = parseMailConfig(env, problems)
   let cookies: CookiePolicy | undefined
   if (baseUrl) {
     const derived = deriveCookiePolicy({
@@ -190,6 +193,7 @@ export function parseConfig(env: EnvBindings): ConfigResult {
     trustProxy: trustProxy.matcher,
     operator,
     sessionCacheSeconds,
+    mail,
   }
   return { ok: true, config: Object.freeze(config) }
 }

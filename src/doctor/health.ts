@@ -18,6 +18,24 @@ export interface AuthHealth {
     warnings?: { code: string; message: string; fix: string }[]
   }
   jwt?: { signingKey: { undecryptable?: { keyId: string }[]; problem?: string } | null }
+  mail?: {
+    transport: string | null
+    emailVerification: string
+    emailVerificationSource: string
+    deliveries: { sent: number; failed: number } | null
+  }
+}
+
+function checkMail(mail: NonNullable<AuthHealth['mail']>, report: Report): void {
+  const mode = `email verification ${mail.emailVerification} (${mail.emailVerificationSource}), mail by ${mail.transport ?? 'nothing'}`
+  if (mail.deliveries && mail.deliveries.failed > 0)
+    report({
+      check: 'mail',
+      ok: false,
+      message: `${mode}: ${mail.deliveries.failed} message(s) failed in this isolate, ${mail.deliveries.sent} sent`,
+      fix: 'Check SMTP_URL or RESEND_API_KEY and MAIL_FROM; the log has a mail_failed line for each.',
+    })
+  else report({ check: 'mail', ok: true, message: mode })
 }
 
 export async function checkHealth(
@@ -113,6 +131,7 @@ export async function checkHealth(
       fix: health.jwt?.signingKey?.problem ?? 'Give every deployment on this database the same secrets.',
     })
   }
+  if (health.mail) checkMail(health.mail, report)
   if (health.baseURL && health.baseURL !== new URL(options.serviceUrl).origin) {
     report({
       check: 'BETTER_AUTH_URL',

@@ -74,6 +74,19 @@ function isHealthy(config: Config, db: DatabaseHealth): boolean {
   )
 }
 
+/** The mail transport, the verification mode in force and why, and this isolate's delivery counts. */
+function describeMail({ config, mailer }: ServiceContext) {
+  const { mail } = config
+  return {
+    transport: mail.transport?.kind ?? null,
+    from: mail.from ?? null,
+    emailVerification: mail.emailVerification,
+    emailVerificationSource: mail.emailVerificationSource,
+    passwordResetSeconds: mail.passwordResetSeconds,
+    deliveries: mailer ? { ...mailer.stats } : null,
+  }
+}
+
 /**
  * Mounts the health routes. They answer even when the configuration is invalid, so they take the
  * context resolver rather than a resolved context.
@@ -162,6 +175,7 @@ export function healthRoutes(resolveContext: (env: EnvBindings) => ContextResult
           ttlSeconds: config.jwt.ttlSeconds,
           signingKey,
         },
+        mail: describeMail(service),
         baseURL: config.baseURL,
         trustedOrigins: config.trustedOrigins.map((o) => o.value),
       },

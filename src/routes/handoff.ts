@@ -11,10 +11,8 @@
 import { Hono } from 'hono/tiny'
 import type { AppEnv } from '../context.ts'
 import { serviceError } from '../errors.ts'
-import { HANDOFF_ERROR_PARAM, HANDOFF_TOKEN_PARAM } from '../http/handoff-params.ts'
+import { HANDOFF_ERROR_PARAM, HANDOFF_PATH, HANDOFF_TOKEN_PARAM } from '../http/handoff-params.ts'
 import { HEADERS } from '../http/headers.ts'
-
-export const HANDOFF_PATH = '/auth/handoff'
 
 /**
  * @example
@@ -38,7 +36,12 @@ export function handoffRoutes() {
     const { headers } = c.req.raw
     const session = await auth.api.getSession({ headers })
     if (!session) {
-      callback.searchParams.set(HANDOFF_ERROR_PARAM, 'no_session')
+      // An email link that failed (expired, used) arrives with BetterAuth's code in `error`.
+      const failed = c.req.query('error')
+      callback.searchParams.set(
+        HANDOFF_ERROR_PARAM,
+        failed && /^[A-Z_]{1,64}$/.test(failed) ? failed.toLowerCase() : 'no_session',
+      )
       return c.redirect(callback.toString(), 302)
     }
     const { token } = await auth.api.generateOneTimeToken({ headers })

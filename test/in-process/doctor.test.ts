@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { TEST_HEALTH_TOKEN, uniqueEmail, useService } from '../support/service.ts'
 
 const BIN = fileURLToPath(new URL('../../src/doctor/bin.ts', import.meta.url))
@@ -138,6 +138,27 @@ describe('edge-auth doctor', () => {
     expect(output).toContain('FAIL /health/auth: the service refused --health-token')
     expect(output).not.toContain(wrong)
     expect(code).toBe(1)
+  })
+
+  it('names the email verification in force, and mail that failed', async () => {
+    const { service } = running
+    // Nothing listens on port 9 of loopback: the verification mail fails twice and is counted.
+    await service.restart({ SMTP_URL: 'smtp://127.0.0.1:9', MAIL_FROM: 'auth@example.com' })
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    const quieter = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
+    try {
+      await service.client(FRONTEND).signUp(uniqueEmail())
+      await service.settle!()
+    } finally {
+      quiet.mockRestore()
+      quieter.mockRestore()
+    }
+    const { code, output } = await doctor(service.url, '--origin', FRONTEND)
+    expect(code).toBe(1)
+    expect(output).toContain(
+      'FAIL mail: email verification required (default (a mail transport is set)), mail by smtp: 1 message(s) failed',
+    )
+    expect(output).toContain('fix: Check SMTP_URL or RESEND_API_KEY and MAIL_FROM')
   })
 
   it('exits 1 for an unreachable service and 2 for bad usage', async () => {

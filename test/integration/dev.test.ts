@@ -25,17 +25,26 @@ const STOP_DEADLINE_MS = 20_000
 
 interface RunningDev {
   readonly port: number
+  readonly mailPorts: { smtp: number; web: number }
   readonly child: ChildProcess
   output(): string
 }
 
 /** `npm run dev` in its own process group, with only the settings given here from the environment. */
-function startDev(devDir: string, port: number, settings: Record<string, string>): RunningDev {
+function startDev(
+  devDir: string,
+  port: number,
+  mailPorts: RunningDev['mailPorts'],
+  settings: Record<string, string>,
+): RunningDev {
   const env: NodeJS.ProcessEnv = { ...process.env }
-  for (const name of [...ENV_VARIABLES, 'PORT', 'EDGE_AUTH_DEV_DIR']) delete env[name]
+  for (const name of [...ENV_VARIABLES, 'PORT', 'EDGE_AUTH_DEV_DIR', 'MAILDEV_SMTP_PORT', 'MAILDEV_WEB_PORT'])
+    delete env[name]
   Object.assign(env, { HEALTH_TOKEN: TEST_HEALTH_TOKEN }, settings, {
     EDGE_AUTH_DEV_DIR: devDir,
     PORT: String(port),
+    MAILDEV_SMTP_PORT: String(mailPorts.smtp),
+    MAILDEV_WEB_PORT: String(mailPorts.web),
     // npm and the scripts run on the Node running this test, whatever else is on PATH.
     PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH}`,
   })
@@ -43,14 +52,14 @@ function startDev(devDir: string, port: number, settings: Record<string, string>
   let output = ''
   child.stdout!.on('data', (chunk) => (output += chunk))
   child.stderr!.on('data', (chunk) => (output += chunk))
-  return { port, child, output: () => output }
+  return { port, mailPorts, child, output: () => output }
 }
 
 /** `npm run dev` serving on a port of its own: another one when the port was taken before wrangler bound it. */
 function startServingDev(devDir: string, settings: Record<string, string>): Promise<RunningDev> {
   return startOnFreePort(
     async (port) => {
-      const dev = startDev(devDir, port, settings)
+      const dev = startDev(devDir, port, { smtp: await freePort(), web: await freePort() }, settings)
       try {
         await waitUntilServing(dev)
         return dev
@@ -77,6 +86,18 @@ async function waitUntilServing(dev: RunningDev): Promise<void> {
   throw new Error(`npm run dev did not serve within ${STARTUP_DEADLINE_MS} ms:\n${dev.output()}`)
 }
 
+/** A port of 127.0.0.1 free a moment ago (a taken one fails the start, which is retried). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+}
+
 function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0)
@@ -100,12 +121,30 @@ async function interrupt(dev: RunningDev): Promise<{ groupGone: boolean; portFre
   process.kill(-pgid, 'SIGINT')
   const deadline = Date.now() + STOP_DEADLINE_MS
   while (groupAlive(pgid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100))
-  return { groupGone: !groupAlive(pgid), portFree: await portFree(dev.port) }
+  const ports = [dev.port, dev.mailPorts.smtp, dev.mailPorts.web]
+  const free = await Promise.all(ports.map(portFree))
+  return { groupGone: !groupAlive(pgid), portFree: free.every(Boolean) }
 }
 
 /** Whatever a failed test left running. */
 function kill(dev: RunningDev | undefined) {
   if (dev?.child.pid && groupAlive(dev.child.pid)) process.kill(-dev.child.pid, 'SIGKILL')
+}
+
+/** Polls maildev's REST API (`GET /api/email`) for a message to `address`. */
+async function waitForMail(inbox: string, address: string): Promise<{ subject: string; text: string }> {
+  const deadline = Date.now() + 30_000
+  while (Date.now() < deadline) {
+    const mails = (await (await fetch(`${inbox}/api/email`)).json()) as {
+      to: { address: string }[]
+      subject: string
+      text: string
+    }[]
+    const mail = mails.find((m) => m.to.some((to) => to.address === address))
+    if (mail) return mail
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  throw new Error(`no mail to ${address} in maildev`)
 }
 
 async function healthAuth(dev: RunningDev) {
@@ -176,12 +215,36 @@ describe('npm run dev', () => {
     expect(stopped, dev.output()).toEqual({ groupGone: true, portFree: true })
   }, 180_000)
 
-  it('writes no random secret when the environment gives one, and still reads .dev.vars', async () => {
+  it('writes no random secret when the environment gives one, reads .dev.vars, and catches mail in maildev', async () => {
     const devVarsText = 'JWT_TTL=10m\nTRUSTED_ORIGINS=http://from-dev-vars.example\n'
     writeFileSync(join(devDir, '.dev.vars'), devVarsText)
     let stopped: Awaited<ReturnType<typeof interrupt>>
     dev = await startServingDev(devDir, { BETTER_AUTH_SECRET: secretOfLength(44) })
     try {
+      const inbox = `http://127.0.0.1:${dev.mailPorts.web}`
+      expect(dev.output()).toContain(`dev: mail inbox ${inbox}`)
+      // A sign-up there produces a verification mail (workerd → SMTP → maildev) whose link signs in.
+      const email = `dev-${randomBytes(4).toString('hex')}@example.com`
+      const signUp = await fetch(`http://127.0.0.1:${dev.port}/api/auth/sign-up/email`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: 'http://from-dev-vars.example' },
+        body: JSON.stringify({ email, password: 'correct horse battery', name: 'Dev' }),
+      })
+      expect(signUp.status, dev.output()).toBe(200)
+      const running = dev
+      const mail = await waitForMail(inbox, email).catch((error: Error) => {
+        throw new Error(`${error.message}\n${running.output()}`)
+      })
+      const link = mail.text.split(/\s+/).find((word) => word.includes('/api/auth/verify-email?'))!
+      const verified = await fetch(link.replace('localhost', '127.0.0.1'), { redirect: 'manual' })
+      expect(verified.status).toBe(302)
+      const cookie = verified.headers
+        .getSetCookie()
+        .map((line) => line.split(';')[0])
+        .join('; ')
+      const session = await fetch(`http://127.0.0.1:${dev.port}/api/auth/get-session`, { headers: { cookie } })
+      expect(((await session.json()) as { user: { email: string } }).user.email).toBe(email)
+
       const health = await healthAuth(dev)
       expect(health.jwt.ttlSeconds).toBe(600)
       expect(health.trustedOrigins).toEqual(['http://from-dev-vars.example'])

@@ -15,6 +15,7 @@ import { getRequestListener } from '@hono/node-server'
 import type { LocalNeon } from '../../db/local-neon/index.ts'
 import { createApp } from '../../src/app.ts'
 import type { EnvBindings } from '../../src/config/env.ts'
+import { nodeSmtpTransport } from '../../src/mail/smtp-node.ts'
 
 // The app gets its environment as bindings, but BetterAuth also reads BETTER_AUTH_SECRET(S) from
 // process.env when the config gives it no versioned secrets: a developer's exported ones must not
@@ -74,7 +75,11 @@ export async function openInProcessHost(endpoint: LocalNeon, host = '127.0.0.1')
     url,
     start(bindings) {
       const background: Promise<unknown>[] = []
-      const app = createApp({ waitUntil: (promise) => void background.push(promise.catch(() => undefined)) })
+      const app = createApp({
+        waitUntil: (promise) => void background.push(promise.catch(() => undefined)),
+        runtime: 'Node',
+        smtp: nodeSmtpTransport,
+      })
       const env: EnvBindings = { ...bindings }
       const own = { app, env }
       current = own
