@@ -17,6 +17,7 @@ import { authRoutes } from './routes/auth.ts'
 import { handoffRoutes } from './routes/handoff.ts'
 import { jwksRoutes } from './routes/jwks.ts'
 import { sessionsRoutes } from './routes/sessions.ts'
+import { socialSignInRoutes } from './routes/social-sign-in.ts'
 
 /**
  * Creates the app for a platform.
@@ -46,6 +47,7 @@ export function createApp(platform: Platform) {
   app.use('/auth/*', (c, next) => c.var.service.upgradeCredentials(c, next))
 
   app.route('/', handoffRoutes())
+  app.route('/', socialSignInRoutes())
   app.route('/', jwksRoutes())
   app.route('/', sessionsRoutes())
   app.route('/', authRoutes())

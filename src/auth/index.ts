@@ -12,12 +12,14 @@ import type { Config } from '../config/index.ts'
 import type { DatabaseClient } from '../database.ts'
 import { type NullSessionLogger, nullSessionReport } from '../diagnostics/null-session-report.ts'
 import type { SessionDiagnosis } from '../diagnostics/session.ts'
+import { SOCIAL_ERROR_PATH } from '../http/social-params.ts'
 import { betterAuthLogger } from '../logging.ts'
 import type { Platform } from '../platform.ts'
 import { jwtPlugins } from '../tokens/jwt.ts'
 import { inputLimits } from './limits.ts'
 import { revokeOtherSessionsOnPasswordChange } from './password-change.ts'
 import { hideSessionTokens } from './session-tokens.ts'
+import { socialOptions } from './social.ts'
 
 export const PASSWORD_MIN_LENGTH = 8
 export const PASSWORD_MAX_LENGTH = 128
@@ -51,6 +53,7 @@ function authOptions({ config, database, platform, diagnose, reportNullSession }
   // secret that was current then: BETTER_AUTH_SECRET if still set, else the oldest listed version.
   const legacy = config.secrets.find((s) => s.version === null) ?? versioned.at(-1)!
   const { cookies } = config
+  const social = socialOptions(config)
   return {
     appName: 'edge-auth',
     baseURL: config.baseURL,
@@ -68,6 +71,10 @@ function authOptions({ config, database, platform, diagnose, reportNullSession }
       minPasswordLength: PASSWORD_MIN_LENGTH,
       maxPasswordLength: PASSWORD_MAX_LENGTH,
     },
+    socialProviders: social.socialProviders,
+    account: social.account,
+    disabledPaths: social.disabledPaths,
+    databaseHooks: social.databaseHooks,
     advanced: {
       // The cookie's name and attributes follow configuration, never the request or NODE_ENV.
       useSecureCookies: cookies.secure,
@@ -97,7 +104,9 @@ function authOptions({ config, database, platform, diagnose, reportNullSession }
     // A failure inside a route propagates to the app's error handler (redacted log, JSON 500), instead
     // of better-call printing the raw error, query parameters (password hashes) included, and
     // answering an empty 500. Expected errors (APIError: 4xx) are answered by BetterAuth as before.
-    onAPIError: { throw: true },
+    // A provider callback that fails before its state is known (replayed, expired) still ends on
+    // the frontend: our error route finds the flow's errorCallbackURL (routes/social-sign-in.ts).
+    onAPIError: { throw: true, errorURL: `${config.baseURL}${SOCIAL_ERROR_PATH}` },
     telemetry: { enabled: false },
     logger: betterAuthLogger,
     plugins: [
@@ -110,6 +119,7 @@ function authOptions({ config, database, platform, diagnose, reportNullSession }
       oneTimeToken({ storeToken: 'hashed', expiresIn: ONE_TIME_TOKEN_MINUTES }),
       ...jwtPlugins(config, database.db),
       nullSessionReport(diagnose, reportNullSession),
+      ...social.plugins,
     ],
   } satisfies Parameters<typeof betterAuth>[0]
 }

@@ -16,6 +16,15 @@ export const ENV_VARIABLES = [
   'JWT_ISSUER',
   'JWT_AUDIENCE',
   'RATE_LIMIT',
+  'GITHUB_CLIENT_ID',
+  'GITHUB_CLIENT_SECRET',
+  'GOOGLE_CLIENT_ID',
+  'GOOGLE_CLIENT_SECRET',
+  'OIDC_ISSUER',
+  'OIDC_CLIENT_ID',
+  'OIDC_CLIENT_SECRET',
+  'OIDC_SCOPES',
+  'ACCOUNT_LINKING',
 ] as const
 
 export type EnvVariable = (typeof ENV_VARIABLES)[number]

@@ -6,6 +6,7 @@ import { isLoopbackHost } from '../cookies/site.ts'
 import { type CookiePolicy, deriveCookiePolicy } from './cookie-policy.ts'
 import type { EnvBindings } from './env.ts'
 import { createOriginMatcher, type OriginPattern, parseOriginPattern } from './origins.ts'
+import { type ProvidersConfig, parseProviders } from './providers.ts'
 import { parseSecrets, type SigningSecret } from './secrets.ts'
 
 export interface ConfigProblem {
@@ -29,6 +30,8 @@ export interface Config {
   readonly jwt: { readonly ttlSeconds: number; readonly issuer: string; readonly audience: string }
   /** BetterAuth's per-IP rate limits (3 sign-in/sign-up attempts per 10 s), kept per isolate. */
   readonly rateLimit: boolean
+  /** Sign-in providers (GitHub, Google, OpenID Connect) and the account linking policy. */
+  readonly providers: ProvidersConfig
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] }
@@ -107,6 +110,8 @@ export function parseConfig(env: EnvBindings): ConfigResult {
   if (rateLimitSetting !== 'on' && rateLimitSetting !== 'off') {
     problems.push({ variable: 'RATE_LIMIT', problem: 'must be on or off' })
   }
+  const providers = parseProviders(env)
+  problems.push(...providers.problems)
   let cookies: CookiePolicy | undefined
   if (baseUrl) {
     const derived = deriveCookiePolicy({
@@ -137,6 +142,7 @@ export function parseConfig(env: EnvBindings): ConfigResult {
       audience: env.JWT_AUDIENCE?.trim() || origin,
     },
     rateLimit: rateLimitSetting !== 'off',
+    providers: providers.config,
   }
   return { ok: true, config: Object.freeze(config) }
 }

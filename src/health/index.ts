@@ -6,6 +6,7 @@
 import { Hono } from 'hono/tiny'
 import type { EnvBindings } from '../config/env.ts'
 import type { Config } from '../config/index.ts'
+import { redirectURI } from '../config/providers.ts'
 import { parseSecrets, type SigningSecret } from '../config/secrets.ts'
 import type { ContextResult, ServiceContext } from '../context.ts'
 import { TIMED_OUT, within } from '../deadline.ts'
@@ -59,6 +60,19 @@ function describeCookies(config: Config, sessionCookieName: string) {
     crossSiteOrigins: cookies.crossSiteOrigins,
     warnings: cookies.warnings,
     bearer: { header: HEADERS.sessionToken, accepts: 'Authorization: Bearer <token>' },
+  }
+}
+
+/** The enabled sign-in providers, each with the redirect URI to register in its console. */
+function describeProviders(config: Config) {
+  const { providers } = config
+  return {
+    enabled: providers.enabled.map((id) => ({
+      id,
+      redirectURI: redirectURI(config.baseURL, id),
+      ...(id === 'oidc' && providers.oidc ? { issuer: providers.oidc.issuer } : {}),
+    })),
+    accountLinking: providers.accountLinking,
   }
 }
 
@@ -135,6 +149,7 @@ export function healthRoutes(resolveContext: (env: EnvBindings) => ContextResult
           ttlSeconds: config.jwt.ttlSeconds,
           signingKey,
         },
+        providers: describeProviders(config),
         baseURL: config.baseURL,
         trustedOrigins: config.trustedOrigins.map((o) => o.value),
       },
