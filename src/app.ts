@@ -25,6 +25,7 @@ import { fastSessionRoutes } from './routes/fast-session.ts'
 import { handoffRoutes } from './routes/handoff.ts'
 import { jwksRoutes } from './routes/jwks.ts'
 import { sessionsRoutes } from './routes/sessions.ts'
+import { socialSignInRoutes } from './routes/social-sign-in.ts'
 
 /**
  * Creates the app for a platform; an entry that also works outside requests (the Worker's
@@ -62,6 +63,7 @@ export function createApp(
   app.use('/api/users/:userId/*', requireUser, requireOwnUserId())
 
   app.route('/', handoffRoutes())
+  app.route('/', socialSignInRoutes())
   app.route('/', jwksRoutes())
   app.route('/', sessionsRoutes())
   app.route('/', eventsRoutes())

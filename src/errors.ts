@@ -42,6 +42,30 @@ export const ERRORS = {
     status: 409,
     message: 'A concurrent request changed the same record; nothing was written. Try again.',
   },
+  OAUTH_CROSS_SITE_FETCH: {
+    status: 400,
+    message:
+      "In cross-site mode a provider sign-in starts with a navigation to GET /auth/sign-in/:provider: begun by fetch, its state cookie would stay in the frontend's partition and the provider's callback would fail.",
+  },
+  OAUTH_PROVIDER_NOT_ENABLED: { status: 404, message: 'This sign-in provider is not configured on the service.' },
+  OAUTH_PROVIDER_UNAVAILABLE: { status: 503, message: 'The sign-in provider could not be reached; try again shortly.' },
+  OAUTH_PROVIDER_FAILED: {
+    status: 502,
+    message: 'The provider did not complete the sign-in: its code exchange or user info failed.',
+  },
+  OAUTH_ACCESS_DENIED: { status: 403, message: 'The sign-in was cancelled or refused at the provider.' },
+  OAUTH_STATE_MISMATCH: {
+    status: 400,
+    message: "The provider's answer came back to a browser session that did not start this sign-in.",
+  },
+  OAUTH_CALLBACK_EXPIRED: { status: 400, message: 'This sign-in was already completed or has expired; start again.' },
+  OAUTH_EMAIL_MISSING: { status: 400, message: 'The provider did not share an email address.' },
+  OAUTH_ACCOUNT_NOT_LINKED: {
+    status: 409,
+    message:
+      'A user with this email exists, and the provider did not confirm the email (or linking is off): sign in the way you did before.',
+  },
+  OAUTH_FAILED: { status: 400, message: 'The sign-in with the provider failed.' },
 } as const satisfies Record<string, { status: ContentfulStatusCode; message: string }>
 
 export type ErrorCode = keyof typeof ERRORS

@@ -16,6 +16,7 @@ import { type NullSessionLogger, nullSessionReport } from '../diagnostics/null-s
 import type { SessionDiagnosis } from '../diagnostics/session.ts'
 import { authEventHooks } from '../events/auth-hooks.ts'
 import type { AuthEventLog } from '../events/log.ts'
+import { SOCIAL_ERROR_PATH } from '../http/social-params.ts'
 import type { LimitService } from '../limits/middleware.ts'
 import { betterAuthLogger } from '../logging.ts'
 import type { Mailer } from '../mail/mailer.ts'
@@ -27,6 +28,7 @@ import { inputLimits } from './limits.ts'
 import { revokeOtherSessionsOnPasswordChange } from './password-change.ts'
 import { hideSessionTokens } from './session-tokens.ts'
 import { signOutInOneTrip } from './sign-out.ts'
+import { socialOptions } from './social.ts'
 
 export const PASSWORD_MIN_LENGTH = 8
 export const PASSWORD_MAX_LENGTH = 128
@@ -62,6 +64,7 @@ export interface AuthDependencies {
 function authOptions(dependencies: AuthDependencies) {
   const { config, database, platform, mailer, diagnose, reportNullSession, signer, limits, events } = dependencies
   const eventHooks = authEventHooks(events, database.db)
+  const social = socialOptions(config)
   const email = emailOptions(
     config,
     mailer,
@@ -98,7 +101,10 @@ function authOptions(dependencies: AuthDependencies) {
       },
     },
     emailVerification: email.emailVerification,
-    disabledPaths: email.disabledPaths,
+    disabledPaths: [...email.disabledPaths, ...social.disabledPaths],
+    socialProviders: social.socialProviders,
+    account: social.account,
+    databaseHooks: social.databaseHooks,
     advanced: {
       // The cookie's name and attributes follow configuration, never the request or NODE_ENV.
       useSecureCookies: cookies.secure,
@@ -123,7 +129,9 @@ function authOptions(dependencies: AuthDependencies) {
     // A failure inside a route propagates to the app's error handler (redacted log, JSON 500), instead
     // of better-call printing the raw error, query parameters (password hashes) included, and
     // answering an empty 500. Expected errors (APIError: 4xx) are answered by BetterAuth as before.
-    onAPIError: { throw: true },
+    // A provider callback that fails before its state is known (replayed, expired) still ends on
+    // the frontend: our error route finds the flow's errorCallbackURL (routes/social-sign-in.ts).
+    onAPIError: { throw: true, errorURL: `${config.baseURL}${SOCIAL_ERROR_PATH}` },
     telemetry: { enabled: false },
     logger: betterAuthLogger,
     plugins: [
@@ -139,6 +147,7 @@ function authOptions(dependencies: AuthDependencies) {
       ...jwtPlugins(config, database.db),
       nullSessionReport(diagnose, reportNullSession),
       eventHooks.plugin,
+      ...social.plugins,
     ],
   } satisfies Parameters<typeof betterAuth>[0]
 }

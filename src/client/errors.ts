@@ -7,6 +7,8 @@ export type EdgeAuthErrorCode =
   | 'HANDOFF_FAILED'
   /** The hand-off's one-time token was refused: spent (a reload), expired (3 minutes) or forged. */
   | 'HANDOFF_TOKEN_INVALID'
+  /** A provider sign-in failed; `reason` is the service's code (`OAUTH_ACCESS_DENIED`, …, see its README). */
+  | 'SIGN_IN_FAILED'
 
 /**
  * @example

@@ -8,6 +8,9 @@
 import { HANDOFF_ERROR_PARAM, HANDOFF_TOKEN_PARAM } from '../http/handoff-params.ts'
 import { EdgeAuthError } from './errors.ts'
 
+/** The service's provider sign-in codes all start so (`OAUTH_ACCESS_DENIED`, …). */
+const SOCIAL_ERROR_PREFIX = 'OAUTH_'
+
 export interface HandoffParams {
   readonly token: string | null
   readonly error: string | null
@@ -59,7 +62,9 @@ export async function completeHandoff(params: HandoffParams, verify: VerifyOneTi
             'The auth service had no session to hand off: sign in first, then come back through the hand-off.',
             params.error,
           )
-        : new EdgeAuthError('HANDOFF_FAILED', `The hand-off failed: ${params.error}.`, params.error)
+        : params.error.startsWith(SOCIAL_ERROR_PREFIX)
+          ? new EdgeAuthError('SIGN_IN_FAILED', `The sign-in with the provider failed: ${params.error}.`, params.error)
+          : new EdgeAuthError('HANDOFF_FAILED', `The hand-off failed: ${params.error}.`, params.error)
     return { status: 'failed', error }
   }
   if (!params.token) {

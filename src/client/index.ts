@@ -28,12 +28,14 @@ import { oneTimeTokenClient } from 'better-auth/client/plugins'
 import { createDiagnose, type SessionDiagnosis } from './diagnose.ts'
 import { completeHandoff, type HandoffResult, readHandoff, type VerifyOneTimeToken } from './handoff.ts'
 import { createSessionFetch, type FetchLike } from './session-fetch.ts'
+import { type SignInURLOptions, socialSignInURL } from './sign-in-url.ts'
 import { createTokenStore, type TokenStorage } from './token-store.ts'
 
 export type { SessionCause, SessionDiagnosis, SessionStatus } from './diagnose.ts'
 export { EdgeAuthError, type EdgeAuthErrorCode } from './errors.ts'
 export type { HandoffResult } from './handoff.ts'
 export type { FetchLike } from './session-fetch.ts'
+export type { SignInURLOptions } from './sign-in-url.ts'
 export type { TokenStorage, TokenStore } from './token-store.ts'
 
 const DEFAULT_BASE_PATH = '/api/auth'
@@ -48,6 +50,11 @@ export interface EdgeAuthActions {
   handoff(): Promise<HandoffResult>
   /** The stored bearer fallback token, or null. */
   bearerToken(): string | null
+  /**
+   * Where a "Sign in with …" link goes: `GET /auth/sign-in/:provider` on the service, a top-level
+   * navigation (not a fetch), so the provider flow works across sites. The URLs default to this page.
+   */
+  signInURL(provider: string, options?: SignInURLOptions): string
 }
 
 function edgeAuthPlugin(actions: EdgeAuthActions) {
@@ -138,6 +145,8 @@ export function createEdgeAuthClient<const Plugins extends BetterAuthClientPlugi
     }),
     handoff: () => handoffResult,
     bearerToken: () => store.get(),
+    signInURL: (provider, signInOptions) =>
+      socialSignInURL(root, provider, signInOptions, currentPage()?.location.href),
   }
   const client = createAuthClient({
     ...rest,

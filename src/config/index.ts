@@ -9,6 +9,7 @@ import type { EnvBindings } from './env.ts'
 import { type MailConfig, parseMailConfig } from './mail.ts'
 import { type OperatorSettings, parseOperatorSettings } from './operator.ts'
 import { createOriginMatcher, type OriginPattern, parseOriginPattern } from './origins.ts'
+import { type ProvidersConfig, parseProviders } from './providers.ts'
 import { parseSecrets, type SigningSecret } from './secrets.ts'
 
 export interface ConfigProblem {
@@ -44,6 +45,8 @@ export interface Config {
    */
   readonly sessionCacheSeconds: number
   readonly mail: MailConfig
+  /** Sign-in providers (GitHub, Google, OpenID Connect) and the account linking policy. */
+  readonly providers: ProvidersConfig
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] }
@@ -159,6 +162,8 @@ export function parseConfig(env: EnvBindings): ConfigResult {
   const trustProxy = parseTrustProxy(env.TRUST_PROXY)
   if (!trustProxy.ok) problems.push({ variable: 'TRUST_PROXY', problem: trustProxy.problem })
   const mail = parseMailConfig(env, problems)
+  const providers = parseProviders(env)
+  problems.push(...providers.problems)
   let cookies: CookiePolicy | undefined
   if (baseUrl) {
     const derived = deriveCookiePolicy({
@@ -194,6 +199,7 @@ export function parseConfig(env: EnvBindings): ConfigResult {
     operator,
     sessionCacheSeconds,
     mail,
+    providers: providers.config,
   }
   return { ok: true, config: Object.freeze(config) }
 }

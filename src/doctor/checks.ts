@@ -5,6 +5,7 @@
 import { checkCookieMode } from './cookies.ts'
 import { checkCors } from './cors.ts'
 import { checkHealth } from './health.ts'
+import { checkProviders } from './providers.ts'
 import type { DoctorOptions, Finding, Report } from './report.ts'
 import { checkSignIn } from './sign-in.ts'
 
@@ -37,6 +38,7 @@ export async function runDoctor(options: DoctorOptions): Promise<Finding[]> {
   await checkCors(options, report, doFetch)
   const health = await checkHealth(options, report, doFetch)
   if (health) checkCookieMode(options, health, report)
+  if (health) await checkProviders(health, report, doFetch)
   if (options.email && options.password) await checkSignIn(options, report, doFetch)
   return findings
 }

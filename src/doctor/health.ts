@@ -17,6 +17,7 @@ export interface AuthHealth {
     modeSource?: 'auto' | 'COOKIE_MODE'
     warnings?: { code: string; message: string; fix: string }[]
   }
+  providers?: { enabled: { id: string; redirectURI: string; issuer?: string }[] }
   jwt?: { signingKey: { undecryptable?: { keyId: string }[]; problem?: string } | null }
   mail?: {
     transport: string | null

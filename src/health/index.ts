@@ -9,6 +9,7 @@
 import { Hono } from 'hono/tiny'
 import type { EnvBindings } from '../config/env.ts'
 import type { Config } from '../config/index.ts'
+import { redirectURI } from '../config/providers.ts'
 import { parseSecrets, type SigningSecret } from '../config/secrets.ts'
 import type { ContextResult, ServiceContext } from '../context.ts'
 import { TIMED_OUT, within } from '../deadline.ts'
@@ -84,6 +85,19 @@ function describeMail({ config, mailer }: ServiceContext) {
     emailVerificationSource: mail.emailVerificationSource,
     passwordResetSeconds: mail.passwordResetSeconds,
     deliveries: mailer ? { ...mailer.stats } : null,
+  }
+}
+
+/** The enabled sign-in providers, each with the redirect URI to register in its console. */
+function describeProviders(config: Config) {
+  const { providers } = config
+  return {
+    enabled: providers.enabled.map((id) => ({
+      id,
+      redirectURI: redirectURI(config.baseURL, id),
+      ...(id === 'oidc' && providers.oidc ? { issuer: providers.oidc.issuer } : {}),
+    })),
+    accountLinking: providers.accountLinking,
   }
 }
 
@@ -176,6 +190,7 @@ export function healthRoutes(resolveContext: (env: EnvBindings) => ContextResult
           signingKey,
         },
         mail: describeMail(service),
+        providers: describeProviders(config),
         baseURL: config.baseURL,
         trustedOrigins: config.trustedOrigins.map((o) => o.value),
       },

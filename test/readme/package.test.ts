@@ -26,6 +26,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
 const TSC = join(root, 'node_modules/.bin/tsc')
 const VERIFIER_HEADING = '### In TypeScript (Workers, Node, Bun)'
 const CLIENT_HEADING = '### A Docusaurus (or any SPA) client'
+const SIGN_IN_HEADING = '## Sign-in with GitHub, Google or any OpenID provider'
 
 /** The oldest `node` of major 20 or newer on PATH (the distribution's Node 20 next to Node 24, here). */
 function oldestNode(): NodeBinary {
@@ -156,6 +157,11 @@ console.log(JSON.stringify({
     )
     mkdirSync(join(project, 'src/lib'), { recursive: true })
     writeFileSync(join(project, 'src/lib/auth.ts'), readmeCodeBlock(CLIENT_HEADING, 'ts'))
+    // A bundler resolves './auth'; this project's Node resolution wants the extension.
+    writeFileSync(
+      join(project, 'src/lib/sign-in.ts'),
+      replaceExactly(readmeCodeBlock(SIGN_IN_HEADING, 'ts'), "from './auth'", "from './auth.ts'", 1),
+    )
     // The declarations must carry real types: each line below is an error only if they do.
     writeFileSync(
       join(project, 'probes.ts'),
@@ -171,6 +177,8 @@ export const c: SessionDiagnosis['status'] = 'not_a_status'
 // @ts-expect-error BetterAuth's sign-in needs a password
 export const d = () => authClient.signIn.email({ email: 'a@example.com' })
 export const e: Promise<SessionDiagnosis> = authClient.diagnose()
+// @ts-expect-error signInURL takes options, not a URL
+export const f = authClient.signInURL('oidc', 'https://docs.example.com/')
 `,
     )
     writeFileSync(
@@ -187,7 +195,7 @@ export const e: Promise<SessionDiagnosis> = authClient.diagnose()
           skipLibCheck: true,
           allowImportingTsExtensions: true,
         },
-        files: ['verify-snippet.ts', 'src/lib/auth.ts', 'probes.ts'],
+        files: ['verify-snippet.ts', 'src/lib/auth.ts', 'src/lib/sign-in.ts', 'probes.ts'],
       }),
     )
     const result = spawnSync(TSC, ['-p', project], { cwd: project, encoding: 'utf8', timeout: 60_000 })

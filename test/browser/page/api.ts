@@ -42,6 +42,8 @@ export interface PageState {
   readonly lastAction: (ActionResult & { readonly name: string }) | null
   /** `exchanged`, `failed: <EdgeAuthError code>` or null when the page was not opened by a hand-off. */
   readonly handoff: string | null
+  /** The README's `signInOutcome()` after the page's start-up: '' when the page was not opened by a sign-in. */
+  readonly signInOutcome: string | null
   /** The client holds a bearer fallback token (`authClient.bearerToken() !== null`). */
   readonly bearerStored: boolean
 }

@@ -1,10 +1,11 @@
 /**
  * The frontend of the browser tests, bundled by esbuild and loaded by the test page. It uses
  * `edge-auth/client` exactly as the README's SPA section shows it (one `createEdgeAuthClient`
- * against the auth service on another origin), exposes its actions on `window.edgeAuth`, and
+ * against the auth service on another origin, auth.ts), with the README's "Sign in with …" link
+ * (`readme:sign-in`, bundled from README.md), exposes its actions on `window.edgeAuth`, and
  * shows the state on the page.
  */
-import { createEdgeAuthClient } from 'edge-auth/client'
+import { signInLink, signInOutcome } from 'readme:sign-in'
 import type {
   ActionResult,
   Diagnosis,
@@ -14,13 +15,12 @@ import type {
   SessionSummary,
   ThirdPartyCookieProbe,
 } from './api.ts'
+import { authClient as client } from './auth.ts'
 
 const LAST_ACTION_KEY = 'edge-auth-test:last-action'
 const HANDOFF_KEY = 'edge-auth-test:handoff'
 const pageWindow = window as unknown as Window & { EDGE_AUTH_PAGE: PageConfig; edgeAuth: PageApi }
 const config = pageWindow.EDGE_AUTH_PAGE
-
-const client = createEdgeAuthClient({ baseURL: config.serviceOrigin })
 
 let state: PageState = {
   mode: config.mode,
@@ -32,6 +32,7 @@ let state: PageState = {
   diagnosis: null,
   lastAction: JSON.parse(sessionStorage.getItem(LAST_ACTION_KEY) ?? 'null') as PageState['lastAction'],
   handoff: null,
+  signInOutcome: null,
   bearerStored: client.bearerToken() !== null,
 }
 
@@ -70,6 +71,8 @@ function render() {
       a.ok ? 'good' : 'bad',
     )
   }
+  if (state.signInOutcome)
+    row(table, 'Sign-in outcome', state.signInOutcome, state.signInOutcome === 'Signed in' ? 'good' : 'bad')
   if (state.handoff) row(table, 'Hand-off (?ott=)', state.handoff, state.handoff === 'exchanged' ? 'good' : 'bad')
   const earlier = sessionStorage.getItem(HANDOFF_KEY)
   if (!state.handoff && earlier)
@@ -184,8 +187,11 @@ async function probeThirdPartyCookies(probeOrigin: string): Promise<ThirdPartyCo
 }
 
 async function start(): Promise<PageState> {
+  // The README's "Sign in with …" link.
+  document.getElementById('state')?.before(signInLink('oidc', 'Sign in with OIDC'))
   render()
   await recordHandoff()
+  update({ signInOutcome: await signInOutcome() })
   return refresh()
 }
 

@@ -7,12 +7,27 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
+import { build, type Plugin } from 'esbuild'
+import { readmeCodeBlock } from '../../support/readme.ts'
 import type { TestCertificate } from '../../support/tls.ts'
 import type { PageConfig } from './api.ts'
 
 const entry = fileURLToPath(new URL('./app.ts', import.meta.url))
+const pageDir = fileURLToPath(new URL('.', import.meta.url))
 let bundle: Promise<string> | undefined
+
+/** `readme:sign-in`: the README's sign-in snippet as written, its `./auth` being the page's auth.ts. */
+const readmeSnippets: Plugin = {
+  name: 'readme-snippets',
+  setup(build) {
+    build.onResolve({ filter: /^readme:sign-in$/ }, (args) => ({ path: args.path, namespace: 'readme' }))
+    build.onLoad({ filter: /.*/, namespace: 'readme' }, () => ({
+      contents: readmeCodeBlock('## Sign-in with GitHub, Google or any OpenID provider', 'ts'),
+      loader: 'ts',
+      resolveDir: pageDir,
+    }))
+  },
+}
 
 /**
  * The page script: app.ts with `edge-auth/client` (and BetterAuth's client under it) as one IIFE,
@@ -24,6 +39,7 @@ export function pageBundle(): Promise<string> {
     entryPoints: [entry],
     bundle: true,
     conditions: ['edge-auth-source'],
+    plugins: [readmeSnippets],
     format: 'iife',
     platform: 'browser',
     target: 'chrome120',
