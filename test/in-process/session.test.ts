@@ -102,7 +102,7 @@ describe.each(backendNames)('sessions on %s', (backendName) => {
     expect(body.database).toMatchObject({
       reachable: true,
       latencyMs: expect.any(Number),
-      migrations: { applied: 2, expected: 2, pending: [] },
+      migrations: { applied: 3, expected: 3, pending: [] },
     })
     expect(JSON.stringify(body)).not.toContain(TEST_SECRET)
   })
