@@ -119,6 +119,29 @@ export function runtimeFromArgs(argv: readonly string[]): VercelRuntime {
  * const build = await buildVercelOutput(`${root}/dist/test-vercel-node`, 'node')
  * console.log(build.entry, build.gzipBytes)
  */
+/**
+ * wrangler.toml's aliases as esbuild options: package names through `alias`; relative specifiers
+ * (files inside a package, see wrangler.toml), which esbuild's `alias` refuses, through a resolve
+ * plugin that matches the specifier exactly, as wrangler's own alias plugin does.
+ */
+function aliasOptions(aliases: Record<string, string>): Pick<esbuild.BuildOptions, 'alias' | 'plugins'> {
+  const entries = Object.entries(aliases)
+  const relative = new Map(entries.filter(([name]) => name.startsWith('.')))
+  const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+  const filter = new RegExp(`^(${[...relative.keys()].map(escapeRegExp).join('|')})$`)
+  return {
+    alias: Object.fromEntries(entries.filter(([name]) => !name.startsWith('.'))),
+    plugins: [
+      {
+        name: 'edge-auth-relative-aliases',
+        setup(build) {
+          build.onResolve({ filter }, (args) => ({ path: relative.get(args.path)! }))
+        },
+      },
+    ],
+  }
+}
+
 export async function buildVercelOutput(
   outputDir = DEFAULT_OUTPUT_DIR,
   runtime: VercelRuntime = DEFAULT_VERCEL_RUNTIME,
@@ -132,7 +155,7 @@ export async function buildVercelOutput(
     bundle: true,
     write: false,
     format: 'esm',
-    alias: bundleAliases(),
+    ...aliasOptions(bundleAliases()),
     minify: true,
     legalComments: 'none',
     metafile: true,

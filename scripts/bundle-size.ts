@@ -11,8 +11,10 @@
  */
 import { execFileSync } from 'node:child_process'
 import { readFileSync, rmSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
+import { bundleAliases } from './bundle-aliases.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '')
 /**
@@ -24,7 +26,27 @@ const OUTDIR = `${root}/dist/size`
 const TOP = 15
 
 interface Metafile {
+  inputs: Record<string, { imports?: { path: string; original?: string }[] }>
   outputs: Record<string, { bytes: number; inputs: Record<string, { bytesInOutput: number }> }>
+}
+
+/**
+ * An alias by relative specifier (`"./openapi.mjs"`) replaces every import written that way, in any
+ * package. It is meant for one file: every importer must name the same file with it. Returns a
+ * problem per specifier that two importers use for different files.
+ *
+ * @example
+ * aliasCollisions(metafile, ['./openapi.mjs']) // [] or ['./openapi.mjs: …']
+ */
+export function aliasCollisions(metafile: Pick<Metafile, 'inputs'>, specifiers: readonly string[]): string[] {
+  const problems: string[] = []
+  for (const specifier of specifiers.filter((s) => s.startsWith('.'))) {
+    const targets = new Set<string>()
+    for (const [importer, { imports = [] }] of Object.entries(metafile.inputs))
+      if (imports.some((i) => i.original === specifier)) targets.add(join(dirname(importer), specifier))
+    if (targets.size > 1) problems.push(`${specifier}: one alias for ${[...targets].join(', ')}`)
+  }
+  return problems
 }
 
 export interface SizeReport {
@@ -37,6 +59,8 @@ export interface SizeReport {
   readonly inputs: { path: string; bytes: number }[]
   /** The same, summed per npm package (`src` and `db` for our own code). */
   readonly packages: { name: string; bytes: number }[]
+  /** Relative-specifier aliases that would replace more than one file (see aliasCollisions). */
+  readonly aliasProblems: string[]
 }
 
 /** `node_modules/.pnpm/…/node_modules/@scope/pkg/dist/x.js` → `@scope/pkg`; our own files by top folder. */
@@ -86,6 +110,7 @@ export function measureWorkerBundle(): SizeReport {
     overBudget: gzipBytes > GZIP_BUDGET_BYTES,
     inputs,
     packages: [...byPackage].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes),
+    aliasProblems: aliasCollisions(metafile, Object.keys(bundleAliases())),
   }
 }
 
@@ -129,5 +154,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   if (ceiling !== GZIP_BUDGET_BYTES) {
     console.log(`regression ceiling ${kib(ceiling).trim()} gzip: ${report.gzipBytes > ceiling ? 'EXCEEDED' : 'held'}`)
   }
-  process.exitCode = report.gzipBytes > ceiling ? 1 : 0
+  for (const problem of report.aliasProblems) console.log(`ALIAS REPLACES MORE THAN ONE FILE ${problem}`)
+  process.exitCode = report.gzipBytes > ceiling || report.aliasProblems.length > 0 ? 1 : 0
 }

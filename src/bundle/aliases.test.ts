@@ -3,13 +3,17 @@
  * to the Vercel builds) against the packages they replace: the same behaviour for every way our
  * options use them, the same functions where they keep any.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import * as providersPackage from '@better-auth/core/social-providers'
 import * as telemetryPackage from '@better-auth/telemetry'
 import { describe, expect, it } from 'vitest'
 import { bundleAliases } from '../../scripts/bundle-aliases.ts'
 import { createContextResolver } from '../context.ts'
+import * as jsonSchema from './json-schema-absent.ts'
+import * as jsonSchemaProcessors from './json-schema-processors-absent.ts'
 import { memoryAdapter } from './memory-adapter-absent.ts'
+import * as openapi from './openapi-absent.ts'
+import { onRequestRateLimit } from './rate-limiter-off.ts'
 import * as providers from './social-providers.ts'
 import { createTelemetry } from './telemetry-disabled.ts'
 
@@ -20,6 +24,13 @@ describe('bundle aliases', () => {
       '@better-auth/telemetry',
       '@better-auth/core/social-providers',
       '@better-auth/memory-adapter',
+      './routes/error.mjs',
+      './rate-limiter/index.mjs',
+      './openapi.mjs',
+      '../core/to-json-schema.js',
+      './to-json-schema.js',
+      '../core/json-schema-processors.js',
+      './json-schema-processors.js',
     ])
     for (const path of Object.values(aliases)) {
       expect(path).toMatch(/\/src\/bundle\/[a-z-]+\.ts$/)
@@ -96,5 +107,49 @@ describe('memory-adapter-absent', () => {
 
   it('fails loudly if it ever is', () => {
     expect(() => memoryAdapter()).toThrow(/in-memory database/)
+  })
+})
+
+/** A file inside a package, by path (package exports do not reach it), and its source. */
+const packageFile = (path: string) => new URL(`../../node_modules/${path}`, import.meta.url)
+const exportedNames = (path: string) => import(packageFile(path).href).then((module) => Object.keys(module).sort())
+
+describe('files replaced inside packages', () => {
+  it('are imported by the files wrangler.toml names, with the specifiers it aliases', () => {
+    const importers: Record<string, string> = {
+      'better-auth/dist/api/index.mjs': '"./routes/error.mjs"',
+      'better-call/dist/router.mjs': '"./openapi.mjs"',
+      'zod/v4/classic/schemas.js': '"../core/to-json-schema.js"',
+      'zod/v4/core/json-schema-generator.js': '"./json-schema-processors.js"',
+    }
+    for (const [file, specifier] of Object.entries(importers))
+      expect(readFileSync(packageFile(file), 'utf8')).toContain(`from ${specifier}`)
+    expect(readFileSync(packageFile('better-auth/dist/api/index.mjs'), 'utf8')).toContain('"./rate-limiter/index.mjs"')
+  })
+
+  it('export the names the package files export', async () => {
+    expect(Object.keys(openapi).sort()).toEqual(await exportedNames('better-call/dist/openapi.mjs'))
+    expect(
+      Object.keys(jsonSchema)
+        .filter((name) => name !== 'noJsonSchema')
+        .sort(),
+    ).toEqual(await exportedNames('zod/v4/core/to-json-schema.js'))
+    expect(Object.keys(jsonSchemaProcessors).sort()).toEqual(
+      await exportedNames('zod/v4/core/json-schema-processors.js'),
+    )
+  })
+
+  it("rate-limiter-off: does nothing while BetterAuth's limiter is off, as the package's returns at once", async () => {
+    const theirs = await import(packageFile('better-auth/dist/api/rate-limiter/index.mjs').href)
+    const request = new Request('https://auth.example.com/api/auth/sign-in/email', { method: 'POST' })
+    const ctx = { rateLimit: { enabled: false } }
+    expect(await onRequestRateLimit(request, ctx)).toBe(await theirs.onRequestRateLimit(request, ctx))
+    await expect(onRequestRateLimit(request, { rateLimit: { enabled: true } })).rejects.toThrow(/not bundled/)
+  })
+
+  it("json-schema: zod's schemas build and parse without it; asking for a JSON Schema fails loudly", () => {
+    expect(jsonSchema.createToJSONSchemaMethod()).toThrow(/not bundled/)
+    expect(jsonSchemaProcessors.stringProcessor).toThrow(/not bundled/)
+    expect(openapi.generator).toThrow(/not bundled/)
   })
 })

@@ -61,6 +61,20 @@ describe.each(backendsAndTargets(deployedTargets))('acceptance on %s, %s', (back
     expect(await browser.session()).toBeNull()
   })
 
+  // On the bundled targets this is src/bundle/error-redirect.ts (wrangler.toml [alias]); on Node, BetterAuth's own.
+  it("sends BetterAuth's error route to the sign-in error route with the same parameters", async () => {
+    const cases = [
+      ['?error=state_mismatch&error_description=a%20b', '?error=state_mismatch&error_description=a+b'],
+      ['?error=%3Cscript%3E', '?error=UNKNOWN'],
+      ['', '?error=UNKNOWN'],
+    ]
+    for (const [query, expected] of cases) {
+      const answer = await running.service.request(`/api/auth/error${query}`, { redirect: 'manual' })
+      expect(answer.status).toBe(302)
+      expect(answer.headers.get('location')).toBe(`${SERVICE_URL}/auth/sign-in-error${expected}`)
+    }
+  })
+
   it('signs in an existing user in a fresh browser and reads the session', async () => {
     const email = uniqueEmail(targetName)
     expect((await tab().signUp(email)).status).toBe(200)
