@@ -5,8 +5,8 @@
  * A request goes: a Cookie or Authorization header with non-ASCII bytes refused (before anything
  * could log it) → health routes (which answer even when the configuration is invalid) → the
  * per-isolate context (or 500 CONFIG_INVALID) → /health/session (with CORS of its own) → CORS →
- * body limit → credential upgrade → rate limits (BetterAuth's routes that need them) → the guard on
- * /api/users/:userId/* → routes.
+ * body limit → credential upgrade → unreadable session cache cookies dropped → rate limits
+ * (BetterAuth's routes that need them) → the guard on /api/users/:userId/* → routes.
  */
 import { Hono } from 'hono/tiny'
 import { limitBody } from './auth/limits.ts'
@@ -57,6 +57,8 @@ export function createApp(
   app.use('/api/*', limitBody)
   app.use('/api/*', (c, next) => c.var.service.upgradeCredentials(c, next))
   app.use('/auth/*', (c, next) => c.var.service.upgradeCredentials(c, next))
+  app.use('/api/*', (c, next) => c.var.service.dropUnreadableCache(c, next))
+  app.use('/auth/*', (c, next) => c.var.service.dropUnreadableCache(c, next))
   app.use('/api/auth/*', (c, next) => c.var.service.limits.middleware(c, next))
 
   // A user id in a path is the caller's own: sessions, events.

@@ -28,6 +28,7 @@ import type { Mailer } from './mail/mailer.ts'
 import type { Platform } from './platform.ts'
 import { createFastSession, type FastSession } from './session-cache/fast-session.ts'
 import { expiredSessionCookies } from './session-cache/revocation.ts'
+import { dropUnreadableCache } from './session-cache/unreadable.ts'
 import { publishedKeySet } from './tokens/published-keys.ts'
 
 export interface ServiceContext {
@@ -40,6 +41,8 @@ export interface ServiceContext {
   readonly sessionCookie: Promise<CookieSpec>
   /** Middleware re-signing credentials from older secrets before the routes see them. */
   readonly upgradeCredentials: MiddlewareHandler
+  /** Middleware dropping a session cache cookie BetterAuth could not read (session-cache/unreadable.ts). */
+  readonly dropUnreadableCache: MiddlewareHandler
   /** "Why is my session null?" for a request's headers. */
   diagnoseSession(headers: Headers): Promise<SessionDiagnosis>
   readonly cors: MiddlewareHandler
@@ -93,6 +96,7 @@ function buildContext(config: Config, platform: Platform): ServiceContext {
     signer,
     sessionCookie,
     upgradeCredentials: credentialUpgrade(upgrader),
+    dropUnreadableCache: dropUnreadableCache(cookies.then((c) => c.sessionData.name)),
     diagnoseSession: async (headers) => diagnose(headers, (await sessionCookie).name),
     cors: corsMiddleware(config),
     limits,

@@ -36,15 +36,20 @@ function isThenable(value: unknown): value is Thenable {
   return typeof value === 'object' && value !== null && typeof (value as Thenable).then === 'function'
 }
 
-/** What drizzle-orm would insert for a column the values leave out, when it can be known here. */
+/**
+ * The row as `RETURNING` would give it, when it can be known here: what drizzle-orm fills in for a
+ * column the values leave out, and null for a column with no default. Every column is present, as
+ * in a row read back: an answer built from it (sign-up's user) must look exactly like one built
+ * from a row read from the database (sign-up with an existing email, when verification is required).
+ */
 function completeRow(table: object, values: Row): Row {
   const row: Row = { ...values }
   for (const [key, column] of Object.entries(table) as [string, ColumnLike][]) {
     if (row[key] !== undefined || typeof column !== 'object' || column === null || !('notNull' in column)) continue
     if (column.defaultFn) row[key] = column.defaultFn()
     else if (column.onUpdateFn) row[key] = column.onUpdateFn()
-    else if (column.default !== undefined && (typeof column.default !== 'object' || column.default === null))
-      row[key] = column.default
+    else if (column.default === undefined) row[key] = null
+    else if (typeof column.default !== 'object' || column.default === null) row[key] = column.default
   }
   return row
 }

@@ -10,6 +10,8 @@
 const UNAVAILABLE_SQLSTATE = /^(08|53|57|58|XX)/
 /** A write collided with a concurrent one on a unique key. */
 export const UNIQUE_VIOLATION = '23505'
+/** A row refers to one that does not exist. */
+export const FOREIGN_KEY_VIOLATION = '23503'
 
 type Failure = { name?: unknown; code?: unknown; cause?: unknown; sourceError?: unknown }
 

@@ -10,6 +10,7 @@
  */
 import { and, desc, eq, lt, or, sql } from 'drizzle-orm'
 import { AUTH_EVENT_TYPES, authEvent } from '../../db/schema.ts'
+import { FOREIGN_KEY_VIOLATION, sqlState } from '../database/unavailable.ts'
 import type { Database } from '../database.ts'
 import { logEvent } from '../logging.ts'
 import type { Platform } from '../platform.ts'
@@ -105,9 +106,12 @@ export function createAuthEventLog(dependencies: { db: Database; secret: string;
     /** Records an event after the response; never throws, never delays the request. */
     record(event: AuthEventInput): void {
       platform.waitUntil(
-        write(event).catch((error: unknown) =>
-          logEvent('warn', 'auth_event_not_recorded', { type: event.type, outcome: event.outcome, error }),
-        ),
+        write(event).catch((error: unknown) => {
+          // With email verification required, BetterAuth answers a sign-up for an existing address
+          // with a made-up user (no enumeration): its id names no user, and there is nothing to record.
+          if (sqlState(error) === FOREIGN_KEY_VIOLATION && event.type === 'sign_up') return
+          logEvent('warn', 'auth_event_not_recorded', { type: event.type, outcome: event.outcome, error })
+        }),
       )
     },
 

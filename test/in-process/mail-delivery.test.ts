@@ -7,10 +7,11 @@ import { createServer, type IncomingMessage } from 'node:http'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { backendNames } from '../support/backends.ts'
 import { MAIL_FROM, useMailService } from '../support/mail-service.ts'
-import { uniqueEmail, useService } from '../support/service.ts'
+import { FULL_HEALTH, uniqueEmail, useService } from '../support/service.ts'
 
-async function mailHealth(request: (path: string) => Promise<Response>) {
-  const health = await request('/health/auth')
+/** The full /health/auth (the mail section is not in the anonymous level). */
+async function mailHealth(request: (path: string, init: RequestInit) => Promise<Response>) {
+  const health = await request('/health/auth', FULL_HEALTH)
   return ((await health.json()) as { mail: Record<string, unknown> }).mail
 }
 
@@ -39,7 +40,7 @@ describe.each(backendNames)('an SMTP server that is down, on %s', (backendName) 
       errors.mockRestore()
       warnings.mockRestore()
     }
-    expect(await mailHealth((path) => service.request(path))).toMatchObject({
+    expect(await mailHealth((path, init) => service.request(path, init))).toMatchObject({
       transport: 'smtp',
       emailVerification: 'required',
       deliveries: { sent: 0, failed: 1, retried: 1, lastFailure: { kind: 'verification' } },
@@ -118,7 +119,7 @@ describe('Resend (against a local server that checks each request against Resend
     expect(received[0]!.problems).toEqual([])
     expect(received[0]!.json).toMatchObject({ from: MAIL_FROM, to: [email], subject: 'Confirm your email for Docs' })
     expect(received[0]!.json.text).toContain('/api/auth/verify-email?token=')
-    expect(await mailHealth((path) => service.request(path))).toMatchObject({
+    expect(await mailHealth((path, init) => service.request(path, init))).toMatchObject({
       transport: 'resend',
       deliveries: { sent: 1, failed: 0 },
     })
@@ -137,6 +138,8 @@ describe('Resend (against a local server that checks each request against Resend
       errors.mockRestore()
       warnings.mockRestore()
     }
-    expect(await mailHealth((path) => service.request(path))).toMatchObject({ deliveries: { sent: 0, failed: 1 } })
+    expect(await mailHealth((path, init) => service.request(path, init))).toMatchObject({
+      deliveries: { sent: 0, failed: 1 },
+    })
   })
 })

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest'
 import { createContextResolver, type ServiceContext } from '../../src/context.ts'
 import { backendNames } from '../support/backends.ts'
 import type { TestClient } from '../support/client.ts'
+import { answerRoundTrips } from '../support/round-trips.ts'
 import { type TestService, uniqueEmail, useService } from '../support/service.ts'
 
 const CACHE_COOKIE = 'better-auth.session_data'
@@ -21,16 +22,14 @@ async function signedIn(service: TestService<'in-process'>) {
   return { tab, userId: (await response.json()).user.id as string }
 }
 
-/** Round trips of `run`, with earlier background work settled first. */
+/** Round trips the answer of `run` waits for, with earlier background work settled first. */
 async function roundTrips(service: TestService<'in-process'>, run: () => Promise<Response>) {
-  await service.settle()
-  service.endpoint.resetStats()
-  const response = await run()
-  expect(response.status).toBe(200)
-  await response.arrayBuffer()
-  await service.settle()
-  const { total } = service.endpoint.stats()
-  return total.queries + total.batches
+  const { trips } = await answerRoundTrips(service, async () => {
+    const response = await run()
+    expect(response.status).toBe(200)
+    await response.arrayBuffer()
+  })
+  return trips
 }
 
 function contextOf(service: TestService<'in-process'>): ServiceContext {

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { backendNames } from '../support/backends.ts'
 import { startIdentityProvider, type TestIdentityProvider } from '../support/oidc-provider.ts'
-import { useService } from '../support/service.ts'
+import { FULL_HEALTH, TEST_HEALTH_TOKEN, useService } from '../support/service.ts'
 
 const FRONTEND = 'https://docs.example.com'
 const SOCIAL = {
@@ -23,9 +23,14 @@ const BIN = fileURLToPath(new URL('../../src/doctor/bin.ts', import.meta.url))
 
 function doctor(...args: string[]): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, 'doctor', ...args], { timeout: 20_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, output: stdout + stderr })
-    })
+    execFile(
+      process.execPath,
+      [BIN, 'doctor', ...args, '--health-token', TEST_HEALTH_TOKEN],
+      { timeout: 20_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, output: stdout + stderr })
+      },
+    )
   })
 }
 
@@ -53,7 +58,7 @@ describe.each(backendNames)('GitHub and Google from configuration (%s)', (backen
 
   it('/health/auth lists the enabled providers with the redirect URI to register', async () => {
     const { service } = running
-    const health = await (await service.request('/health/auth')).json()
+    const health = await (await service.request('/health/auth', FULL_HEALTH)).json()
     const base = service.bindings.BETTER_AUTH_URL
     expect(health.providers).toEqual({
       enabled: [

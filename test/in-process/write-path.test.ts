@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { FaultAction } from '../../db/local-neon/index.ts'
 import { backendNames, queryEndpoint } from '../support/backends.ts'
+import { answerRoundTrips } from '../support/round-trips.ts'
 import { uniqueEmail, useService } from '../support/service.ts'
 
 /** The contract's bound on an answer while the database hangs (2.5 s deadline + headroom). */
@@ -22,22 +23,7 @@ describe.each(backendNames)('the write path on %s', (backendName) => {
   const sessions = (email: string) =>
     rows('select count(*) from session s join "user" u on u.id = s.user_id where u.email = $1', email)
 
-  const events = async () => Number((await queryEndpoint(endpoint(), 'select count(*) from auth_event', []))[0]![0])
-
-  /**
-   * Round trips the answer waits for: every trip of the action, less the auth event log's inserts,
-   * which run after the response (one single-statement trip per event, events/log.ts).
-   */
-  async function roundTrips(action: () => Promise<unknown>) {
-    await running.service.settle()
-    const eventsBefore = await events()
-    endpoint().resetStats()
-    await action()
-    await running.service.settle()
-    const { total } = endpoint().stats()
-    const logged = (await events()) - eventsBefore
-    return { trips: total.queries + total.batches - logged, batches: total.batches }
-  }
+  const roundTrips = (action: () => Promise<unknown>) => answerRoundTrips(running.service, action)
 
   afterEach(() => endpoint().faults.clear())
 
