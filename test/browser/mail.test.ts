@@ -10,6 +10,7 @@ import type { BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { backendNames } from '../support/backends.ts'
 import { describeBrowser } from '../support/browser.ts'
+import { rememberSecret } from '../support/log-capture.ts'
 import { mailBindings, pathOf } from '../support/mail-service.ts'
 import { codeIn, type Inbox, linkIn, startInbox } from '../support/maildev.ts'
 import { uniqueEmail } from '../support/service.ts'
@@ -66,6 +67,7 @@ describeBrowser('mail flows in Chromium (docs.other.test -> auth.service.test, S
         expect(await driver.getSession()).toBeNull()
 
         const link = linkIn(await inbox.next(email), `${scenario.service.url}/api/auth/verify-email?`)
+        rememberSecret('verification link', link)
         const callback = new URL(new URL(link).searchParams.get('callbackURL')!)
         expect(`${callback.origin}${callback.pathname}`).toBe(`${scenario.service.url}/auth/handoff`)
         expect(callback.searchParams.get('callbackURL')).toBe(`${scenario.frontend.origin}/welcome`)
@@ -94,6 +96,7 @@ describeBrowser('mail flows in Chromium (docs.other.test -> auth.service.test, S
     it('resets the password from the mailed link on the page; the new password signs in, the old one fails', async () => {
       const email = uniqueEmail('reset')
       const newPassword = 'a brand new password for the browser'
+      rememberSecret('password', newPassword)
       // A verified account, signed up and verified outside the browser.
       const elsewhere = scenario.service.client(scenario.frontend.origin)
       expect((await elsewhere.signUp(email, PASSWORD)).status).toBe(200)
@@ -107,6 +110,8 @@ describeBrowser('mail flows in Chromium (docs.other.test -> auth.service.test, S
           'If that address has an account, a reset link is on its way.',
         )
         const link = linkIn(await inbox.next(email, { count: 2 }), `${scenario.service.url}/api/auth/reset-password/`)
+        rememberSecret('reset link', link)
+        rememberSecret('reset token', new URL(link).pathname.split('/').pop())
         await driver.page.goto(link)
         await driver.page.waitForURL(`${scenario.frontend.origin}/reset?token=*`)
         await driver.ready()
