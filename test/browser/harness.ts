@@ -3,8 +3,9 @@
  * Chromium), driving the test page through `page.evaluate`, reading Set-Cookie from the
  * browser's own view of a response, and screenshots.
  *
- * The browser suites run on the PGlite backend only (a migrated local Neon-compatible endpoint):
- * what they test is the browser's cookie handling, which no database backend changes.
+ * The browser suites run on the PGlite backend (a migrated local Neon-compatible endpoint) unless
+ * they name another: what most test is the browser's cookie handling, which no database backend
+ * changes; the mail flows run on each backend.
  */
 import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -14,7 +15,15 @@ import { backendNamed, type TestDatabase } from '../support/backends.ts'
 import { launchChromium } from '../support/browser.ts'
 import { startService, type TestService } from '../support/service.ts'
 import { makeCertificate, type TestCertificate } from '../support/tls.ts'
-import type { ActionResult, Diagnosis, PageApi, PageState, SessionSummary, ThirdPartyCookieProbe } from './page/api.ts'
+import type {
+  ActionResult,
+  Diagnosis,
+  MailButton,
+  PageApi,
+  PageState,
+  SessionSummary,
+  ThirdPartyCookieProbe,
+} from './page/api.ts'
 import { type PageServer, startPageServer } from './page/server.ts'
 
 export const BROWSER_BACKEND = 'pglite'
@@ -34,6 +43,8 @@ export interface BrowserScenarioOptions {
   readonly https?: boolean
   /** More hosts the certificate names, e.g. a third site the page server also answers as. */
   readonly moreCertificateHosts?: readonly string[]
+  /** The service's database backend (default `pglite`). */
+  readonly backend?: TestDatabase['name']
   /** The service's bindings; TRUSTED_ORIGINS is the page's origin unless given here. */
   readonly bindings?: Record<string, string | undefined>
 }
@@ -75,7 +86,7 @@ export function useBrowserScenario(options: BrowserScenarioOptions): BrowserScen
   beforeAll(async () => {
     if (https) tls = makeCertificate([options.pageHost, options.serviceHost, ...(options.moreCertificateHosts ?? [])])
     frontend = await startPageServer({ host: options.pageHost, tls })
-    database = backendNamed(BROWSER_BACKEND)
+    database = backendNamed(options.backend ?? BROWSER_BACKEND)
     service = await startService(
       database,
       { TRUSTED_ORIGINS: frontend.origin, ...options.bindings },
@@ -114,7 +125,12 @@ export interface PageDriver {
   readonly page: Page
   ready(): Promise<PageState>
   signUp(email: string): Promise<ActionResult>
-  signIn(email: string): Promise<ActionResult>
+  signIn(email: string, password?: string): Promise<ActionResult>
+  /** Fills the mail form's fields (by label), presses `button`, and answers the README's message. */
+  mail(
+    button: MailButton,
+    fields?: Partial<Record<'Email' | 'Password' | 'Code' | 'New password', string>>,
+  ): Promise<string>
   /** Rejects when the page's get-session failed (its `sessionError`): null is the service's answer. */
   getSession(): Promise<SessionSummary | null>
   diagnose(): Promise<Diagnosis>
@@ -139,8 +155,14 @@ export function drive(page: Page): PageDriver {
         ([e, p]) => (window as unknown as EdgeAuthWindow).edgeAuth.signUp(e!, p!, 'Browser Test'),
         [email, PASSWORD],
       ),
-    signIn: (email) =>
-      page.evaluate(([e, p]) => (window as unknown as EdgeAuthWindow).edgeAuth.signIn(e!, p!), [email, PASSWORD]),
+    signIn: (email, password = PASSWORD) =>
+      page.evaluate(([e, p]) => (window as unknown as EdgeAuthWindow).edgeAuth.signIn(e!, p!), [email, password]),
+    async mail(button, fields = {}) {
+      const form = page.locator('form#mail')
+      for (const [label, value] of Object.entries(fields)) await form.getByLabel(label, { exact: true }).fill(value)
+      await form.getByRole('button', { name: button, exact: true }).click()
+      return page.evaluate(() => (window as unknown as EdgeAuthWindow).edgeAuth.mailResult())
+    },
     async getSession() {
       const { session, error } = await page.evaluate(async () => {
         const { edgeAuth } = window as unknown as EdgeAuthWindow

@@ -55,6 +55,9 @@ export interface ThirdPartyCookieProbe {
   readonly partitionedSent: boolean
 }
 
+/** The buttons of the page's mail form, one per function of the README's mail snippet. */
+export type MailButton = 'Sign up' | 'Forgot password' | 'Set new password' | 'Send code' | 'Sign in with code'
+
 export interface PageApi {
   /** Settles after the page's own start-up: the hand-off, if any, then get-session and diagnosis. */
   readonly ready: Promise<PageState>
@@ -66,6 +69,8 @@ export interface PageApi {
   /** get-session, then the diagnosis, then renders. */
   refresh(): Promise<PageState>
   state(): PageState
+  /** The README's message for the mail form's last button pressed, once the call is done. */
+  mailResult(): Promise<string>
   /** Sets and reads back a cookie on `probeOrigin`, another site that the page fetches with credentials. */
   probeThirdPartyCookies(probeOrigin: string): Promise<ThirdPartyCookieProbe>
 }

@@ -2,7 +2,8 @@
  * The frontend of the browser tests, bundled by esbuild and loaded by the test page. It uses
  * `edge-auth/client` exactly as the README's SPA section shows it (one `createEdgeAuthClient`
  * against the auth service on another origin, auth.ts), with the README's "Sign in with …" link
- * (`readme:sign-in`, bundled from README.md), exposes its actions on `window.edgeAuth`, and
+ * (`readme:sign-in`, bundled from README.md) and a form running the README's mail flows
+ * (mail-form.ts), exposes its actions on `window.edgeAuth`, and
  * shows the state on the page.
  */
 import { signInLink, signInOutcome } from 'readme:sign-in'
@@ -16,6 +17,7 @@ import type {
   ThirdPartyCookieProbe,
 } from './api.ts'
 import { authClient as client } from './auth.ts'
+import { mailForm } from './mail-form.ts'
 
 const LAST_ACTION_KEY = 'edge-auth-test:last-action'
 const HANDOFF_KEY = 'edge-auth-test:handoff'
@@ -186,9 +188,11 @@ async function probeThirdPartyCookies(probeOrigin: string): Promise<ThirdPartyCo
   }
 }
 
+const mail = mailForm(() => refresh())
+
 async function start(): Promise<PageState> {
   // The README's "Sign in with …" link.
-  document.getElementById('state')?.before(signInLink('oidc', 'Sign in with OIDC'))
+  document.getElementById('state')?.before(signInLink('oidc', 'Sign in with OIDC'), mail.element)
   render()
   await recordHandoff()
   update({ signInOutcome: await signInOutcome() })
@@ -203,5 +207,6 @@ pageWindow.edgeAuth = {
   diagnose,
   refresh,
   state: () => state,
+  mailResult: () => mail.last(),
   probeThirdPartyCookies,
 }

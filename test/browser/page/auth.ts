@@ -1,10 +1,6 @@
 /**
- * The page's one client, as the README's `src/lib/auth.ts` creates it (with the service's origin
- * from the page server). The README's sign-in snippet imports it as `./auth`.
+ * The page's one client: the README's `src/lib/auth.ts` as its mail section writes it (with
+ * BetterAuth's email-code plugin), bundled from README.md with the service's origin from the page
+ * server. The README's sign-in snippet imports it as `./auth`.
  */
-import { createEdgeAuthClient } from 'edge-auth/client'
-import type { PageConfig } from './api.ts'
-
-const config = (window as unknown as { EDGE_AUTH_PAGE: PageConfig }).EDGE_AUTH_PAGE
-
-export const authClient = createEdgeAuthClient({ baseURL: config.serviceOrigin })
+export { authClient } from 'readme:email'
