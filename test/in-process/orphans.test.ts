@@ -8,8 +8,12 @@
  * new address gets.
  */
 import { randomBytes } from 'node:crypto'
+import { neon } from '@neondatabase/serverless'
+import { drizzle } from 'drizzle-orm/neon-http'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { backendNames, queryEndpoint } from '../support/backends.ts'
+import * as schema from '../../db/schema.ts'
+import { deleteIfOrphan } from '../../src/auth/orphans.ts'
+import { backendNames, queryEndpoint, WORKER_DATABASE_URL } from '../support/backends.ts'
 import { useMailService } from '../support/mail-service.ts'
 import { type TestService, uniqueEmail, useService } from '../support/service.ts'
 
@@ -144,6 +148,27 @@ describe.each(backendNames)('a user left without an account, on %s', (backendNam
     expect(await db.rows(email)).toEqual([1, 1, 1])
   })
 
+  it('conditions the delete in the database, not on what the sign-up read', async () => {
+    // The driver goes to the running service's local endpoint (neonConfig.fetchEndpoint is process-wide).
+    const direct = drizzle({ client: neon(WORKER_DATABASE_URL), schema })
+    const now = new Date()
+    const withAccount = await db.insertUser(uniqueEmail('raced'), '1 day')
+    // An account that appeared after the sign-up's read (a password reset, say).
+    await db.query(`insert into account (id, account_id, provider_id, user_id) values ($1, $2, 'credential', $2)`, [
+      `a-${withAccount}`,
+      withAccount,
+    ])
+    const verified = await db.insertUser(uniqueEmail('verified'), '1 day', true)
+    const young = await db.insertUser(uniqueEmail('young'), '1 minute')
+    for (const id of [withAccount, verified, young]) {
+      expect(await deleteIfOrphan(direct, id, now)).toBe(false)
+      expect(await db.query('select count(*) from "user" where id = $1', [id])).toEqual([['1']])
+    }
+    const orphan = await db.insertUser(uniqueEmail('orphan'), '1 day')
+    expect(await deleteIfOrphan(direct, orphan, now)).toBe(true)
+    expect(await deleteIfOrphan(direct, orphan, now)).toBe(false)
+  })
+
   it('repairs once when two sign-ups for the leftover race: one succeeds, nothing is left half-written', async () => {
     const email = uniqueEmail('race')
     await db.insertUser(email, '1 day')
@@ -153,6 +178,9 @@ describe.each(backendNames)('a user left without an account, on %s', (backendNam
     ])
     const statuses = answers.map((answer) => answer.status)
     expect(statuses.filter((status) => status === 200)).toHaveLength(1)
+    // The other saw the new user (422, as for any taken email) or lost the insert race (409).
+    const [other] = answers.filter((answer) => answer.status !== 200)
+    expect(['USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL', 'WRITE_CONFLICT']).toContain((await other!.json()).code)
     expect(await db.rows(email)).toEqual([1, 1, 1])
   })
 })
