@@ -1,9 +1,11 @@
 /**
  * The write path as deployed (workerd and Node, both databases): sign-up is one read and one batch
- * and leaves no row when one of its statements fails; sign-out is one round trip and fails closed;
+ * and leaves no row when one of its statements fails; a user an older version left without an
+ * account gives its email back to the next sign-up; sign-out is one round trip and fails closed;
  * a hung database answers 503 JSON with Retry-After within the contract's bound, and recovery is
  * automatic. The in-process suite (test/in-process/write-path.test.ts) covers every fault kind.
  */
+import { randomBytes } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { queryEndpoint } from '../support/backends.ts'
 import { backendsAndTargets, uniqueEmail, useService } from '../support/service.ts'
@@ -44,7 +46,7 @@ describe.each(backendsAndTargets(['workerd', 'node'] as const))('the write path 
 
   it('gives back the email of a user an older version left without an account, and never touches one with an account', async () => {
     const email = uniqueEmail('orphan')
-    const orphan = `old-${email.split('@')[0]}`
+    const orphan = `old-${randomBytes(8).toString('hex')}`
     await queryEndpoint(
       endpoint(),
       `insert into "user" (id, name, email, email_verified, created_at, updated_at)
