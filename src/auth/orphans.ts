@@ -23,7 +23,8 @@
  * sign-up's batch commits its user and account together, so the delete never sees one without the
  * other; a password reset that gives the user an account first makes the delete match nothing.
  * The user's sessions go with it (ON DELETE CASCADE), and the verification rows that name its id
- * (a pending password reset) in the same batch.
+ * (a pending password reset) in the same batch. The log line (`orphan_user_repaired`) carries the
+ * email's keyed fingerprint, never the email.
  */
 import { createAuthMiddleware } from 'better-auth/api'
 import { and, eq, lt, notExists } from 'drizzle-orm'
@@ -66,6 +67,22 @@ export async function deleteIfOrphan(db: Database, id: string, now: Date): Promi
 }
 
 /**
+ * The email as the log shows it: 12 hex characters of HMAC-SHA-256 under the service's secret, so
+ * an operator holding the secret can match a support request, and the log alone reveals nothing.
+ *
+ * @example
+ * await emailFingerprint(secret, 'ada@example.com') // '3f2a9c0b1d4e'
+ */
+export async function emailFingerprint(secret: string, email: string): Promise<string> {
+  const encoder = new TextEncoder()
+  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+  ])
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(email.toLowerCase())))
+  return Array.from(mac.slice(0, 6), (byte) => byte.toString(16).padStart(2, '0')).join('')
+}
+
+/**
  * @example
  * plugins: [repairOrphansOnSignUp(database.db)]
  */
@@ -86,7 +103,7 @@ export function repairOrphansOnSignUp(db: Database) {
               if (now.getTime() - new Date(found.user.createdAt).getTime() < ORPHAN_MIN_AGE_MS) return found
               if (!(await deleteIfOrphan(db, found.user.id, now))) return found
               logEvent('warn', 'orphan_user_repaired', {
-                userId: found.user.id,
+                email: await emailFingerprint(ctx.context.secret, email),
                 ageSeconds: Math.round((now.getTime() - new Date(found.user.createdAt).getTime()) / 1000),
               })
               return null

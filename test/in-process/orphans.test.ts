@@ -12,10 +12,10 @@ import { neon } from '@neondatabase/serverless'
 import { drizzle } from 'drizzle-orm/neon-http'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as schema from '../../db/schema.ts'
-import { deleteIfOrphan } from '../../src/auth/orphans.ts'
+import { deleteIfOrphan, emailFingerprint } from '../../src/auth/orphans.ts'
 import { backendNames, queryEndpoint, WORKER_DATABASE_URL } from '../support/backends.ts'
 import { useMailService } from '../support/mail-service.ts'
-import { type TestService, uniqueEmail, useService } from '../support/service.ts'
+import { TEST_SECRET, type TestService, uniqueEmail, useService } from '../support/service.ts'
 
 vi.setConfig({ testTimeout: 60_000 })
 
@@ -105,7 +105,13 @@ describe.each(backendNames)('a user left without an account, on %s', (backendNam
 
     const logged = repairLines(warnings)
     expect(logged).toHaveLength(1)
-    expect(JSON.parse(logged[0]!)).toMatchObject({ level: 'warn', event: 'orphan_user_repaired', userId: orphan })
+    expect(JSON.parse(logged[0]!)).toEqual({
+      level: 'warn',
+      event: 'orphan_user_repaired',
+      email: await emailFingerprint(TEST_SECRET, email),
+      ageSeconds: expect.any(Number),
+    })
+    expect(JSON.parse(logged[0]!).ageSeconds).toBeGreaterThanOrEqual(86_400)
     expect(logged[0]).not.toContain(email)
     expect(logged[0]).not.toContain(email.split('@')[0])
   })
