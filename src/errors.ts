@@ -65,6 +65,10 @@ export const ERRORS = {
     message:
       'A user with this email exists, and the provider did not confirm the email (or linking is off): sign in the way you did before.',
   },
+  OAUTH_USER_NOT_CREATED: {
+    status: 503,
+    message: 'The user could not be created (the database failed) and nothing was saved; start the sign-in again.',
+  },
   OAUTH_FAILED: { status: 400, message: 'The sign-in with the provider failed.' },
 } as const satisfies Record<string, { status: ContentfulStatusCode; message: string }>
 

@@ -25,6 +25,7 @@ import { sessionCacheOptions } from '../session-cache/options.ts'
 import { jwtPlugins } from '../tokens/jwt.ts'
 import { emailOptions } from './email.ts'
 import { inputLimits } from './limits.ts'
+import { repairOrphansOnSignUp } from './orphans.ts'
 import { revokeOtherSessionsOnPasswordChange } from './password-change.ts'
 import { hideSessionTokens } from './session-tokens.ts'
 import { signOutInOneTrip } from './sign-out.ts'
@@ -136,6 +137,8 @@ function authOptions(dependencies: AuthDependencies) {
     logger: betterAuthLogger,
     plugins: [
       inputLimits,
+      // A user an older version left without an account gives its email back to sign-up (orphans.ts).
+      repairOrphansOnSignUp(database.db),
       revokeOtherSessionsOnPasswordChange,
       // A bearer token must carry its signature: the raw token alone is what the database holds.
       bearer({ requireSignature: true }),

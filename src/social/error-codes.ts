@@ -23,6 +23,8 @@ const MAPPING: Record<string, ErrorCode> = {
   oauth_provider_not_found: 'OAUTH_PROVIDER_NOT_ENABLED',
   email_not_found: 'OAUTH_EMAIL_MISSING',
   account_not_linked: 'OAUTH_ACCOUNT_NOT_LINKED',
+  // A first sign-in whose user + account batch failed: nothing was written, a retry can succeed.
+  unable_to_create_user: 'OAUTH_USER_NOT_CREATED',
 }
 
 /**

@@ -2,7 +2,8 @@
  * Sign-in through an OpenID Connect provider, in workerd, against a real `oidc-provider` on
  * loopback: the authorization request (PKCE, state, the discovered endpoint), the completed code
  * flow across sites (hand-off to the frontend), every failure ending on errorCallbackURL with its
- * code, account linking and unlinking, and provider tokens kept out of every answer.
+ * code (a failed account write on a first sign-in included: nothing is left, a retry succeeds),
+ * account linking and unlinking, and provider tokens kept out of every answer.
  */
 import { symmetricDecrypt } from 'better-auth/crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -220,6 +221,25 @@ describe.each(backendNames)('sign-in with an OpenID Connect provider (%s)', (bac
 
   it('an unknown provider ends with OAUTH_PROVIDER_NOT_ENABLED', async () => {
     expectError(location(await navigator().request(signInPath('gitlab'))), 'OAUTH_PROVIDER_NOT_ENABLED')
+  })
+
+  it('a failed account write on a first sign-in leaves no user, ends on errorCallbackURL, and a retry succeeds', async () => {
+    const user = idp.addUser({ email: uniqueEmail('atomic'), emailVerified: true, name: 'Atomic' })
+    const users = async () =>
+      (await queryEndpoint(service.endpoint, 'select count(*) from "user" where email = $1', [user.email]))[0]![0]
+    const { tab, callback } = await throughProvider(user)
+    service.endpoint.faults.inject({ match: 'insert into "account"', action: { kind: 'error' }, times: 1 })
+    try {
+      const toErrorRoute = location(await tab.request(servicePath(callback)))
+      expectError(location(await tab.request(servicePath(toErrorRoute))), 'OAUTH_USER_NOT_CREATED')
+    } finally {
+      service.endpoint.faults.clear()
+    }
+    expect(await users()).toBe('0')
+
+    const frontend = await signInOnFrontend(user)
+    expect((await frontend.session())?.user.email).toBe(user.email)
+    expect(await users()).toBe('1')
   })
 
   it('logs each failure with its cause, and never the code or state', async () => {

@@ -1,9 +1,11 @@
 /**
  * The write path as deployed (workerd and Node, both databases): sign-up is one read and one batch
- * and leaves no row when one of its statements fails; sign-out is one round trip and fails closed;
+ * and leaves no row when one of its statements fails; a user an older version left without an
+ * account gives its email back to the next sign-up; sign-out is one round trip and fails closed;
  * a hung database answers 503 JSON with Retry-After within the contract's bound, and recovery is
  * automatic. The in-process suite (test/in-process/write-path.test.ts) covers every fault kind.
  */
+import { randomBytes } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { queryEndpoint } from '../support/backends.ts'
 import { backendsAndTargets, uniqueEmail, useService } from '../support/service.ts'
@@ -40,6 +42,36 @@ describe.each(backendsAndTargets(['workerd', 'node'] as const))('the write path 
     expect(failed.status).toBe(503)
     expect(await users(email)).toBe(0)
     expect((await running.service.client().signUp(email)).status).toBe(200)
+  })
+
+  it('gives back the email of a user an older version left without an account, and never touches one with an account', async () => {
+    const email = uniqueEmail('orphan')
+    const orphan = `old-${randomBytes(8).toString('hex')}`
+    await queryEndpoint(
+      endpoint(),
+      `insert into "user" (id, name, email, email_verified, created_at, updated_at)
+       values ($1, 'Old', $2, false, now() - interval '1 day', now() - interval '1 day')`,
+      [orphan, email],
+    )
+    const tab = running.service.client()
+    endpoint().resetStats()
+    const signUp = await tab.signUp(email)
+    expect(signUp.status).toBe(200)
+    // The existence check, the repair, the write batch (the event log's insert may follow later).
+    expect(trips().batches).toBe(2)
+    const created = (await signUp.json()).user.id
+    expect(created).not.toBe(orphan)
+    const ids = await queryEndpoint(endpoint(), 'select id from "user" where email = $1', [email])
+    expect(ids).toEqual([[created]])
+    const accounts = await queryEndpoint(endpoint(), 'select count(*) from account where user_id = $1', [created])
+    expect(accounts).toEqual([['1']])
+    expect((await tab.session())?.user.id).toBe(created)
+    expect((await running.service.client().signIn(email)).status).toBe(200)
+
+    await queryEndpoint(endpoint(), `update "user" set created_at = now() - interval '1 year' where id = $1`, [created])
+    expect((await running.service.client().signUp(email, 'another password 2')).status).toBe(422)
+    expect(await queryEndpoint(endpoint(), 'select id from "user" where email = $1', [email])).toEqual([[created]])
+    expect((await tab.session())?.user.id).toBe(created)
   })
 
   it('fails sign-out closed: 503, no cookie cleared, the session still valid', async () => {
