@@ -59,6 +59,7 @@ export function createApp(
   app.use('/auth/*', (c, next) => c.var.service.upgradeCredentials(c, next))
   app.use('/api/*', (c, next) => c.var.service.dropUnreadableCache(c, next))
   app.use('/auth/*', (c, next) => c.var.service.dropUnreadableCache(c, next))
+  app.use('/api/auth/*', (c, next) => c.var.service.noCacheForBearer(c, next))
   app.use('/api/auth/*', (c, next) => c.var.service.limits.middleware(c, next))
 
   // A user id in a path is the caller's own: sessions, events.

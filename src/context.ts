@@ -26,6 +26,7 @@ import { logEvent } from './logging.ts'
 import { createServiceMailer, mailTransportProblem } from './mail/index.ts'
 import type { Mailer } from './mail/mailer.ts'
 import type { Platform } from './platform.ts'
+import { noCacheForBearer } from './session-cache/bearer-clients.ts'
 import { createFastSession, type FastSession } from './session-cache/fast-session.ts'
 import { expiredSessionCookies } from './session-cache/revocation.ts'
 import { dropUnreadableCache } from './session-cache/unreadable.ts'
@@ -43,6 +44,8 @@ export interface ServiceContext {
   readonly upgradeCredentials: MiddlewareHandler
   /** Middleware dropping a session cache cookie BetterAuth could not read (session-cache/unreadable.ts). */
   readonly dropUnreadableCache: MiddlewareHandler
+  /** Middleware keeping the session cache cookie from bearer clients (session-cache/bearer-clients.ts). */
+  readonly noCacheForBearer: MiddlewareHandler
   /** "Why is my session null?" for a request's headers. */
   diagnoseSession(headers: Headers): Promise<SessionDiagnosis>
   readonly cors: MiddlewareHandler
@@ -97,6 +100,9 @@ function buildContext(config: Config, platform: Platform): ServiceContext {
     sessionCookie,
     upgradeCredentials: credentialUpgrade(upgrader),
     dropUnreadableCache: dropUnreadableCache(cookies.then((c) => c.sessionData.name)),
+    noCacheForBearer: noCacheForBearer(
+      cookies.then((c) => ({ session: c.sessionToken.name, cache: c.sessionData.name })),
+    ),
     diagnoseSession: async (headers) => diagnose(headers, (await sessionCookie).name),
     cors: corsMiddleware(config),
     limits,

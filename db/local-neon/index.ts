@@ -55,6 +55,8 @@ export type LocalNeon = {
   backend: LocalNeonBackendOptions['kind']
   /** Round trips per connection string since start (or the last reset). */
   stats(): StatsSnapshot
+  /** The SQL of each request since start (or the last reset), oldest first: the last 1,000. */
+  requests(): string[][]
   resetStats(): void
   /** Injected failures and latency (tests and the benchmark); none unless asked for. */
   readonly faults: Pick<Faults, 'inject' | 'clear' | 'setLatency'>
@@ -103,6 +105,7 @@ export async function startLocalNeon(options: LocalNeonOptions = {}): Promise<Lo
     port,
     backend: backendOptions.kind,
     stats: () => stats.snapshot(),
+    requests: () => stats.requests(),
     resetStats: () => stats.reset(),
     faults,
     close() {

@@ -82,6 +82,7 @@ async function handleSql(deps: Deps, req: IncomingMessage, res: ServerResponse) 
   if (fault.kind === 'drop') return void req.socket.destroy()
   if (fault.kind === 'http') return sendJson(res, fault.status, { message: 'local-neon: injected failure' })
   const [first, ...rest] = deps.faults.rewrite(statements)
+  deps.stats.recordStatements(statements.map((statement) => statement.query))
   try {
     if (request.kind === 'single') {
       deps.stats.recordQuery(key)

@@ -24,8 +24,15 @@ export type StatsSnapshot = {
   byConnection: Record<string, ConnectionStats>
 }
 
+/** How many requests `requests()` keeps, newest last. */
+const KEPT_REQUESTS = 1000
+
 /** Mutable counters behind `/_stats`. */
 export type Stats = {
+  /** The SQL of one request (one statement, or a batch's), kept for `requests()`. */
+  recordStatements(sql: readonly string[]): void
+  /** The SQL of each request since the last reset, oldest first (the last 1,000). */
+  requests(): string[][]
   recordQuery(key: string): void
   recordBatch(key: string, statementCount: number): void
   recordError(key: string): void
@@ -67,6 +74,7 @@ function emptyCounters(): ConnectionStats {
  */
 export function createStats(): Stats {
   let byConnection = new Map<string, ConnectionStats>()
+  let recent: string[][] = []
 
   function countersFor(key: string): ConnectionStats {
     let counters = byConnection.get(key)
@@ -78,6 +86,11 @@ export function createStats(): Stats {
   }
 
   return {
+    recordStatements(sql) {
+      recent.push([...sql])
+      if (recent.length > KEPT_REQUESTS) recent = recent.slice(-KEPT_REQUESTS)
+    },
+    requests: () => recent.map((sql) => [...sql]),
     recordQuery(key) {
       countersFor(key).queries += 1
     },
@@ -103,6 +116,7 @@ export function createStats(): Stats {
     },
     reset() {
       byConnection = new Map()
+      recent = []
     },
   }
 }

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { backendNames } from '../support/backends.ts'
 import { pathOf, useMailService } from '../support/mail-service.ts'
 import { codeIn, linkIn } from '../support/maildev.ts'
-import { uniqueEmail, useService } from '../support/service.ts'
+import { FULL_HEALTH, uniqueEmail, useService } from '../support/service.ts'
 
 const FRONTEND = 'http://localhost:3000'
 const targets = ['workerd', 'node'] as const
@@ -55,7 +55,7 @@ describe('SMTP on Vercel Edge', () => {
   )
 
   it('is a configuration problem naming Vercel Edge, and Resend is not', async () => {
-    const health = await running.service.request('/health/auth')
+    const health = await running.service.request('/health/auth', FULL_HEALTH)
     expect(health.status).toBe(503)
     expect(await health.json()).toMatchObject({
       config: {
@@ -73,7 +73,7 @@ describe('SMTP on Vercel Edge', () => {
       RESEND_API_KEY: 're_123',
       RESEND_API_URL: 'http://127.0.0.1:9',
     })
-    const resend = await (await running.service.request('/health/auth')).json()
+    const resend = await (await running.service.request('/health/auth', FULL_HEALTH)).json()
     expect(resend).toMatchObject({
       config: { valid: true },
       mail: { transport: 'resend', emailVerification: 'required' },

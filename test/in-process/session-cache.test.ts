@@ -62,6 +62,15 @@ describe.each(backendNames)('session cache on %s', (backendName) => {
     expect(lines.find((line) => line.startsWith(`${CACHE_COOKIE}=`))).toContain('Max-Age=60')
   })
 
+  it('sets no cache cookie for a bearer client, which could not use it', async () => {
+    const { service } = running
+    const signUp = await service.client().signUp(uniqueEmail('bearer'))
+    const token = signUp.headers.get('set-auth-token')!
+    const session = await service.request('/api/auth/get-session', { headers: { authorization: `Bearer ${token}` } })
+    expect((await session.json()).user).toBeTruthy()
+    expect(session.headers.getSetCookie()).toEqual([])
+  })
+
   it('answers get-session, the guard and the token with no round trip while the cache is fresh', async () => {
     const { service } = running
     const { tab, userId } = await signedIn(service)
