@@ -80,8 +80,8 @@ async function startNodeProcess(name: string, args: string[], env: Record<string
     child.stdout.on('data', onData)
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
     // For the whole life of the process, not only until it listens.
-    child.stdout.on('data', (chunk: Buffer) => captureServiceOutput('node', chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => captureServiceOutput('node', chunk.toString()))
+    child.stdout.on('data', (chunk: Buffer) => captureServiceOutput(name, chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => captureServiceOutput(name, chunk.toString()))
     exited
       .then(
         ([code, signal]) =>
