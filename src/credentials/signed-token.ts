@@ -4,6 +4,7 @@
  * every known secret, so a token from before a rotation can be recognised and re-signed.
  */
 import type { SigningSecret } from '../config/secrets.ts'
+import { decodeCookieValue } from '../http/cookies.ts'
 
 const SIGNATURE_LENGTH = 44
 
@@ -27,20 +28,12 @@ function toBase64(bytes: ArrayBuffer): string {
   return btoa(String.fromCharCode(...new Uint8Array(bytes)))
 }
 
-function fromBase64(text: string): Uint8Array<ArrayBuffer> | null {
+/** Bytes of standard base64 text; null when it is not base64. */
+export function fromBase64(text: string): Uint8Array<ArrayBuffer> | null {
   try {
     return Uint8Array.from(atob(text), (c) => c.charCodeAt(0))
   } catch {
     return null
-  }
-}
-
-function decodeOnce(value: string): string {
-  if (!value.includes('%')) return value
-  try {
-    return decodeURIComponent(value)
-  } catch {
-    return value
   }
 }
 
@@ -69,7 +62,7 @@ export function createTokenSigner(secrets: readonly SigningSecret[]): TokenSigne
   return {
     secretCount: secrets.length,
     async verify(signed) {
-      const value = decodeOnce(signed)
+      const value = decodeCookieValue(signed)
       const dot = value.lastIndexOf('.')
       if (dot < 1) return null
       const token = value.slice(0, dot)

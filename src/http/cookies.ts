@@ -77,3 +77,19 @@ export function serializeCookie(spec: CookieSpec, value: string): string {
   if (a.partitioned) parts.push('Partitioned')
   return parts.join('; ')
 }
+
+/**
+ * A cookie value URI-decoded once, as browsers and better-call write them; a value that is not
+ * valid URI encoding is kept as it is.
+ *
+ * @example
+ * decodeCookieValue('abc.def%3D') // 'abc.def='
+ */
+export function decodeCookieValue(value: string): string {
+  if (!value.includes('%')) return value
+  try {
+    return decodeURIComponent(value)
+  } catch {
+    return value
+  }
+}

@@ -9,6 +9,8 @@
  */
 import { sessionSchema, userSchema } from '@better-auth/core/db'
 import * as z from 'zod'
+import { fromBase64 } from '../credentials/signed-token.ts'
+import { decodeCookieValue } from '../http/cookies.ts'
 
 /** A session and its user as the cache holds them (dates revived), BetterAuth's `ctx.context.session`. */
 export interface CachedSession {
@@ -85,25 +87,8 @@ function parseCookies(header: string): Map<string, string> {
   return cookies
 }
 
-function decodeCookieValue(value: string): string {
-  if (!value.includes('%')) return value
-  try {
-    return decodeURIComponent(value)
-  } catch {
-    return value
-  }
-}
-
-function base64Bytes(text: string): Uint8Array<ArrayBuffer> | null {
-  try {
-    return Uint8Array.from(atob(text), (c) => c.charCodeAt(0))
-  } catch {
-    return null
-  }
-}
-
 function base64UrlBytes(text: string): Uint8Array<ArrayBuffer> | null {
-  return base64Bytes(text.replace(/-/g, '+').replace(/_/g, '/'))
+  return fromBase64(text.replace(/-/g, '+').replace(/_/g, '/'))
 }
 
 /**
@@ -130,7 +115,7 @@ export function createCacheCookieReader(settings: CacheCookieSettings): CacheCoo
     const token = value.slice(0, dot)
     const signature = value.slice(dot + 1)
     if (signature.length !== SIGNED_COOKIE_SIGNATURE_LENGTH || !signature.endsWith('=')) return null
-    const mac = base64Bytes(signature)
+    const mac = fromBase64(signature)
     return mac && (await verify(mac, token)) ? token : null
   }
 

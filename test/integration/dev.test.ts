@@ -16,7 +16,7 @@ import { delimiter, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ENV_VARIABLES } from '../../src/config/env.ts'
-import { startOnFreePort } from '../support/loopback.ts'
+import { freePort, startOnFreePort } from '../support/loopback.ts'
 import { FULL_HEALTH, TEST_HEALTH_TOKEN } from '../support/service.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -84,18 +84,6 @@ async function waitUntilServing(dev: RunningDev): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 250))
   }
   throw new Error(`npm run dev did not serve within ${STARTUP_DEADLINE_MS} ms:\n${dev.output()}`)
-}
-
-/** A port of 127.0.0.1 free a moment ago (a taken one fails the start, which is retried). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 function groupAlive(pgid: number): boolean {

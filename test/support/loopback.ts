@@ -62,7 +62,8 @@ export async function openFixedPort(): Promise<FixedPort> {
   }
 }
 
-function freePort(): Promise<number> {
+/** A port of 127.0.0.1 free a moment ago (a taken one fails a start, which callers retry). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
     server.once('error', reject)
