@@ -11,6 +11,7 @@
  * @example
  * // PORT=8787 BETTER_AUTH_SECRET=… BETTER_AUTH_URL=http://localhost:8787 DATABASE_URL=postgres://… node src/node.ts
  */
+import { AsyncLocalStorage } from 'node:async_hooks'
 import type { AddressInfo } from 'node:net'
 import { type Http2Bindings, type HttpBindings, serve } from '@hono/node-server'
 import { createApp } from './app.ts'
@@ -38,13 +39,17 @@ function listenPort(value: string | undefined): number {
 
 /** Background work runs beside the response, never before it; shutdown waits for what is still running. */
 const background = new Set<Promise<unknown>>()
-/** Each request's socket peer, while the request is handled. */
-const peers = new WeakMap<Request, string>()
+/**
+ * Each request's socket peer, for as long as its handling runs. Not keyed by the Request: the
+ * body limit (a chunked body), the credential upgrade and others hand the routes a new Request,
+ * and a peer lost that way would leave the request uncounted by address.
+ */
+const peers = new AsyncLocalStorage<string | undefined>()
 const platform: Platform = {
   runtime: 'Node',
   smtp: nodeSmtpTransport,
   clientAddress: (request, trustProxy) =>
-    forwardedClient(peers.get(request), request.headers.get('x-forwarded-for'), trustProxy),
+    forwardedClient(peers.getStore(), request.headers.get('x-forwarded-for'), trustProxy),
   waitUntil(promise) {
     const tracked: Promise<unknown> = promise
       .catch((error: unknown) => logEvent('error', 'background_task_failed', { error }))
@@ -66,9 +71,7 @@ const hostname = process.env.HOST?.trim() || undefined
 const server = serve(
   {
     fetch(request, { incoming }: HttpBindings | Http2Bindings) {
-      const peer = incoming.socket.remoteAddress
-      if (peer) peers.set(request, peer)
-      return app.fetch(request, env)
+      return peers.run(incoming.socket.remoteAddress, () => app.fetch(request, env))
     },
     port: listenPort(process.env.PORT),
     hostname,

@@ -62,6 +62,8 @@ function tricks(): Record<string, [string, string][]> {
       ['forwarded-for', fresh()],
     ],
     'X-Vercel-Forwarded-For': [['x-vercel-forwarded-for', fresh()]],
+    // Makes the app hand its routes a new Request (session-cache/unreadable.ts): the address must survive it.
+    'an unreadable session cache cookie': [['cookie', `better-auth.session_data=%${counter++}`]],
   }
 }
 
