@@ -220,6 +220,27 @@ function shapeOf(value: unknown): unknown {
   return value === null ? null : typeof value
 }
 
+describe.each(backendNames)('the verification resend of a refused sign-in, with limits on (%s)', (backendName) => {
+  const running = useMailService(backendName, { RATE_LIMIT: '' }, { target: 'in-process' })
+
+  it("spends the recipient's mail budget: 3 mails an hour, sign-up's included, however often the sign-in is tried", async () => {
+    const { service, inbox } = running
+    const email = uniqueEmail('resend')
+    const warnings = vi.spyOn(console, 'warn')
+    try {
+      expect((await service.client().signUp(email)).status).toBe(200)
+      for (let i = 0; i < 3; i += 1) expect((await service.client().signIn(email)).status).toBe(403)
+      await service.settle!()
+      await inbox.next(email, { count: 3 })
+      expect(await inbox.to(email)).toHaveLength(3)
+      const notSent = warnings.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('mail_not_sent'))
+      expect(notSent).toEqual([expect.stringContaining('"reason":"recipient_budget_spent"')])
+    } finally {
+      warnings.mockRestore()
+    }
+  })
+})
+
 describe.each(backendNames)('verification across sites on %s', (backendName) => {
   const DOCS = 'https://docs.other.org'
   const AUTH = 'https://auth.example.com'
