@@ -6,7 +6,7 @@
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { isDatabaseUnavailable, sqlState, UNIQUE_VIOLATION } from './database/unavailable.ts'
+import { DATA_EXCEPTION_CLASS, isDatabaseUnavailable, sqlState, UNIQUE_VIOLATION } from './database/unavailable.ts'
 import { logEvent } from './logging.ts'
 
 /**
@@ -111,9 +111,16 @@ export function handleError(error: Error, c: Context): Response {
     logEvent('warn', 'database_unavailable', { method: c.req.method, route: c.req.routePath, error })
     return errorResponse('DATABASE_UNAVAILABLE')
   }
-  if (sqlState(error) === UNIQUE_VIOLATION) {
+  const state = sqlState(error)
+  if (state === UNIQUE_VIOLATION) {
     logEvent('warn', 'write_conflict', { method: c.req.method, route: c.req.routePath })
     return errorResponse('WRITE_CONFLICT')
+  }
+  // SQLSTATE class 22, data exception: a value from the request Postgres cannot take (a NUL byte,
+  // an invalid encoding), so the request is at fault, not the service.
+  if (state?.startsWith(DATA_EXCEPTION_CLASS)) {
+    logEvent('warn', 'invalid_value', { method: c.req.method, route: c.req.routePath, sqlState: state })
+    return errorResponse('BAD_REQUEST', 'The request holds a value the database cannot store.')
   }
   // The route pattern, not the path: a path can hold a token (reset-password/:token), and the
   // redactor would mask a long path whole.

@@ -10,6 +10,8 @@
 const UNAVAILABLE_SQLSTATE = /^(08|53|57|58|XX)/
 /** A write collided with a concurrent one on a unique key. */
 export const UNIQUE_VIOLATION = '23505'
+/** SQLSTATE class of a value Postgres cannot take (22021: a NUL byte or invalid encoding, …). */
+export const DATA_EXCEPTION_CLASS = '22'
 /** A row refers to one that does not exist. */
 export const FOREIGN_KEY_VIOLATION = '23503'
 

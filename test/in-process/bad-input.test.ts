@@ -124,6 +124,20 @@ describe.each(backendNames)('bad input on %s', (backendName) => {
     expect(await remove.json()).toEqual({ code: 'NOT_FOUND', message: 'No route for POST /api/auth/delete-user' })
   })
 
+  it('answers a value Postgres cannot take (a NUL byte in a path) with 400, not 500', async () => {
+    const client = running.service.client()
+    const signUp = await client.signUp(uniqueEmail('nul'))
+    const { user } = (await signUp.json()) as { user: { id: string } }
+    for (const path of [`/api/users/${user.id}/sessions/%00`, `/api/users/${user.id}/sessions/a%00b`]) {
+      const response = await client.request(path, { method: 'DELETE' })
+      expect(response.status, path).toBe(400)
+      expect(await response.json()).toEqual({
+        code: 'BAD_REQUEST',
+        message: 'The request holds a value the database cannot store.',
+      })
+    }
+  })
+
   it('answers get-session with a garbage cookie or bearer as null, not an error', async () => {
     const garbage: Record<string, string>[] = [
       { cookie: 'better-auth.session_token=%%%' },
