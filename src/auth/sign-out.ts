@@ -20,8 +20,7 @@ import { eq } from 'drizzle-orm'
 import { session } from '../../db/schema.ts'
 import type { TokenSigner } from '../credentials/signed-token.ts'
 import type { Database } from '../database.ts'
-
-const BEARER = /^bearer\s+(\S+)\s*$/i
+import { bearerToken } from '../http/headers.ts'
 
 export interface SignOutOptions {
   readonly signer: TokenSigner
@@ -35,8 +34,8 @@ export interface SignOutOptions {
  * plugins: [bearer({ requireSignature: true }), signOutInOneTrip({ signer, db, onSignOut })]
  */
 export function signOutInOneTrip({ signer, db, onSignOut }: SignOutOptions) {
-  async function bearerToken(headers: Headers | undefined): Promise<string | null> {
-    const signed = BEARER.exec(headers?.get('authorization') ?? '')?.[1]
+  async function bearerSessionToken(headers: Headers | undefined): Promise<string | null> {
+    const signed = headers && bearerToken(headers)
     return signed ? ((await signer.verify(signed))?.token ?? null) : null
   }
   return {
@@ -49,7 +48,7 @@ export function signOutInOneTrip({ signer, db, onSignOut }: SignOutOptions) {
             if (ctx.context.socialProviders.some((provider) => provider.createEndSessionURL)) return
             const token =
               (await ctx.getSignedCookie(ctx.context.authCookies.sessionToken.name, ctx.context.secret)) ||
-              (await bearerToken(ctx.request?.headers ?? ctx.headers))
+              (await bearerSessionToken(ctx.request?.headers ?? ctx.headers))
             // One DELETE … RETURNING, not internalAdapter.deleteSession: that one first reads the row
             // and, if the read fails, swallows the error and deletes nothing (better-auth db/with-hooks.ts).
             if (token) {
