@@ -2,6 +2,7 @@
  * `npm run bench`: edge-auth side by side with stock BetterAuth (bench/stock: Hono's "Better Auth
  * on Cloudflare" example), both built by wrangler and run in workerd against one local Neon
  * endpoint, alternately: for each operation half the iterations run stock first, half ours first.
+ * Both are built minified, as `npm run size` builds them, so only the code differs.
  * Per operation it prints the database round trips (each one an HTTPS request to Neon in
  * production; those the answer waits for, and those after it), the worker CPU per request (utime
  * + stime of the workerd process around the batch, from /proc: see bench/workerd.ts), the wall
@@ -19,16 +20,15 @@
  * // npm run bench -- --cold-only --also next=/path/to/other/wrangler.toml
  * //   → another build of the Worker (an upgrade, an alias) in the cold-start and size rows too
  */
-import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { gzipSync } from 'node:zlib'
-import { type BuiltWorker, buildWorker, cpuSeconds, type RunningWorker, startWorker } from '../bench/workerd.ts'
+import { type BuiltWorker, cpuSeconds, type RunningWorker, startWorker } from '../bench/workerd.ts'
 import type { LocalNeon } from '../db/local-neon/index.ts'
 import { backendNamed, WORKER_DATABASE_URL } from '../test/support/backends.ts'
 import { TestClient } from '../test/support/client.ts'
 import { TEST_SECRET, uniqueEmail } from '../test/support/service.ts'
+import { measureBundle } from './bundle-size.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '')
 const { values: args } = parseArgs({
@@ -206,10 +206,6 @@ function summarize(samples: Sample[]) {
   }
 }
 
-function gzipKiB(worker: BuiltWorker): number {
-  return gzipSync(readFileSync(worker.scriptPath), { level: 9 }).byteLength / 1024
-}
-
 /** A Worker in the cold-start and size comparison: stock, ours, and any `--also label=config`. */
 interface Contender {
   readonly label: string
@@ -373,18 +369,19 @@ const contenders: Contender[] = [
 ]
 
 try {
-  console.log(`Building ${contenders.map((c) => c.label).join(', ')} with wrangler…`)
-  for (const contender of contenders)
-    contender.worker = buildWorker(contender.label, contender.config, `${root}/dist/bench/${contender.label}`)
+  console.log(`Building ${contenders.map((c) => c.label).join(', ')} with wrangler, minified…`)
+  const sizes: number[] = []
+  for (const contender of contenders) {
+    const built = measureBundle(contender.config, `${root}/dist/bench/${contender.label}`)
+    contender.worker = { name: contender.label, config: contender.config, scriptPath: resolve(root, built.bundle) }
+    sizes.push(built.gzipBytes / 1024)
+  }
   const services: Record<Side, Service> = {
     stock: { side: 'stock', worker: contenders[0]!.worker!, bindings: contenders[0]!.bindings, running: null! },
     ours: { side: 'ours', worker: contenders[1]!.worker!, bindings: contenders[1]!.bindings, running: null! },
   }
   if (!args['cold-only']) await compareOperations(services)
 
-  const sizes = contenders.map(({ label, config }) =>
-    gzipKiB(buildWorker(label, config, `${root}/dist/bench/size-${label}`, true)),
-  )
   console.log(
     `\nbundle, minified gzip: ${contenders.map(({ label }, i) => `${label} ${sizes[i]!.toFixed(1)} KiB`).join(', ')} ` +
       `(ratio ${contenders
