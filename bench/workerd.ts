@@ -21,13 +21,13 @@ export interface BuiltWorker {
   readonly scriptPath: string
 }
 
-/** Builds a Worker as `wrangler deploy` would upload it (minified or not) into `outdir`. */
-export function buildWorker(name: string, config: string, outdir: string, minify = false): BuiltWorker {
-  execFileSync(
-    `${root}/node_modules/.bin/wrangler`,
-    ['deploy', '--dry-run', ...(minify ? ['--minify'] : []), '--outdir', outdir, '--config', config],
-    { cwd: root, stdio: 'pipe', env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' } },
-  )
+/** Builds a Worker as `wrangler deploy` would upload it into `outdir`. */
+export function buildWorker(name: string, config: string, outdir: string): BuiltWorker {
+  execFileSync(`${root}/node_modules/.bin/wrangler`, ['deploy', '--dry-run', '--outdir', outdir, '--config', config], {
+    cwd: root,
+    stdio: 'pipe',
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
+  })
   // wrangler names the output after the entry (`main`) file.
   const main = /^main\s*=\s*"([^"]+)"/m.exec(readFileSync(config, 'utf8'))?.[1] ?? 'index.ts'
   return { name, config, scriptPath: `${outdir}/${basename(main).replace(/\.ts$/, '.js')}` }

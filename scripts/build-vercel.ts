@@ -12,8 +12,7 @@
  *   .vercel/output/config.json          every route → the `index` function
  *   .vercel/output/functions/index.func  the function
  *
- * Both apply wrangler.toml's module aliases (scripts/bundle-aliases.ts), so every deployed bundle
- * replaces the same modules. The build fails if the bundle imports anything it may not. Deploy
+ * The build fails if the bundle imports anything it may not. Deploy
  * with `vercel deploy --prebuilt`.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
@@ -22,7 +21,6 @@ import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import * as esbuild from 'esbuild'
 import { ENV_VARIABLES } from '../src/config/env.ts'
-import { bundleAliases } from './bundle-aliases.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '')
 export const DEFAULT_OUTPUT_DIR = `${root}/.vercel/output`
@@ -119,29 +117,6 @@ export function runtimeFromArgs(argv: readonly string[]): VercelRuntime {
  * const build = await buildVercelOutput(`${root}/dist/test-vercel-node`, 'node')
  * console.log(build.entry, build.gzipBytes)
  */
-/**
- * wrangler.toml's aliases as esbuild options: package names through `alias`; relative specifiers
- * (files inside a package, see wrangler.toml), which esbuild's `alias` refuses, through a resolve
- * plugin that matches the specifier exactly, as wrangler's own alias plugin does.
- */
-function aliasOptions(aliases: Record<string, string>): Pick<esbuild.BuildOptions, 'alias' | 'plugins'> {
-  const entries = Object.entries(aliases)
-  const relative = new Map(entries.filter(([name]) => name.startsWith('.')))
-  const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
-  const filter = new RegExp(`^(${[...relative.keys()].map(escapeRegExp).join('|')})$`)
-  return {
-    alias: Object.fromEntries(entries.filter(([name]) => !name.startsWith('.'))),
-    plugins: [
-      {
-        name: 'edge-auth-relative-aliases',
-        setup(build) {
-          build.onResolve({ filter }, (args) => ({ path: relative.get(args.path)! }))
-        },
-      },
-    ],
-  }
-}
-
 export async function buildVercelOutput(
   outputDir = DEFAULT_OUTPUT_DIR,
   runtime: VercelRuntime = DEFAULT_VERCEL_RUNTIME,
@@ -155,7 +130,6 @@ export async function buildVercelOutput(
     bundle: true,
     write: false,
     format: 'esm',
-    ...aliasOptions(bundleAliases()),
     minify: true,
     legalComments: 'none',
     metafile: true,

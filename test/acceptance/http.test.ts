@@ -61,7 +61,6 @@ describe.each(backendsAndTargets(deployedTargets))('acceptance on %s, %s', (back
     expect(await browser.session()).toBeNull()
   })
 
-  // On the bundled targets this is src/bundle/error-redirect.ts (wrangler.toml [alias]); on Node, BetterAuth's own.
   it("sends BetterAuth's error route to the sign-in error route with the same parameters", async () => {
     const cases = [
       ['?error=state_mismatch&error_description=a%20b', '?error=state_mismatch&error_description=a+b'],
