@@ -67,16 +67,6 @@ export function codeBlock(file: string, heading: string, language: string, nth =
   return block.code
 }
 
-/** The section of `file` under `heading`, up to the next heading of the same or a higher level. */
-export function section(file: string, heading: string): string {
-  const lines = readFileSync(join(REPOSITORY, file), 'utf8').split('\n')
-  const start = lines.indexOf(heading)
-  if (start < 0) throw new Error(`${file} has no heading ${JSON.stringify(heading)}`)
-  const level = /^#+/.exec(heading)![0].length
-  const end = lines.findIndex((line, i) => i > start && new RegExp(`^#{1,${level}} `).test(line))
-  return lines.slice(start + 1, end < 0 ? undefined : end).join('\n')
-}
-
 /**
  * `text` with every `search` replaced, failing unless it occurs exactly `times` times.
  *
