@@ -6,9 +6,10 @@
  * 2. applies the migrations through it,
  * 3. writes a random BETTER_AUTH_SECRET to .dev.vars when neither .dev.vars nor the process
  *    environment gives BETTER_AUTH_SECRET or BETTER_AUTH_SECRETS,
- * 4. starts maildev (SMTP on MAILDEV_SMTP_PORT, default 1025; the inbox and its REST API on
- *    MAILDEV_WEB_PORT, default 1080) and points SMTP_URL at it, unless the settings choose a mail
- *    transport (SMTP_URL or RESEND_API_KEY),
+ * 4. starts maildev (SMTP on MAILDEV_SMTP_PORT, the inbox and its REST API on MAILDEV_WEB_PORT;
+ *    by default 1025 and 1080, moved by as much as PORT is from 8787, so that two checkouts on two
+ *    PORTs both start) and points SMTP_URL at it, unless the settings choose a mail transport
+ *    (SMTP_URL or RESEND_API_KEY),
  * 5. runs `wrangler dev` on PORT (default 8787) with settings from .dev.vars, overridden by
  *    the process environment (the two secret variables as one: see dev-settings.ts).
  * Ctrl-C stops everything it started.
@@ -26,6 +27,7 @@ import { fileURLToPath } from 'node:url'
 import { MailDev } from 'maildev'
 import { startLocalNeon } from '../db/local-neon/index.ts'
 import { migrateDatabase } from '../db/migrate.ts'
+import { DEV_PORT, devMailPorts } from '../src/config/dev-mail.ts'
 import { devSettings, needsRandomSecret, parseEnvFile, serializeEnvFile } from './dev-settings.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -47,14 +49,19 @@ function portSetting(name: string, fallback: number): number {
   return port
 }
 
+/** maildev's ports: derived from PORT (src/config/dev-mail.ts) unless MAILDEV_SMTP_PORT or MAILDEV_WEB_PORT say. */
+function maildevPorts(port: number): { smtp: number; web: number } {
+  const derived = devMailPorts(port)
+  return { smtp: portSetting('MAILDEV_SMTP_PORT', derived.smtp), web: portSetting('MAILDEV_WEB_PORT', derived.web) }
+}
+
 /** maildev on loopback, unless the settings send mail elsewhere; it keeps its mail in the dev directory. */
-async function startMailCatcher(values: Map<string, string>): Promise<MailDev | undefined> {
+async function startMailCatcher(values: Map<string, string>, port: number): Promise<MailDev | undefined> {
   if (values.get('SMTP_URL') || values.get('RESEND_API_KEY')) {
     console.log(`dev: mail goes through ${values.get('SMTP_URL') ? 'SMTP_URL' : 'Resend'} (maildev not started)`)
     return undefined
   }
-  const smtp = portSetting('MAILDEV_SMTP_PORT', 1025)
-  const web = portSetting('MAILDEV_WEB_PORT', 1080)
+  const { smtp, web } = maildevPorts(port)
   const maildev = new MailDev({
     smtp,
     web,
@@ -93,7 +100,7 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 async function main() {
-  const port = Number(process.env.PORT || 8787)
+  const port = portSetting('PORT', DEV_PORT)
   const externalDatabase = process.env.DATABASE_URL
   const localNeon = await startLocalNeon({
     backend: externalDatabase ? { kind: 'postgres', url: externalDatabase } : { kind: 'pglite', dataDir: pgliteDir },
@@ -111,13 +118,14 @@ async function main() {
   values.set('NEON_HTTP_ENDPOINT', localNeon.url)
   let maildev: MailDev | undefined
   try {
-    maildev = await startMailCatcher(values)
+    maildev = await startMailCatcher(values, port)
   } catch (error) {
     await localNeon.close()
     throw new Error(
-      `maildev did not start (${(error as Error).message}); set MAILDEV_SMTP_PORT and MAILDEV_WEB_PORT to free ports`,
+      `maildev did not start (${(error as Error).message}); choose another PORT, or set MAILDEV_SMTP_PORT and MAILDEV_WEB_PORT to free ports`,
     )
   }
+  console.log(`dev: the service at http://localhost:${port}/ once wrangler is ready (GET / says what is where)`)
   mkdirSync(wranglerDir, { recursive: true })
   writeFileSync(generatedEnvPath, serializeEnvFile(values), { mode: 0o600 })
 

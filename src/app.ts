@@ -23,6 +23,7 @@ import type { Platform } from './platform.ts'
 import { authRoutes } from './routes/auth.ts'
 import { fastSessionRoutes } from './routes/fast-session.ts'
 import { handoffRoutes } from './routes/handoff.ts'
+import { homeRoutes } from './routes/home.ts'
 import { jwksRoutes } from './routes/jwks.ts'
 import { sessionsRoutes } from './routes/sessions.ts'
 import { socialSignInRoutes } from './routes/social-sign-in.ts'
@@ -45,6 +46,7 @@ export function createApp(
 
   app.use('*', refuseNonAsciiCredentials)
   app.route('/', healthRoutes(resolveContext))
+  app.route('/', homeRoutes())
 
   app.use('*', async function serviceContext(c, next) {
     const result = resolveContext(c.env)

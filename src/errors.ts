@@ -10,8 +10,8 @@ import { DATA_EXCEPTION_CLASS, isDatabaseUnavailable, sqlState, UNIQUE_VIOLATION
 import { logEvent } from './logging.ts'
 
 /**
- * The codes of this service, each with its HTTP status and a default message. The README's
- * "Errors" table lists exactly these (a test holds the two together).
+ * The codes of this service, each with its HTTP status and a default message. The table
+ * of docs/errors.md lists exactly these (a test holds the two together).
  */
 export const ERRORS = {
   CONFIG_INVALID: { status: 500, message: 'The service is misconfigured.' },

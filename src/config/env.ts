@@ -1,6 +1,6 @@
 /**
  * Every variable the service reads, named once. The config type, `npm run dev`'s overrides of
- * `.dev.vars` and Vercel's `envVarsInUse` come from this list, and a test holds the README's
+ * `.dev.vars` and Vercel's `envVarsInUse` come from this list, and a test holds docs/configuration.md's
  * settings table to it.
  */
 export const ENV_VARIABLES = [

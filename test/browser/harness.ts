@@ -126,7 +126,7 @@ export interface PageDriver {
   ready(): Promise<PageState>
   signUp(email: string): Promise<ActionResult>
   signIn(email: string, password?: string): Promise<ActionResult>
-  /** Fills the mail form's fields (by label), presses `button`, and answers the README's message. */
+  /** Fills the mail form's fields (by label), presses `button`, and answers the snippet's message. */
   mail(
     button: MailButton,
     fields?: Partial<Record<'Email' | 'Password' | 'Code' | 'New password', string>>,

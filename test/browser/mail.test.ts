@@ -1,6 +1,6 @@
 /**
  * The mail flows in Chromium, cross-site with third-party cookies blocked: the page at
- * https://docs.other.test runs the README's mail snippet (its form, page/mail-form.ts) against the
+ * https://docs.other.test runs the mail snippet of docs/email.md (its form, page/mail-form.ts) against the
  * Worker bundle in workerd at https://auth.service.test, which sends by SMTP to a real maildev.
  * A verification link followed in the browser goes through the hand-off and lands on the page
  * signed in (the cookie in the page's partition); a reset link leads to the page, which posts the

@@ -1,6 +1,6 @@
 /**
  * Sign-in with an OpenID provider from a frontend on another site, in Chromium with third-party
- * cookies blocked: the page's "Sign in with OIDC" link (the README's snippet) goes to the service,
+ * cookies blocked: the page's "Sign in with OIDC" link (the snippet of docs/social-sign-in.md) goes to the service,
  * on to a real oidc-provider on loopback where the user logs in and consents, back to the service's
  * callback and through the hand-off to the page, signed in; a reload keeps it. Denied consent
  * lands on the page with OAUTH_ACCESS_DENIED. PGlite backend only (see harness.ts).

@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it, vi } from 'vitest'
+import { codeBlock, DOCS_SERVICE_URL, replaceExactly } from '../support/docs.ts'
 import { TEST_HEALTH_TOKEN, uniqueEmail, useService } from '../support/service.ts'
 
 const BIN = fileURLToPath(new URL('../../src/doctor/bin.ts', import.meta.url))
@@ -45,16 +46,17 @@ describe('edge-auth doctor', () => {
     const { service } = running
     await service.restart()
     const email = uniqueEmail()
-    await service.client(FRONTEND).signUp(email, 'doctor password 1')
-    const { code, output } = await doctor(
-      service.url,
-      '--origin',
-      FRONTEND,
-      '--email',
-      email,
-      '--password',
-      'doctor password 1',
-    )
+    await service.client(FRONTEND).signUp(email, 'doctor-password-1')
+    // docs/doctor.md's command, with this service, its frontend, token and user put in.
+    let command = codeBlock('docs/doctor.md', '# The doctor', 'sh').replace(/\\\n\s*/g, '')
+    command = replaceExactly(command, DOCS_SERVICE_URL, service.url, 1)
+    command = replaceExactly(command, 'https://docs.example.com', FRONTEND, 1)
+    command = replaceExactly(command, '"$HEALTH_TOKEN"', TEST_HEALTH_TOKEN, 1)
+    command = replaceExactly(command, 'you@example.com', email, 1)
+    command = replaceExactly(command, "'your password'", 'doctor-password-1', 1)
+    const args = command.trim().split(/\s+/)
+    expect(args.slice(0, 3)).toEqual(['npx', 'edge-auth', 'doctor'])
+    const { code, output } = await anonymousDoctor(...args.slice(3))
     expect(output).not.toContain('FAIL')
     expect(output).toMatch(
       /ok\s+sign-in cookie: __Secure-better-auth\.session_token: SameSite=none, Partitioned, Secure/,

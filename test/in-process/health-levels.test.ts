@@ -4,7 +4,7 @@
  * <HEALTH_TOKEN>` sees everything; any other bearer token is a 401 JSON.
  */
 import { describe, expect, it } from 'vitest'
-import { readmeCodeBlock } from '../support/readme.ts'
+import { codeBlock } from '../support/docs.ts'
 import { FULL_HEALTH, TEST_HEALTH_TOKEN, TEST_SECRET, useService } from '../support/service.ts'
 
 const running = useService('pglite', { TRUSTED_ORIGINS: 'https://docs.example.com' }, { target: 'in-process' })
@@ -22,12 +22,12 @@ describe('/health/auth levels', () => {
       database: { reachable: true, latencyMs: expect.any(Number) },
       cookies: { mode: 'cross-site' },
     })
-    // The README's example has exactly this shape.
+    // docs/health.md's example has exactly this shape.
     const shape = (value: unknown): unknown =>
       value && typeof value === 'object'
         ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shape(v)]))
         : typeof value
-    expect(shape(JSON.parse(readmeCodeBlock('### Health levels', 'json')))).toEqual(shape(body))
+    expect(shape(JSON.parse(codeBlock('docs/health.md', '## Health levels', 'json')))).toEqual(shape(body))
     const text = JSON.stringify(body)
     for (const hidden of ['docs.example.com', 'fingerprint', 'migrations', 'keyId', 'BETTER_AUTH_SECRET', 'localhost'])
       expect(text).not.toContain(hidden)

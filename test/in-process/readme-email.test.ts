@@ -1,5 +1,5 @@
 /**
- * The README's frontend code for the mail flows ("Email verification, password reset and sign-in
+ * The frontend code for the mail flows of docs/email.md ("Email verification, password reset and sign-in
  * codes"), run as written against the service in-process with mail in a real maildev: the snippet
  * is written to a module with only the service's URL changed and, for Node, memory token storage
  * and the Origin header a browser on the site sends.
@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
+import { codeBlock, DOCS_SERVICE_URL, replaceExactly } from '../support/docs.ts'
 import { pathOf, useMailService } from '../support/mail-service.ts'
 import { codeIn, linkIn } from '../support/maildev.ts'
-import { README_SERVICE_URL, readmeCodeBlock, replaceExactly } from '../support/readme.ts'
 import { uniqueEmail } from '../support/service.ts'
 
 const SITE = 'http://localhost:3000'
@@ -33,15 +33,15 @@ type Snippet = {
   signInWithCode(email: string, otp: string): Promise<string>
 }
 
-describe('the README’s mail flows, as written', () => {
+describe('the mail flows of docs/email.md, as written', () => {
   const running = useMailService('pglite', {}, { target: 'in-process' })
 
   async function loadSnippet(): Promise<Snippet> {
-    let code = readmeCodeBlock('## Email verification, password reset and sign-in codes', 'ts')
+    let code = codeBlock('docs/email.md', '# Email verification, password reset and sign-in codes', 'ts')
     code = replaceExactly(code, `'edge-auth/client'`, JSON.stringify(CLIENT), 1)
     code = replaceExactly(
       code,
-      `baseURL: '${README_SERVICE_URL}',`,
+      `baseURL: '${DOCS_SERVICE_URL}',`,
       `baseURL: ${JSON.stringify(running.service.url)}, tokenStorage: 'memory', fetch: ${BROWSER_FETCH},`,
       1,
     )

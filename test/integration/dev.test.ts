@@ -15,7 +15,9 @@ import { tmpdir } from 'node:os'
 import { delimiter, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { devMailPorts } from '../../src/config/dev-mail.ts'
 import { ENV_VARIABLES } from '../../src/config/env.ts'
+import { codeBlock, replaceExactly } from '../support/docs.ts'
 import { freePort, startOnFreePort } from '../support/loopback.ts'
 import { FULL_HEALTH, TEST_HEALTH_TOKEN } from '../support/service.ts'
 
@@ -34,8 +36,9 @@ interface RunningDev {
 function startDev(
   devDir: string,
   port: number,
-  mailPorts: RunningDev['mailPorts'],
+  mailPorts: RunningDev['mailPorts'] | 'derived',
   settings: Record<string, string>,
+  command = ['run', 'dev'],
 ): RunningDev {
   const env: NodeJS.ProcessEnv = { ...process.env }
   for (const name of [...ENV_VARIABLES, 'PORT', 'EDGE_AUTH_DEV_DIR', 'MAILDEV_SMTP_PORT', 'MAILDEV_WEB_PORT'])
@@ -43,16 +46,18 @@ function startDev(
   Object.assign(env, { HEALTH_TOKEN: TEST_HEALTH_TOKEN }, settings, {
     EDGE_AUTH_DEV_DIR: devDir,
     PORT: String(port),
-    MAILDEV_SMTP_PORT: String(mailPorts.smtp),
-    MAILDEV_WEB_PORT: String(mailPorts.web),
+    ...(mailPorts === 'derived'
+      ? {}
+      : { MAILDEV_SMTP_PORT: String(mailPorts.smtp), MAILDEV_WEB_PORT: String(mailPorts.web) }),
     // npm and the scripts run on the Node running this test, whatever else is on PATH.
     PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH}`,
   })
-  const child = spawn('npm', ['run', 'dev'], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn('npm', command, { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout!.on('data', (chunk) => (output += chunk))
   child.stderr!.on('data', (chunk) => (output += chunk))
-  return { port, mailPorts, child, output: () => output }
+  const ports = mailPorts === 'derived' ? devMailPorts(port) : mailPorts
+  return { port, mailPorts: ports, child, output: () => output }
 }
 
 /** `npm run dev` serving on a port of its own: another one when the port was taken before wrangler bound it. */
@@ -247,4 +252,104 @@ describe('npm run dev', () => {
     expect(existsSync(join(devDir, '.data/pglite')), 'the database lives in EDGE_AUTH_DEV_DIR').toBe(true)
     expect(developerState()).toEqual(before)
   }, 180_000)
+})
+
+/** README's "Two commands", as commands (comments dropped). */
+function twoCommands(): string[] {
+  return codeBlock('README.md', '## Two commands', 'sh')
+    .split('\n')
+    .map((line) => line.replace(/#.*/, '').trim())
+    .filter(Boolean)
+}
+
+/** README's quick start after `npm run dev`, for a service on `port`: 8787 and 1080 moved as README says. */
+function quickStart(dev: RunningDev): { signUp: string; mailStep: string } {
+  const onPort = (text: string, times: number) => replaceExactly(text, '8787', String(dev.port), times)
+  const signUp = onPort(codeBlock('README.md', '## Quick start', 'sh', 0), 2)
+  const mailStep = onPort(codeBlock('README.md', '## Quick start', 'sh', 1), 3)
+  return { signUp, mailStep: replaceExactly(mailStep, '1080', String(dev.mailPorts.web), 1) }
+}
+
+function runShell(script: string, cwd: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('bash', ['-c', script], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk) => (stdout += chunk))
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    child.once('exit', (status) => resolve({ status, stdout, stderr }))
+  })
+}
+
+describe("README's two commands and quick start, on two npm run dev at once", () => {
+  const dirs: string[] = []
+  const devs: RunningDev[] = []
+  afterAll(() => {
+    for (const dev of devs) kill(dev)
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
+  })
+
+  /** README's dev command on a PORT of its own, maildev's ports left to follow from it. */
+  async function startReadmeDev(command: string[]): Promise<RunningDev> {
+    const devDir = mkdtempSync(join(tmpdir(), 'edge-auth-quick-start-'))
+    dirs.push(devDir)
+    const dev = await startOnFreePort(
+      async (port) => {
+        const started = startDev(devDir, port, 'derived', {}, command.slice(1))
+        try {
+          await waitUntilServing(started)
+          return started
+        } catch (error) {
+          kill(started)
+          throw error
+        }
+      },
+      (error) => /EADDRINUSE|address already in use/i.test(String(error)),
+    )
+    devs.push(dev)
+    return dev
+  }
+
+  it('both start, maildev moved with PORT, and the quick start as written ends with a session', async () => {
+    const [install, test] = twoCommands()
+    expect([install, test]).toEqual(['npm install && npm run dev', 'npm test'])
+    const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+    expect(packageJson.scripts.test).toBe('vitest run')
+    // `npm install` has run (this test runs from the installed repository); `npm run dev` as written.
+    const command = install!.split(' && ')[1]!.split(' ')
+    expect(command).toEqual(['npm', 'run', 'dev'])
+    const [first, second] = await Promise.all([startReadmeDev(command), startReadmeDev(command)])
+    for (const dev of [first!, second!]) {
+      expect(dev.mailPorts).toEqual(devMailPorts(dev.port))
+      expect(dev.output()).toContain(`dev: mail inbox http://127.0.0.1:${dev.mailPorts.web}`)
+      const home = await fetch(`http://127.0.0.1:${dev.port}/`)
+      expect(home.status).toBe(200)
+      expect(await home.text()).toContain(`href="http://127.0.0.1:${dev.mailPorts.web}"`)
+    }
+
+    const cwd = mkdtempSync(join(tmpdir(), 'edge-auth-quick-start-shell-'))
+    dirs.push(cwd)
+    const { signUp, mailStep } = quickStart(first!)
+    const signedUp = await runShell(`set -e\n${signUp}`, cwd)
+    expect(signedUp.status, `${signedUp.stderr}\n${first!.output()}`).toBe(0)
+    expect(JSON.parse(signedUp.stdout)).toMatchObject({
+      token: null,
+      user: { email: 'ada@example.com', emailVerified: false },
+    })
+    // The person reading along looks in the inbox: the mail is sent after the response.
+    await waitForMail(`http://127.0.0.1:${first!.mailPorts.web}`, 'ada@example.com')
+    const run = await runShell(`set -e\n${mailStep}`, cwd)
+    expect(run.status, `${run.stderr}\n${first!.output()}`).toBe(0)
+    const lines = run.stdout.trim().split('\n')
+    expect(lines[0]).toBe(`302 http://localhost:${first!.port}/`)
+    const session = JSON.parse(lines[1]!)
+    expect(session).toMatchObject({ user: { email: 'ada@example.com', emailVerified: true } })
+    expect(session.session.userId).toBe(session.user.id)
+
+    const stopped = await Promise.all([interrupt(first!), interrupt(second!)])
+    expect(stopped).toEqual([
+      { groupGone: true, portFree: true },
+      { groupGone: true, portFree: true },
+    ])
+  }, 240_000)
 })

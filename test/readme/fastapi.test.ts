@@ -1,5 +1,5 @@
 /**
- * The README's FastAPI code, read from README.md and run as it stands (only the service's URL put
+ * The FastAPI code of docs/tokens.md, read from it and run as it stands (only the service's URL put
  * in) with Debian's python3-jwt, python3-fastapi and python3-uvicorn, against the real service's
  * JWKS: the right user in, everybody else out with the right status.
  *
@@ -12,10 +12,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { UNDER_CI } from '../support/ci.ts'
+import { codeBlock, DOCS_SERVICE_URL, replaceExactly } from '../support/docs.ts'
 import { publicKeyHmacTokens, signWithServiceKey, tamperedToken, unsignedToken } from '../support/forged-tokens.ts'
 import { newUser, useIssuingService } from '../support/issuing-service.ts'
 import { startOnFreePort } from '../support/loopback.ts'
-import { README_SERVICE_URL, readmeCodeBlock, replaceExactly } from '../support/readme.ts'
 
 /** Debian's own Python, not a pyenv or venv one that lacks the packages. */
 const PYTHON = '/usr/bin/python3'
@@ -33,7 +33,7 @@ const problem = pythonProblem()
 if (problem && UNDER_CI) {
   throw new Error(`the FastAPI snippet needs Debian's python3-jwt, python3-fastapi, python3-uvicorn: ${problem}`)
 }
-if (problem) console.warn(`skipping the README's FastAPI snippet: ${problem}`)
+if (problem) console.warn(`skipping the FastAPI snippet of docs/tokens.md: ${problem}`)
 
 async function waitForServer(url: string, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 30_000
@@ -47,7 +47,7 @@ async function waitForServer(url: string, child: ChildProcess, output: () => str
   throw new Error(`uvicorn did not answer within 30 s:\n${output()}`)
 }
 
-describe.skipIf(problem !== null)("the README's FastAPI snippet on Debian's PyJWT", () => {
+describe.skipIf(problem !== null)("the FastAPI snippet of docs/tokens.md on Debian's PyJWT", () => {
   const running = useIssuingService()
   const dir = mkdtempSync(join(tmpdir(), 'edge-auth-fastapi-'))
   let api: ChildProcess | undefined
@@ -56,8 +56,8 @@ describe.skipIf(problem !== null)("the README's FastAPI snippet on Debian's PyJW
 
   beforeAll(async () => {
     const code = replaceExactly(
-      readmeCodeBlock('### In Python (FastAPI)', 'python'),
-      README_SERVICE_URL,
+      codeBlock('docs/tokens.md', '### In Python (FastAPI)', 'python'),
+      DOCS_SERVICE_URL,
       running.service.url,
       1,
     )

@@ -4,9 +4,9 @@
  * oldest Node ≥ 20 on this machine:
  *
  * - `npx edge-auth doctor --help`;
- * - the README's TypeScript verifier code (read from README.md, the service's URL put in, and a
+ * - the documentation's TypeScript verifier code (read from docs/tokens.md, the service's URL put in, and a
  *   `token` given) verifying a real token of a running service, and its Hono middleware;
- * - the README's client file type-checked against the package's declarations with the verifier
+ * - the documentation's client file type-checked against the package's declarations with the verifier
  *   code, bundled with esbuild for the browser, and created on Node as server-side rendering would.
  */
 import { execFile, execFileSync, spawnSync } from 'node:child_process'
@@ -17,16 +17,26 @@ import { fileURLToPath } from 'node:url'
 import { build, transform } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { UNDER_CI } from '../support/ci.ts'
+import { codeBlock, DOCS_SERVICE_URL, replaceExactly } from '../support/docs.ts'
 import { tamperedToken } from '../support/forged-tokens.ts'
 import { newUser, useIssuingService } from '../support/issuing-service.ts'
 import { type NodeBinary, nodeMajor, nodesOnPath } from '../support/nodes.ts'
-import { README_SERVICE_URL, readmeCodeBlock, replaceExactly } from '../support/readme.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const TSC = join(root, 'node_modules/.bin/tsc')
-const VERIFIER_HEADING = '### In TypeScript (Workers, Node, Bun)'
-const CLIENT_HEADING = '### A Docusaurus (or any SPA) client'
-const SIGN_IN_HEADING = '## Sign-in with GitHub, Google or any OpenID provider'
+const verifierCode = () => codeBlock('docs/tokens.md', '### In TypeScript (Workers, Node, Bun)', 'ts')
+const clientCode = () => codeBlock('docs/frontend.md', '## A Docusaurus (or any SPA) client', 'ts')
+const signInCode = () =>
+  codeBlock('docs/social-sign-in.md', '# Sign-in with GitHub, Google or any OpenID provider', 'ts')
+
+/** README's install lines, as commands (comments dropped): `npm pack`, then `npm install <tarball> better-auth`. */
+function installCommands(): string[][] {
+  return codeBlock('README.md', '## Installing the package', 'sh')
+    .split('\n')
+    .map((line) => line.replace(/#.*/, '').trim())
+    .filter(Boolean)
+    .map((line) => line.split(/\s+/))
+}
 
 /** The oldest `node` of major 20 or newer on PATH (the distribution's Node 20 next to Node 24, here). */
 function oldestNode(): NodeBinary {
@@ -77,15 +87,20 @@ describe(`the packed package in a fresh project, on Node ${node.version}`, () =>
   }
 
   beforeAll(() => {
-    const json = execFileSync('npm', ['pack', '--pack-destination', dir, '--json'], {
+    // The README's two lines, with only where the tarball goes, and the versions of this repository.
+    const [pack, install] = installCommands()
+    expect(pack).toEqual(['npm', 'pack'])
+    const json = execFileSync('npm', [...pack!.slice(1), '--pack-destination', dir, '--json'], {
       cwd: root,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     packed = JSON.parse(json)[0]
+    expect(install!.slice(0, 2)).toEqual(['npm', 'install'])
+    expect(install!.slice(2)).toEqual([`/path/to/edge-auth/${packed.filename}`, 'better-auth'])
     mkdirSync(project)
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }))
-    const install = run('npm', [
+    const installed = run('npm', [
       'install',
       '--prefer-offline',
       '--no-audit',
@@ -94,7 +109,7 @@ describe(`the packed package in a fresh project, on Node ${node.version}`, () =>
       `better-auth@${installedVersion('better-auth')}`,
       `hono@${installedVersion('hono')}`,
     ])
-    if (install.status !== 0) throw new Error(`npm install failed:\n${install.stderr}`)
+    if (installed.status !== 0) throw new Error(`npm install failed:\n${installed.stderr}`)
   }, 180_000)
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -120,9 +135,9 @@ describe(`the packed package in a fresh project, on Node ${node.version}`, () =>
     expect(bare.stderr).toContain('usage: edge-auth doctor')
   })
 
-  it("verifies a real token with the README's edge-auth/verify code, and refuses others", async () => {
+  it("verifies a real token with the documentation's edge-auth/verify code, and refuses others", async () => {
     const { userId, jwt } = await newUser(running.service)
-    const snippet = replaceExactly(readmeCodeBlock(VERIFIER_HEADING, 'ts'), README_SERVICE_URL, running.service.url, 3)
+    const snippet = replaceExactly(verifierCode(), DOCS_SERVICE_URL, running.service.url, 3)
     const program = `const token = process.env.EDGE_AUTH_TOKEN as string
 ${snippet}
 const me = await app.request('/api/me', { headers: { authorization: \`Bearer \${token}\` } })
@@ -150,17 +165,14 @@ console.log(JSON.stringify({
     })
   })
 
-  it("type-checks the README's verifier and client code against the package's declarations", () => {
-    writeFileSync(
-      join(project, 'verify-snippet.ts'),
-      `declare const token: string\n${readmeCodeBlock(VERIFIER_HEADING, 'ts')}`,
-    )
+  it("type-checks the documentation's verifier and client code against the package's declarations", () => {
+    writeFileSync(join(project, 'verify-snippet.ts'), `declare const token: string\n${verifierCode()}`)
     mkdirSync(join(project, 'src/lib'), { recursive: true })
-    writeFileSync(join(project, 'src/lib/auth.ts'), readmeCodeBlock(CLIENT_HEADING, 'ts'))
+    writeFileSync(join(project, 'src/lib/auth.ts'), clientCode())
     // A bundler resolves './auth'; this project's Node resolution wants the extension.
     writeFileSync(
       join(project, 'src/lib/sign-in.ts'),
-      replaceExactly(readmeCodeBlock(SIGN_IN_HEADING, 'ts'), "from './auth'", "from './auth.ts'", 1),
+      replaceExactly(signInCode(), "from './auth'", "from './auth.ts'", 1),
     )
     // The declarations must carry real types: each line below is an error only if they do.
     writeFileSync(
@@ -203,9 +215,9 @@ export const f = authClient.signInURL('oidc', 'https://docs.example.com/')
     expect(result.status).toBe(0)
   })
 
-  it("bundles the README's client file for the browser", async () => {
+  it("bundles the documentation's client file for the browser", async () => {
     mkdirSync(join(project, 'src/lib'), { recursive: true })
-    writeFileSync(join(project, 'src/lib/auth.ts'), readmeCodeBlock(CLIENT_HEADING, 'ts'))
+    writeFileSync(join(project, 'src/lib/auth.ts'), clientCode())
     writeFileSync(
       join(project, 'page.ts'),
       "import { authClient } from './src/lib/auth.ts'\nObject.assign(window, { authClient })\n",

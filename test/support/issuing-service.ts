@@ -1,5 +1,5 @@
 /**
- * The service as the README's snippets meet it: the Worker in workerd at its own URL
+ * The service as the documentation's snippets meet it: the Worker in workerd at its own URL
  * (`http://127.0.0.1:<port>`, its BETTER_AUTH_URL), so the tokens it issues name that URL as `iss`
  * and `aud`, and verifiers fetch its JWKS from there.
  */

@@ -42,7 +42,7 @@ export interface PageState {
   readonly lastAction: (ActionResult & { readonly name: string }) | null
   /** `exchanged`, `failed: <EdgeAuthError code>` or null when the page was not opened by a hand-off. */
   readonly handoff: string | null
-  /** The README's `signInOutcome()` after the page's start-up: '' when the page was not opened by a sign-in. */
+  /** The `signInOutcome()` of docs/social-sign-in.md after the page's start-up: '' when the page was not opened by a sign-in. */
   readonly signInOutcome: string | null
   /** The client holds a bearer fallback token (`authClient.bearerToken() !== null`). */
   readonly bearerStored: boolean
@@ -55,7 +55,7 @@ export interface ThirdPartyCookieProbe {
   readonly partitionedSent: boolean
 }
 
-/** The buttons of the page's mail form, one per function of the README's mail snippet. */
+/** The buttons of the page's mail form, one per function of the mail snippet of docs/email.md. */
 export type MailButton = 'Sign up' | 'Forgot password' | 'Set new password' | 'Send code' | 'Sign in with code'
 
 export interface PageApi {
@@ -69,7 +69,7 @@ export interface PageApi {
   /** get-session, then the diagnosis, then renders. */
   refresh(): Promise<PageState>
   state(): PageState
-  /** The README's message for the mail form's last button pressed, once the call is done. */
+  /** The snippet's message for the mail form's last button pressed, once the call is done. */
   mailResult(): Promise<string>
   /** Sets and reads back a cookie on `probeOrigin`, another site that the page fetches with credentials. */
   probeThirdPartyCookies(probeOrigin: string): Promise<ThirdPartyCookieProbe>

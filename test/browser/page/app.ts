@@ -1,8 +1,8 @@
 /**
  * The frontend of the browser tests, bundled by esbuild and loaded by the test page. It uses
- * `edge-auth/client` exactly as the README's SPA section shows it (one `createEdgeAuthClient`
- * against the auth service on another origin, auth.ts), with the README's "Sign in with …" link
- * (`readme:sign-in`, bundled from README.md) and a form running the README's mail flows
+ * `edge-auth/client` exactly as docs/frontend.md shows it (one `createEdgeAuthClient`
+ * against the auth service on another origin, auth.ts), with the "Sign in with …" link
+ * (`readme:sign-in`, bundled from docs/social-sign-in.md) and a form running the mail flows
  * (mail-form.ts), exposes its actions on `window.edgeAuth`, and
  * shows the state on the page.
  */
@@ -191,7 +191,7 @@ async function probeThirdPartyCookies(probeOrigin: string): Promise<ThirdPartyCo
 const mail = mailForm(() => refresh())
 
 async function start(): Promise<PageState> {
-  // The README's "Sign in with …" link.
+  // The "Sign in with …" link of docs/social-sign-in.md.
   document.getElementById('state')?.before(signInLink('oidc', 'Sign in with OIDC'), mail.element)
   render()
   await recordHandoff()

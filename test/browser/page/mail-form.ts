@@ -1,7 +1,7 @@
 /**
- * The page's mail form: email, password, code and new-password fields and one button per README
+ * The page's mail form: email, password, code and new-password fields and one button per
  * mail function (`readme:email`), as a Docusaurus site would wire them: this site's origin as
- * `site`, this page's address as the reset page's `pageUrl`. The README's message shows in the
+ * `site`, this page's address as the reset page's `pageUrl`. The snippet's message shows in the
  * form's `<output>`.
  */
 import { requestReset, resetPassword, sendCode, signInWithCode, signUp } from 'readme:email'
@@ -22,7 +22,7 @@ function field(form: HTMLFormElement, label: string, name: string, type: string)
 
 export interface MailForm {
   readonly element: HTMLFormElement
-  /** The README's message for the last button pressed, once it is known. */
+  /** The snippet's message for the last button pressed, once it is known. */
   last(): Promise<string>
 }
 

@@ -1,4 +1,4 @@
-/** README snippets the page bundles (page/server.ts resolves them from README.md). */
+/** Documentation snippets the page bundles (page/server.ts reads them from docs/email.md and docs/social-sign-in.md). */
 declare module 'readme:sign-in' {
   export function signInLink(provider: 'github' | 'google' | 'oidc', label: string): HTMLAnchorElement
   export function signInOutcome(): Promise<string>

@@ -8,7 +8,7 @@ import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { build, type Plugin } from 'esbuild'
-import { README_SERVICE_URL, readmeCodeBlock, replaceExactly } from '../../support/readme.ts'
+import { codeBlock, DOCS_SERVICE_URL, replaceExactly } from '../../support/docs.ts'
 import type { TestCertificate } from '../../support/tls.ts'
 import type { PageConfig } from './api.ts'
 
@@ -17,19 +17,20 @@ const pageDir = fileURLToPath(new URL('.', import.meta.url))
 let bundle: Promise<string> | undefined
 
 const SNIPPETS: Readonly<Record<string, () => string>> = {
-  'readme:sign-in': () => readmeCodeBlock('## Sign-in with GitHub, Google or any OpenID provider', 'ts'),
+  'readme:sign-in': () =>
+    codeBlock('docs/social-sign-in.md', '# Sign-in with GitHub, Google or any OpenID provider', 'ts'),
   // The service's origin is the page server's to tell, when the page loads.
   'readme:email': () =>
     replaceExactly(
-      readmeCodeBlock('## Email verification, password reset and sign-in codes', 'ts'),
-      `baseURL: '${README_SERVICE_URL}',`,
+      codeBlock('docs/email.md', '# Email verification, password reset and sign-in codes', 'ts'),
+      `baseURL: '${DOCS_SERVICE_URL}',`,
       'baseURL: (window as unknown as { EDGE_AUTH_PAGE: { serviceOrigin: string } }).EDGE_AUTH_PAGE.serviceOrigin,',
       1,
     ),
 }
 
 /**
- * The README's snippets as written, with nothing changed but the service's origin: `readme:email`
+ * The documentation's snippets (docs/email.md, docs/social-sign-in.md) as written, with nothing changed but the service's origin: `readme:email`
  * (its `src/lib/auth.ts`, the page's one client) and `readme:sign-in`, whose `./auth` is the
  * page's auth.ts.
  */
@@ -39,7 +40,7 @@ const readmeSnippets: Plugin = {
     build.onResolve({ filter: /^readme:/ }, (args) => ({ path: args.path, namespace: 'readme' }))
     build.onLoad({ filter: /.*/, namespace: 'readme' }, (args) => {
       const snippet = SNIPPETS[args.path]
-      if (!snippet) throw new Error(`no README snippet ${args.path}`)
+      if (!snippet) throw new Error(`no documentation snippet ${args.path}`)
       return { contents: snippet(), loader: 'ts', resolveDir: pageDir }
     })
   },
