@@ -10,7 +10,8 @@
  *    by default 1025 and 1080, moved by as much as PORT is from 8787, so that two checkouts on two
  *    PORTs both start) and points SMTP_URL at it, unless the settings choose a mail transport
  *    (SMTP_URL or RESEND_API_KEY),
- * 5. runs `wrangler dev` on PORT (default 8787) with settings from .dev.vars, overridden by
+ * 5. trusts http://localhost:3000 (a Docusaurus dev server) unless TRUSTED_ORIGINS is set, even empty,
+ * 6. runs `wrangler dev` on PORT (default 8787) with settings from .dev.vars, overridden by
  *    the process environment (the two secret variables as one: see dev-settings.ts).
  * Ctrl-C stops everything it started.
  *
@@ -41,6 +42,8 @@ const LOCAL_DATABASE_URL = 'postgresql://edge_auth:local@localhost/edge_auth'
 /** How long wrangler gets to stop workerd on Ctrl-C before it is killed. */
 const WRANGLER_STOP_GRACE_MS = 10_000
 const DEV_MAIL_FROM = 'edge-auth (dev) <auth@localhost>'
+/** Docusaurus's and most frontend dev servers' origin, so examples/docusaurus works against the default. */
+const DEV_TRUSTED_ORIGINS = 'http://localhost:3000'
 
 function portSetting(name: string, fallback: number): number {
   const value = process.env[name]?.trim()
@@ -114,6 +117,8 @@ async function main() {
 
   const values = devSettings(readDevVars(), process.env)
   if (!values.get('BETTER_AUTH_URL')) values.set('BETTER_AUTH_URL', `http://localhost:${port}`)
+  if (!values.has('TRUSTED_ORIGINS')) values.set('TRUSTED_ORIGINS', DEV_TRUSTED_ORIGINS)
+  console.log(`dev: trusted frontend origins: ${values.get('TRUSTED_ORIGINS') || 'none'}`)
   values.set('DATABASE_URL', LOCAL_DATABASE_URL)
   values.set('NEON_HTTP_ENDPOINT', localNeon.url)
   let maildev: MailDev | undefined

@@ -325,6 +325,8 @@ describe("README's two commands and quick start, on two npm run dev at once", ()
       const home = await fetch(`http://127.0.0.1:${dev.port}/`)
       expect(home.status).toBe(200)
       expect(await home.text()).toContain(`href="http://127.0.0.1:${dev.mailPorts.web}"`)
+      // examples/docusaurus (on :3000) works against the default, with no setting.
+      expect((await healthAuth(dev)).trustedOrigins).toEqual(['http://localhost:3000'])
     }
 
     const cwd = mkdtempSync(join(tmpdir(), 'edge-auth-quick-start-shell-'))
