@@ -9,23 +9,23 @@
  * (BetterAuth's routes that need them) → the guard on /api/users/:userId/* → routes.
  */
 import { Hono } from 'hono/tiny'
-import { limitBody } from './auth/limits.ts'
 import type { EnvBindings } from './config/env.ts'
 import { type AppEnv, type ContextResult, createContextResolver } from './context.ts'
 import { errorResponse, handleError, handleNotFound } from './errors.ts'
-import { pruneRoutes } from './events/prune.ts'
-import { eventsRoutes } from './events/routes.ts'
-import { requireOwnUserId, requireUser } from './guard/index.ts'
-import { healthRoutes } from './health/index.ts'
-import { sessionHealthRoutes } from './health/session.ts'
-import { refuseNonAsciiCredentials } from './http/credential-bytes.ts'
+import { limitBody } from './middleware/body-limit.ts'
+import { refuseNonAsciiCredentials } from './middleware/credential-bytes.ts'
+import { requireOwnUserId, requireUser } from './middleware/guard.ts'
 import type { Platform } from './platform.ts'
 import { authRoutes } from './routes/auth.ts'
+import { eventsRoutes } from './routes/events.ts'
 import { fastSessionRoutes } from './routes/fast-session.ts'
 import { handoffRoutes } from './routes/handoff.ts'
+import { healthRoutes } from './routes/health/index.ts'
+import { sessionHealthRoutes } from './routes/health/session.ts'
 import { jwksRoutes } from './routes/jwks.ts'
+import { pruneRoutes } from './routes/prune.ts'
 import { sessionsRoutes } from './routes/sessions.ts'
-import { socialSignInRoutes } from './routes/social-sign-in.ts'
+import { socialSignInRoutes } from './routes/social-sign-in/index.ts'
 
 /**
  * Creates the app for a platform; an entry that also works outside requests (the Worker's

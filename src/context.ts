@@ -13,23 +13,23 @@ import { type Auth, buildAuth } from './auth/index.ts'
 import type { EnvBindings } from './config/env.ts'
 import { type Config, type ConfigProblem, parseConfig } from './config/index.ts'
 import { secretFingerprint } from './config/secrets.ts'
-import { corsMiddleware } from './cors/index.ts'
 import { createTokenSigner, type TokenSigner } from './credentials/signed-token.ts'
 import { createCredentialUpgrader, credentialUpgrade } from './credentials/upgrade.ts'
-import { createDatabaseClient, type DatabaseClient } from './database.ts'
-import { createNullSessionLogger } from './diagnostics/null-session-report.ts'
-import { createSessionDiagnosis, type SessionDiagnosis } from './diagnostics/session.ts'
-import { type AuthEventLog, createAuthEventLog } from './events/log.ts'
+import { createDatabaseClient, type DatabaseClient } from './database/index.ts'
+import { type AuthEventLog, createAuthEventLog } from './event-log.ts'
 import type { CookieSpec } from './http/cookies.ts'
 import { createLimits, type LimitService } from './limits/middleware.ts'
 import { logEvent } from './logging.ts'
 import { createServiceMailer, mailTransportProblem } from './mail/index.ts'
 import type { Mailer } from './mail/mailer.ts'
+import { noCacheForBearer } from './middleware/bearer-clients.ts'
+import { corsMiddleware } from './middleware/cors.ts'
+import { dropUnreadableCache } from './middleware/unreadable-cache.ts'
 import type { Platform } from './platform.ts'
-import { noCacheForBearer } from './session-cache/bearer-clients.ts'
+import { createNullSessionLogger } from './plugins/null-session-report.ts'
 import { createFastSession, type FastSession } from './session-cache/fast-session.ts'
 import { expiredSessionCookies } from './session-cache/revocation.ts'
-import { dropUnreadableCache } from './session-cache/unreadable.ts'
+import { createSessionDiagnosis, type SessionDiagnosis } from './session-diagnosis.ts'
 import { publishedKeySet } from './tokens/published-keys.ts'
 
 export interface ServiceContext {
@@ -42,9 +42,9 @@ export interface ServiceContext {
   readonly sessionCookie: Promise<CookieSpec>
   /** Middleware re-signing credentials from older secrets before the routes see them. */
   readonly upgradeCredentials: MiddlewareHandler
-  /** Middleware dropping a session cache cookie BetterAuth could not read (session-cache/unreadable.ts). */
+  /** Middleware dropping a session cache cookie BetterAuth could not read (middleware/unreadable-cache.ts). */
   readonly dropUnreadableCache: MiddlewareHandler
-  /** Middleware keeping the session cache cookie from bearer clients (session-cache/bearer-clients.ts). */
+  /** Middleware keeping the session cache cookie from bearer clients (middleware/bearer-clients.ts). */
   readonly noCacheForBearer: MiddlewareHandler
   /** "Why is my session null?" for a request's headers. */
   diagnoseSession(headers: Headers): Promise<SessionDiagnosis>
@@ -55,7 +55,7 @@ export interface ServiceContext {
   readonly publishedKeys: ReturnType<typeof publishedKeySet>
   /** Fingerprints of the known secrets, current first (see config/secrets.ts). */
   readonly secretFingerprints: Promise<readonly string[]>
-  /** The auth event log (events/log.ts): written after responses, listed by the events route. */
+  /** The auth event log (event-log.ts): written after responses, listed by the events route. */
   readonly authEvents: AuthEventLog
   /** `Set-Cookie` lines ending the session on this device: its cookie and cache (session-cache/revocation.ts). */
   readonly expiredSessionCookies: Promise<readonly string[]>

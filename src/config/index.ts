@@ -2,8 +2,9 @@
  * Configuration: the Worker's bindings (or `process.env`) parsed and validated into a typed,
  * frozen object (once per isolate: see context.ts). Problems name the variable and what is wrong, never its value.
  */
-import { isLoopbackHost } from '../cookies/site.ts'
-import { type ProxyMatcher, parseTrustProxy } from '../limits/address.ts'
+
+import { type ProxyMatcher, parseTrustProxy } from '../http/client-address.ts'
+import { isLoopbackHost } from '../http/site.ts'
 import { type CookiePolicy, deriveCookiePolicy } from './cookie-policy.ts'
 import type { EnvBindings } from './env.ts'
 import { type MailConfig, parseMailConfig } from './mail.ts'

@@ -3,20 +3,20 @@
  * is a header any client can set (or one bucket shared by every client whose address is unknown),
  * it counts every route, and it can key neither by a body's email nor by a sign-in's outcome.
  *
- * Per counted request: the client's address from the platform (limits/address.ts), the route's
+ * Per counted request: the client's address from the platform (http/client-address.ts), the route's
  * buckets (limits/rules.ts), one statement against the shared store (limits/store.ts); over any
  * budget, 429 `RATE_LIMITED` with `Retry-After`. An unknown address is not counted (logged once
  * per isolate): one shared bucket would let three requests lock everyone out.
  */
 import type { Context, MiddlewareHandler } from 'hono'
 import type { Config } from '../config/index.ts'
-import type { DatabaseClient } from '../database.ts'
+import type { DatabaseClient } from '../database/index.ts'
 import { errorResponse } from '../errors.ts'
+import { addressGroups, parseAddress } from '../http/client-address.ts'
 import { parseCookieHeader } from '../http/cookies.ts'
 import { bearerToken } from '../http/headers.ts'
 import { logEvent } from '../logging.ts'
 import type { Platform } from '../platform.ts'
-import { addressGroups, parseAddress } from './address.ts'
 import { ACCOUNT_THROTTLE, MAIL_RECIPIENT_RULE, planFor, type RoutePlan } from './rules.ts'
 import { type AccountThrottle, type Bucket, databaseLimitStore, type LimitStore, type Verdict } from './store.ts'
 

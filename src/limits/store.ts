@@ -6,7 +6,7 @@
  * throttle, and prunes a few expired rows on the way. The database's clock decides every window,
  * so isolates with skewed clocks agree.
  */
-import type { DatabaseClient } from '../database.ts'
+import type { DatabaseClient } from '../database/index.ts'
 
 /**
  * A fixed-window counter: at most `max` requests per `windowSeconds`. Buckets count in stages,

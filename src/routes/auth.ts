@@ -1,6 +1,6 @@
 /**
  * `/api/auth/*`: BetterAuth's handler. Credentials from older secrets are re-signed before it
- * (credentials/upgrade.ts), null sessions are reported by its own hooks (diagnostics/). Its
+ * (credentials/upgrade.ts), null sessions are reported by its own hooks (plugins/null-session-report.ts). Its
  * answers outside the house shape are rewritten: the 429 of its rate limiter (`{message}` with a
  * non-standard `X-Retry-After`), and any error without a `code`: its empty 404s (a path it does not
  * know, a disabled endpoint such as delete-user) and its bare `{message}` 400s ("No fields to

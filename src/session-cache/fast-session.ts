@@ -84,7 +84,7 @@ export async function createFastSession(auth: Auth): Promise<FastSession> {
       try {
         headers.set('set-auth-jwt', await signJwt(cached))
       } catch (error) {
-        // As tokens/jwt.ts does for BetterAuth's answer: the session without the header, not a 500.
+        // As plugins/jwt.ts does for BetterAuth's answer: the session without the header, not a 500.
         logEvent('error', 'jwt_signing_failed', { error })
       }
     }

@@ -15,7 +15,7 @@ import type { GenericEndpointContext } from 'better-auth'
 import type { Jwk, JwtOptions } from 'better-auth/plugins/jwt'
 import { desc, gt, isNull, or } from 'drizzle-orm'
 import { jwks } from '../../db/schema.ts'
-import type { Database } from '../database.ts'
+import type { Database } from '../database/index.ts'
 import { TIMED_OUT, within } from '../deadline.ts'
 import { createKeyOpener, type SecretConfig } from './key-encryption.ts'
 

@@ -2,7 +2,7 @@
  * What a failed provider sign-in tells the frontend: BetterAuth's callback error codes (and the
  * provider's own `error`, which BetterAuth passes through) mapped to one stable code of ours each.
  */
-import type { ErrorCode } from '../errors.ts'
+import type { ErrorCode } from '../../errors.ts'
 
 /** Provider (RFC 6749 §4.1.2.1) and BetterAuth callback codes, by the code of ours they become. */
 const MAPPING: Record<string, ErrorCode> = {

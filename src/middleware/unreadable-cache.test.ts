@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { withoutUnreadableCache } from './unreadable.ts'
+import { withoutUnreadableCache } from './unreadable-cache.ts'
 
 const NAME = '__Secure-better-auth.session_data'
 

@@ -6,7 +6,7 @@
  */
 import type { MiddlewareHandler } from 'hono'
 import { errorResponse } from '../errors.ts'
-import { HEADERS } from './headers.ts'
+import { HEADERS } from '../http/headers.ts'
 
 /** Printable ASCII and tab are what a credential header may hold; fetch already refuses CR, LF and NUL. */
 const NOT_PRINTABLE_ASCII = /[^\t\x20-\x7e]/

@@ -3,13 +3,13 @@
  * cause read from the request itself. Never includes a token or cookie value.
  */
 import { eq } from 'drizzle-orm'
-import { session as sessionTable } from '../../db/schema.ts'
-import type { Config } from '../config/index.ts'
-import { isCrossSite } from '../cookies/site.ts'
-import type { TokenSigner } from '../credentials/signed-token.ts'
-import type { Database } from '../database.ts'
-import { parseCookieHeader } from '../http/cookies.ts'
-import { bearerToken, HEADERS } from '../http/headers.ts'
+import { session as sessionTable } from '../db/schema.ts'
+import type { Config } from './config/index.ts'
+import type { TokenSigner } from './credentials/signed-token.ts'
+import type { Database } from './database/index.ts'
+import { parseCookieHeader } from './http/cookies.ts'
+import { bearerToken, HEADERS } from './http/headers.ts'
+import { isCrossSite } from './http/site.ts'
 
 export type SessionStatus = 'valid' | 'no_credentials' | 'bad_signature' | 'not_found' | 'expired'
 

@@ -6,9 +6,9 @@
  */
 import { Hono } from 'hono/tiny'
 import { serviceError } from '../errors.ts'
-import type { GuardEnv } from '../guard/index.ts'
+import type { EventCursor } from '../event-log.ts'
 import { HEADERS } from '../http/headers.ts'
-import type { EventCursor } from './log.ts'
+import type { GuardEnv } from '../middleware/guard.ts'
 
 export const EVENTS_DEFAULT_LIMIT = 20
 export const EVENTS_MAX_LIMIT = 100

@@ -29,7 +29,7 @@
 import { createAuthMiddleware } from 'better-auth/api'
 import { and, eq, lt, notExists } from 'drizzle-orm'
 import { account, user, verification } from '../../db/schema.ts'
-import type { Database } from '../database.ts'
+import type { Database } from '../database/index.ts'
 import { logEvent } from '../logging.ts'
 
 /** How old a user without an account must be before sign-up takes its email back. */

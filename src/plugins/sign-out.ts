@@ -19,7 +19,7 @@ import { deleteSessionCookie } from 'better-auth/cookies'
 import { eq } from 'drizzle-orm'
 import { session } from '../../db/schema.ts'
 import type { TokenSigner } from '../credentials/signed-token.ts'
-import type { Database } from '../database.ts'
+import type { Database } from '../database/index.ts'
 import { bearerToken } from '../http/headers.ts'
 
 export interface SignOutOptions {

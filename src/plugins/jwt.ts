@@ -7,10 +7,10 @@
 import { createAuthMiddleware } from 'better-auth/api'
 import { getJwtToken, type JwtOptions, jwt } from 'better-auth/plugins/jwt'
 import type { Config } from '../config/index.ts'
-import type { Database } from '../database.ts'
+import type { Database } from '../database/index.ts'
 import { HEADERS } from '../http/headers.ts'
 import { logEvent } from '../logging.ts'
-import { createKeyStore } from './key-store.ts'
+import { createKeyStore } from '../tokens/key-store.ts'
 
 /** Signing keys are replaced this often; a retired key stays published for one token lifetime more. */
 export const JWT_KEY_ROTATION_SECONDS = 30 * 24 * 3600

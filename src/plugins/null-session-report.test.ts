@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import type { SessionDiagnosis } from '../session-diagnosis.ts'
 import { createNullSessionLogger } from './null-session-report.ts'
-import type { SessionDiagnosis } from './session.ts'
 
 const noCookie: SessionDiagnosis = {
   status: 'no_credentials',

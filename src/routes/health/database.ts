@@ -1,9 +1,9 @@
 /**
  * Database health: reachability, latency and migration state in one bounded round trip.
  */
-import journal from '../../db/migrations/meta/_journal.json' with { type: 'json' }
-import type { DatabaseClient } from '../database.ts'
-import { TIMED_OUT, within } from '../deadline.ts'
+import journal from '../../../db/migrations/meta/_journal.json' with { type: 'json' }
+import type { DatabaseClient } from '../../database/index.ts'
+import { TIMED_OUT, within } from '../../deadline.ts'
 
 export interface DatabaseHealth {
   reachable: boolean

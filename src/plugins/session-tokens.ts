@@ -2,7 +2,7 @@
  * Session tokens stay with the session they belong to. BetterAuth's `/list-sessions` returns every
  * session of the user with its raw token, and a raw token is a working credential: one stolen
  * session would yield all the others. This plugin strips the tokens from that answer (the bearer
- * plugin, configured in index.ts, also refuses a token without its signature).
+ * plugin, configured in auth/index.ts, also refuses a token without its signature).
  */
 import { createAuthMiddleware } from 'better-auth/api'
 

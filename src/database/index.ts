@@ -4,9 +4,9 @@
  */
 import { type NeonQueryFunction, neon, neonConfig } from '@neondatabase/serverless'
 import { drizzle, type NeonHttpDatabase } from 'drizzle-orm/neon-http'
-import * as schema from '../db/schema.ts'
-import type { Config } from './config/index.ts'
-import { deadlineFetchOptions } from './database/deadline.ts'
+import * as schema from '../../db/schema.ts'
+import type { Config } from '../config/index.ts'
+import { deadlineFetchOptions } from './deadline.ts'
 
 /** The driver's own endpoint (Neon's cloud), for a configuration without NEON_HTTP_ENDPOINT. */
 const NEON_FETCH_ENDPOINT = neonConfig.fetchEndpoint

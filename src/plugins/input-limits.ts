@@ -1,15 +1,10 @@
 /**
- * Input limits BetterAuth does not impose itself: the size of a request body, the length of a
- * user's display name (BetterAuth stores any length it is given), and callback URLs without
- * control characters (BetterAuth's origin check lets `https://docs.example.com/\n` through, and the
+ * Input limits BetterAuth does not impose itself: the length of a user's display name (BetterAuth
+ * stores any length it is given), and callback URLs without control characters (BetterAuth's origin check lets `https://docs.example.com/\n` through, and the
  * redirect then fails after the session was written).
  */
 import { APIError, createAuthMiddleware } from 'better-auth/api'
-import { bodyLimit } from 'hono/body-limit'
-import { errorResponse } from '../errors.ts'
 
-/** Generous for any auth request, small enough that no one stores megabytes through us. */
-export const MAX_BODY_BYTES = 64 * 1024
 export const MAX_NAME_LENGTH = 200
 const PATHS_WITH_NAME = new Set(['/sign-up/email', '/update-user'])
 const CALLBACK_FIELDS = ['callbackURL', 'errorCallbackURL', 'newUserCallbackURL', 'redirectTo'] as const
@@ -59,14 +54,3 @@ export const inputLimits = {
     ],
   },
 }
-
-/**
- * Refuses request bodies over MAX_BODY_BYTES with 413 JSON.
- *
- * @example
- * app.use('/api/*', limitBody)
- */
-export const limitBody = bodyLimit({
-  maxSize: MAX_BODY_BYTES,
-  onError: () => errorResponse('PAYLOAD_TOO_LARGE', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`),
-})

@@ -5,8 +5,8 @@
  * fingerprints, key ids, migrations, trusted origins, configuration problems) helps an operator and
  * an attacker alike, so it needs `Authorization: Bearer <HEALTH_TOKEN>`.
  */
-import type { EnvBindings } from '../config/env.ts'
-import { MIN_SECRET_LENGTH } from '../config/secrets.ts'
+import type { EnvBindings } from '../../config/env.ts'
+import { MIN_SECRET_LENGTH } from '../../config/secrets.ts'
 import type { DatabaseHealth } from './database.ts'
 
 export interface AnonymousHealth {

@@ -14,8 +14,8 @@
 import { createAuthMiddleware, getIP, isAPIError } from 'better-auth/api'
 import { eq } from 'drizzle-orm'
 import { user } from '../../db/schema.ts'
-import type { Database } from '../database.ts'
-import type { AuthEventLog, AuthEventType } from './log.ts'
+import type { Database } from '../database/index.ts'
+import type { AuthEventLog, AuthEventType } from '../event-log.ts'
 
 /** HTTP routes whose answer is an event, each with where its user comes from. */
 const ROUTE_EVENTS: Record<string, AuthEventType> = {
@@ -148,7 +148,7 @@ export function authEventHooks(events: AuthEventLog, db: Database) {
     if (request) resetUsers.set(request, user.id)
   }
 
-  /** A sign-out that bypassed BetterAuth's session delete hooks (auth/sign-out.ts). */
+  /** A sign-out that bypassed BetterAuth's session delete hooks (sign-out.ts). */
   function onSignOut(userId: string, ctx: unknown) {
     events.record({ type: 'sign_out', outcome: 'ok', userId, ...origin(ctx as EndpointLike) })
   }

@@ -1,6 +1,6 @@
 /**
  * `GET /health/session`: the diagnosis of the credentials this request carries (see
- * diagnostics/session.ts). It sits before the credential upgrade, so it can say which secret signed
+ * session-diagnosis.ts). It sits before the credential upgrade, so it can say which secret signed
  * them, and answers its own CORS:
  *
  * - a trusted origin (or none, or the service's own) gets the service's credentialed CORS and the
@@ -11,9 +11,9 @@
  */
 import type { Context, MiddlewareHandler } from 'hono'
 import { Hono } from 'hono/tiny'
-import type { AppEnv } from '../context.ts'
-import { originNotTrusted, type SessionDiagnosis } from '../diagnostics/session.ts'
-import { HEADERS } from '../http/headers.ts'
+import type { AppEnv } from '../../context.ts'
+import { HEADERS } from '../../http/headers.ts'
+import { originNotTrusted, type SessionDiagnosis } from '../../session-diagnosis.ts'
 
 export const SESSION_HEALTH_PATH = '/health/session'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { addressGroups, forwardedClient, parseAddress, parseTrustProxy } from './address.ts'
+import { addressGroups, forwardedClient, parseAddress, parseTrustProxy } from './client-address.ts'
 
 const matcher = (value: string) => {
   const parsed = parseTrustProxy(value)

@@ -9,11 +9,11 @@
  * After a secret rotation the same address hashes differently.
  */
 import { and, desc, eq, lt, or, sql } from 'drizzle-orm'
-import { AUTH_EVENT_TYPES, authEvent } from '../../db/schema.ts'
-import { FOREIGN_KEY_VIOLATION, sqlState } from '../database/unavailable.ts'
-import type { Database } from '../database.ts'
-import { logEvent } from '../logging.ts'
-import type { Platform } from '../platform.ts'
+import { AUTH_EVENT_TYPES, authEvent } from '../db/schema.ts'
+import type { Database } from './database/index.ts'
+import { FOREIGN_KEY_VIOLATION, sqlState } from './database/unavailable.ts'
+import { logEvent } from './logging.ts'
+import type { Platform } from './platform.ts'
 
 export type AuthEventType = (typeof AUTH_EVENT_TYPES)[number]
 export type AuthEventOutcome = 'ok' | 'failed'

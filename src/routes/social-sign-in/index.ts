@@ -9,19 +9,19 @@
  * which starts BetterAuth's flow server-side, so its state and PKCE cookies are first-party on the
  * service's origin. The callback signs in here and ends on the frontend: in cross-site mode through
  * the hand-off (`callbackURL?ott=…`, so the session lands in the frontend's partition), same-site
- * directly. A failure ends on errorCallbackURL with `auth_error=<CODE>` (social/error-codes.ts).
+ * directly. A failure ends on errorCallbackURL with `auth_error=<CODE>` (error-codes.ts).
  */
 import { Hono } from 'hono/tiny'
-import type { Config } from '../config/index.ts'
-import type { AppEnv } from '../context.ts'
-import { isCrossSite } from '../cookies/site.ts'
-import { type ErrorCode, errorResponse, serviceError } from '../errors.ts'
-import { type CookieSpec, parseCookieHeader, serializeCookie } from '../http/cookies.ts'
-import { HANDOFF_ERROR_PARAM, HANDOFF_PATH } from '../http/handoff-params.ts'
-import { HEADERS } from '../http/headers.ts'
-import { SOCIAL_ERROR_PATH, SOCIAL_SIGN_IN_PATH } from '../http/social-params.ts'
-import { logEvent } from '../logging.ts'
-import { socialErrorCode } from '../social/error-codes.ts'
+import type { Config } from '../../config/index.ts'
+import type { AppEnv } from '../../context.ts'
+import { type ErrorCode, errorResponse, serviceError } from '../../errors.ts'
+import { type CookieSpec, parseCookieHeader, serializeCookie } from '../../http/cookies.ts'
+import { HANDOFF_ERROR_PARAM, HANDOFF_PATH } from '../../http/handoff-params.ts'
+import { HEADERS } from '../../http/headers.ts'
+import { isCrossSite } from '../../http/site.ts'
+import { SOCIAL_ERROR_PATH, SOCIAL_SIGN_IN_PATH } from '../../http/social-params.ts'
+import { logEvent } from '../../logging.ts'
+import { socialErrorCode } from './error-codes.ts'
 
 const ERROR_URL_PARAM = 'errorCallbackURL'
 /** How long a started flow may take: BetterAuth's state lives 10 minutes. */

@@ -6,7 +6,7 @@
  */
 import { createAuthMiddleware } from 'better-auth/api'
 import { logEvent } from '../logging.ts'
-import type { SessionDiagnosis } from './session.ts'
+import type { SessionDiagnosis } from '../session-diagnosis.ts'
 
 export const NULL_SESSION_LOG_INTERVAL_MS = 60_000
 /**
