@@ -12,9 +12,15 @@ import { Hono } from 'hono/tiny'
 import type { EnvBindings } from './config/env.ts'
 import { type AppEnv, type ContextResult, createContextResolver } from './context.ts'
 import { errorResponse, handleError, handleNotFound } from './errors.ts'
+import { noCacheForBearer } from './middleware/bearer-clients.ts'
 import { limitBody } from './middleware/body-limit.ts'
+import { corsMiddleware } from './middleware/cors.ts'
 import { refuseNonAsciiCredentials } from './middleware/credential-bytes.ts'
+import { upgradeCredentials } from './middleware/credential-upgrade.ts'
 import { requireOwnUserId, requireUser } from './middleware/guard.ts'
+import { perContext } from './middleware/per-context.ts'
+import { rateLimits } from './middleware/rate-limits.ts'
+import { dropUnreadableCache } from './middleware/unreadable-cache.ts'
 import type { Platform } from './platform.ts'
 import { authRoutes } from './routes/auth.ts'
 import { eventsRoutes } from './routes/events.ts'
@@ -43,7 +49,11 @@ export function createApp(
   app.onError(handleError)
   app.notFound(handleNotFound)
 
-  app.use('*', refuseNonAsciiCredentials)
+  const cors = perContext(corsMiddleware)
+  const upgrade = perContext(upgradeCredentials)
+  const dropUnreadable = perContext(dropUnreadableCache)
+
+  app.use('*', refuseNonAsciiCredentials())
   app.route('/', healthRoutes(resolveContext))
 
   app.use('*', async function serviceContext(c, next) {
@@ -52,18 +62,18 @@ export function createApp(
     c.set('service', result.service)
     await next()
   })
-  app.route('/', sessionHealthRoutes())
-  app.use('*', (c, next) => c.var.service.cors(c, next))
-  app.use('/api/*', limitBody)
-  app.use('/api/*', (c, next) => c.var.service.upgradeCredentials(c, next))
-  app.use('/auth/*', (c, next) => c.var.service.upgradeCredentials(c, next))
-  app.use('/api/*', (c, next) => c.var.service.dropUnreadableCache(c, next))
-  app.use('/auth/*', (c, next) => c.var.service.dropUnreadableCache(c, next))
-  app.use('/api/auth/*', (c, next) => c.var.service.noCacheForBearer(c, next))
-  app.use('/api/auth/*', (c, next) => c.var.service.limits.middleware(c, next))
+  app.route('/', sessionHealthRoutes(cors))
+  app.use('*', cors)
+  app.use('/api/*', limitBody())
+  app.use('/api/*', upgrade)
+  app.use('/auth/*', upgrade)
+  app.use('/api/*', dropUnreadable)
+  app.use('/auth/*', dropUnreadable)
+  app.use('/api/auth/*', perContext(noCacheForBearer))
+  app.use('/api/auth/*', perContext(rateLimits))
 
   // A user id in a path is the caller's own: sessions, events.
-  app.use('/api/users/:userId/*', requireUser, requireOwnUserId())
+  app.use('/api/users/:userId/*', requireUser(), requireOwnUserId())
 
   app.route('/', handoffRoutes())
   app.route('/', socialSignInRoutes())

@@ -116,7 +116,7 @@ function statement(buckets: readonly Bucket[], account: AccountThrottle | undefi
   return [`WITH ${parts.join(',\n')}\n${selects.join(' UNION ALL ')}`, params]
 }
 
-/** The shared store of one database; built once per isolate (see limits/middleware.ts). */
+/** The shared store of one database; built once per isolate (see limits/index.ts). */
 export interface LimitStore {
   /**
    * Counts one request in each bucket and, given one, takes an attempt against the account's

@@ -6,13 +6,9 @@
  * session data, in a client that keeps none. Its Set-Cookie lines are dropped from such answers.
  */
 import type { MiddlewareHandler } from 'hono'
+import type { ServiceContext } from '../context.ts'
 import { parseCookieHeader } from '../http/cookies.ts'
 import { bearerToken, HEADERS } from '../http/headers.ts'
-
-export interface SessionCookieNames {
-  readonly session: string
-  readonly cache: string
-}
 
 /** Whether a Set-Cookie line sets the cache cookie `name` (or one of its chunks `name.0`, …). */
 function setsCache(line: string, name: string): boolean {
@@ -20,11 +16,8 @@ function setsCache(line: string, name: string): boolean {
   return cookie === name || cookie.startsWith(`${name}.`)
 }
 
-/**
- * @example
- * app.use('/api/auth/*', noCacheForBearer(cookies.then((c) => ({ session: c.sessionToken.name, cache: c.sessionData.name }))))
- */
-export function noCacheForBearer(names: Promise<SessionCookieNames>): MiddlewareHandler {
+export function noCacheForBearer({ authCookies }: ServiceContext): MiddlewareHandler {
+  const names = authCookies.then((c) => ({ session: c.sessionToken.name, cache: c.sessionData.name }))
   return async function noSessionCacheForBearer(c, next) {
     await next()
     const { headers } = c.req.raw

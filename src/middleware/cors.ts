@@ -5,7 +5,7 @@
  */
 import type { MiddlewareHandler } from 'hono'
 import { cors } from 'hono/cors'
-import type { Config } from '../config/index.ts'
+import type { ServiceContext } from '../context.ts'
 import { HEADERS } from '../http/headers.ts'
 
 export const EXPOSED_HEADERS = [HEADERS.sessionToken, HEADERS.jwt]
@@ -13,13 +13,7 @@ export const ALLOWED_HEADERS = ['Content-Type', 'Authorization']
 export const ALLOWED_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 const PREFLIGHT_MAX_AGE_SECONDS = 600
 
-/**
- * The CORS middleware for a configuration (built once per isolate, in context.ts).
- *
- * @example
- * app.use('*', corsMiddleware(config))
- */
-export function corsMiddleware(config: Config): MiddlewareHandler {
+export function corsMiddleware({ config }: ServiceContext): MiddlewareHandler {
   const { isTrustedOrigin } = config
   return cors({
     origin: (origin) => (isTrustedOrigin(origin) ? origin : null),

@@ -13,23 +13,21 @@ const NOT_PRINTABLE_ASCII = /[^\t\x20-\x7e]/
 
 const CREDENTIAL_HEADERS = [HEADERS.cookie, HEADERS.authorization] as const
 
-/**
- * @example
- * app.use('*', refuseNonAsciiCredentials) // before everything else
- */
-export const refuseNonAsciiCredentials: MiddlewareHandler = async function refuseNonAsciiCredentials(c, next) {
-  for (const name of CREDENTIAL_HEADERS) {
-    const value = c.req.raw.headers.get(name)
-    if (value !== null && NOT_PRINTABLE_ASCII.test(value)) {
-      // The header's name only: its value is a credential, or garbage posing as one.
-      return errorResponse(
-        'INVALID_CREDENTIAL_HEADER',
-        `The ${name} header holds a byte that is not printable ASCII.`,
-        {
-          header: name,
-        },
-      )
+export function refuseNonAsciiCredentials(): MiddlewareHandler {
+  return async function refuseNonAsciiCredentials(c, next) {
+    for (const name of CREDENTIAL_HEADERS) {
+      const value = c.req.raw.headers.get(name)
+      if (value !== null && NOT_PRINTABLE_ASCII.test(value)) {
+        // The header's name only: its value is a credential, or garbage posing as one.
+        return errorResponse(
+          'INVALID_CREDENTIAL_HEADER',
+          `The ${name} header holds a byte that is not printable ASCII.`,
+          {
+            header: name,
+          },
+        )
+      }
     }
+    await next()
   }
-  await next()
 }

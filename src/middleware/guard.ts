@@ -55,13 +55,12 @@ async function isLiveSession(db: Database, sessionId: string): Promise<boolean> 
   return row !== undefined
 }
 
-/**
- * Runs after the credential upgrade (app.ts), so credentials from older secrets are already re-signed.
- *
- * @example
- * app.get('/api/me', requireUser, (c) => c.json(c.var.user))
- */
-export const requireUser = createMiddleware<GuardEnv>(async function guard(c, next) {
+/** Runs after the credential upgrade (app.ts), so credentials from older secrets are already re-signed. */
+export function requireUser() {
+  return guard
+}
+
+const guard = createMiddleware<GuardEnv>(async function guard(c, next) {
   const { service } = c.var
   const headers = c.req.raw.headers
   const cookieName = (await service.sessionCookie).name
@@ -119,12 +118,7 @@ export const requireUser = createMiddleware<GuardEnv>(async function guard(c, ne
   throw serviceError('UNAUTHORIZED')
 })
 
-/**
- * For routes with a user id in the path: the id must be the caller's own (403 otherwise).
- *
- * @example
- * app.get('/api/users/:userId/sessions', requireUser, requireOwnUserId(), handler)
- */
+/** For routes with a user id in the path: the id must be the caller's own (403 otherwise). */
 export function requireOwnUserId(param = 'userId') {
   return createMiddleware<GuardEnv>(async function ownUserId(c, next) {
     if (c.req.param(param) !== c.var.user.id) {

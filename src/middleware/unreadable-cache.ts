@@ -7,6 +7,7 @@
  * the session is read from the database, as with no cache at all.
  */
 import type { MiddlewareHandler } from 'hono'
+import type { ServiceContext } from '../context.ts'
 import { cookiePairs } from '../http/cookies.ts'
 import { HEADERS } from '../http/headers.ts'
 
@@ -21,11 +22,8 @@ export function withoutUnreadableCache(cookieHeader: string | null, cacheCookieN
   return kept.length === pairs.length ? null : kept.map(({ name, value }) => `${name}=${value}`).join('; ')
 }
 
-/**
- * @example
- * app.use('/api/*', dropUnreadableCache(cookies.then((c) => c.sessionData.name)))
- */
-export function dropUnreadableCache(cacheCookieName: Promise<string>): MiddlewareHandler {
+export function dropUnreadableCache({ authCookies }: ServiceContext): MiddlewareHandler {
+  const cacheCookieName = authCookies.then((c) => c.sessionData.name)
   return async function dropUnreadableSessionCache(c, next) {
     const cookie = withoutUnreadableCache(c.req.raw.headers.get(HEADERS.cookie), await cacheCookieName)
     if (cookie !== null) {

@@ -11,6 +11,7 @@
  *   `emailAndPassword.onPasswordReset`) notes the user against the request, and the route's
  *   after-hook records the event with it (failed resets have no user).
  */
+import type { BetterAuthPlugin } from 'better-auth'
 import { createAuthMiddleware, getIP, isAPIError } from 'better-auth/api'
 import { eq } from 'drizzle-orm'
 import { user } from '../../db/schema.ts'
@@ -142,7 +143,7 @@ export function authEventHooks(events: AuthEventLog, db: Database) {
         },
       }
     },
-  }
+  } satisfies BetterAuthPlugin
 
   async function onPasswordReset({ user }: { user: { id: string } }, request?: Request) {
     if (request) resetUsers.set(request, user.id)

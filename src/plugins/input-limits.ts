@@ -3,6 +3,7 @@
  * stores any length it is given), and callback URLs without control characters (BetterAuth's origin check lets `https://docs.example.com/\n` through, and the
  * redirect then fails after the session was written).
  */
+import type { BetterAuthPlugin } from 'better-auth'
 import { APIError, createAuthMiddleware } from 'better-auth/api'
 
 export const MAX_NAME_LENGTH = 200
@@ -53,4 +54,4 @@ export const inputLimits = {
       },
     ],
   },
-}
+} satisfies BetterAuthPlugin

@@ -4,6 +4,7 @@
  * the header instead of failing the whole get-session with a 500. Signing keys this deployment
  * cannot decrypt are never used (see key-store.ts); `/health/auth` names them (see signing-key.ts).
  */
+import type { BetterAuthPlugin } from 'better-auth'
 import { createAuthMiddleware } from 'better-auth/api'
 import { getJwtToken, type JwtOptions, jwt } from 'better-auth/plugins/jwt'
 import type { Config } from '../config/index.ts'
@@ -69,6 +70,6 @@ export function jwtPlugins(config: Config, db: Database) {
         },
       ],
     },
-  }
+  } satisfies BetterAuthPlugin
   return [jwt(options), jwtHeader] as const
 }

@@ -4,6 +4,7 @@
  * `waitUntil`, see context.ts). The log is rate-limited per reason and isolate, with a count of
  * what was held back, so a flood of anonymous visitors stays quiet.
  */
+import type { BetterAuthPlugin } from 'better-auth'
 import { createAuthMiddleware } from 'better-auth/api'
 import { logEvent } from '../logging.ts'
 import type { SessionDiagnosis } from '../session-diagnosis.ts'
@@ -99,5 +100,5 @@ export function nullSessionReport(
         },
       ],
     },
-  }
+  } satisfies BetterAuthPlugin
 }

@@ -26,6 +26,7 @@
  * (a pending password reset) in the same batch. The log line (`orphan_user_repaired`) carries the
  * email's keyed fingerprint, never the email.
  */
+import type { BetterAuthPlugin } from 'better-auth'
 import { createAuthMiddleware } from 'better-auth/api'
 import { and, eq, lt, notExists } from 'drizzle-orm'
 import { account, user, verification } from '../../db/schema.ts'
@@ -113,5 +114,5 @@ export function repairOrphansOnSignUp(db: Database) {
         },
       ],
     },
-  }
+  } satisfies BetterAuthPlugin
 }

@@ -3,6 +3,7 @@
  * usual reason to change a password is that someone else may know it. BetterAuth keeps them
  * unless `revokeOtherSessions: true` is sent.
  */
+import type { BetterAuthPlugin } from 'better-auth'
 import { createAuthMiddleware } from 'better-auth/api'
 
 /**
@@ -23,4 +24,4 @@ export const revokeOtherSessionsOnPasswordChange = {
       },
     ],
   },
-}
+} satisfies BetterAuthPlugin

@@ -4,6 +4,7 @@
  * session would yield all the others. This plugin strips the tokens from that answer (the bearer
  * plugin, configured in auth/index.ts, also refuses a token without its signature).
  */
+import type { BetterAuthPlugin } from 'better-auth'
 import { createAuthMiddleware } from 'better-auth/api'
 
 /**
@@ -24,4 +25,4 @@ export const hideSessionTokens = {
       },
     ],
   },
-}
+} satisfies BetterAuthPlugin

@@ -14,6 +14,7 @@
  * hook never sees what another one changed (better-auth api/dispatch.ts `runBeforeHooks`), so the
  * signature is checked here, as the bearer plugin would (`requireSignature`).
  */
+import type { BetterAuthPlugin } from 'better-auth'
 import { createAuthMiddleware } from 'better-auth/api'
 import { deleteSessionCookie } from 'better-auth/cookies'
 import { eq } from 'drizzle-orm'
@@ -64,5 +65,5 @@ export function signOutInOneTrip({ signer, db, onSignOut }: SignOutOptions) {
         },
       ],
     },
-  }
+  } satisfies BetterAuthPlugin
 }

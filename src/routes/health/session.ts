@@ -34,14 +34,11 @@ const publicCors: MiddlewareHandler = async function publicCors(c, next) {
   await next()
 }
 
-/**
- * @example
- * app.route('/', sessionHealthRoutes()) // before the service's CORS middleware
- */
-export function sessionHealthRoutes() {
+/** Mounted before the service's CORS middleware, which it is given for trusted origins. */
+export function sessionHealthRoutes(cors: MiddlewareHandler<AppEnv>) {
   const routes = new Hono<AppEnv>()
   routes.use(SESSION_HEALTH_PATH, async function sessionHealthCors(c, next) {
-    return untrustedOrigin(c) ? publicCors(c, next) : c.var.service.cors(c, next)
+    return untrustedOrigin(c) ? publicCors(c, next) : cors(c, next)
   })
   routes.get(SESSION_HEALTH_PATH, async function sessionHealth(c) {
     c.header(HEADERS.cacheControl, 'no-store')

@@ -1,14 +1,13 @@
 /**
- * The limiter in front of BetterAuth's routes (`/api/auth/*`), replacing BetterAuth's own: its key
- * is a header any client can set (or one bucket shared by every client whose address is unknown),
- * it counts every route, and it can key neither by a body's email nor by a sign-in's outcome.
+ * The limits in front of BetterAuth's routes (`/api/auth/*`, mounted by middleware/rate-limits.ts),
+ * replacing BetterAuth's own: its key is a header any client can set (or one bucket shared by every
+ * client whose address is unknown), it counts every route, and it can key neither by a body's email nor by a sign-in's outcome.
  *
  * Per counted request: the client's address from the platform (http/client-address.ts), the route's
  * buckets (limits/rules.ts), one statement against the shared store (limits/store.ts); over any
  * budget, 429 `RATE_LIMITED` with `Retry-After`. An unknown address is not counted (logged once
  * per isolate): one shared bucket would let three requests lock everyone out.
  */
-import type { Context, MiddlewareHandler } from 'hono'
 import type { Config } from '../config/index.ts'
 import type { DatabaseClient } from '../database/index.ts'
 import { errorResponse } from '../errors.ts'
@@ -64,10 +63,18 @@ export interface LimitDependencies {
   readonly sessionCookieName: () => Promise<string>
 }
 
-/** The limits of one isolate: the middleware, and what other parts of the service call. */
+/** A counted request's verdict. */
+export interface Admission {
+  /** The answer in place of the route's: 429 over budget, 503 when the store did not answer. */
+  readonly refusal: Response | null
+  /** After the route answered: an attempt that was no wrong password is given back. */
+  settle(status: number): void
+}
+
+/** The limits of one isolate: what the middleware and other parts of the service call. */
 export interface LimitService {
-  /** `app.use('/api/auth/*', …)`: counts the routes that need it, answers 429 over budget. */
-  readonly middleware: MiddlewareHandler
+  /** Counts a request to `/api/auth/<path>`; null when the route is not counted (or limits are off). */
+  admit(request: Request, path: string): Promise<Admission | null>
   /** Forgets the failed sign-ins of an account (after a successful password reset); logs, never throws. */
   clearAccount(email: string): Promise<void>
   /**
@@ -77,11 +84,6 @@ export interface LimitService {
   takeMailBudget(email: string): Promise<Verdict>
 }
 
-/**
- * @example
- * const limits = createLimits({ config, database, platform, sessionCookieName })
- * app.use('/api/auth/*', limits.middleware)
- */
 export function createLimits({ config, database, platform, sessionCookieName }: LimitDependencies): LimitService {
   const store: LimitStore = databaseLimitStore(database)
   let unknownAddressLogged = false
@@ -116,24 +118,28 @@ export function createLimits({ config, database, platform, sessionCookieName }: 
     return buckets
   }
 
-  async function throttleKey(c: Context, plan: RoutePlan, body: Record<string, unknown>): Promise<string | undefined> {
+  async function throttleKey(
+    request: Request,
+    plan: RoutePlan,
+    body: Record<string, unknown>,
+  ): Promise<string | undefined> {
     if (plan.throttle === 'email') return typeof body.email === 'string' ? accountKey(body.email) : undefined
     if (plan.throttle !== 'session') return undefined
-    const headers = c.req.raw.headers
+    const headers = request.headers
     const credential = bearerToken(headers) ?? parseCookieHeader(headers.get('cookie')).get(await sessionCookieName())
     // The token without its signature: the same session however it is presented.
     return credential ? hashKey('session', credential.split('.')[0]!) : undefined
   }
 
-  const middleware: MiddlewareHandler = async function rateLimits(c, next) {
-    if (!config.rateLimit) return next()
-    const plan = planFor(c.req.path.slice(AUTH_BASE.length))
-    if (!plan) return next()
-    const body = plan.recipientField || plan.throttle === 'email' ? await bodyOf(c.req.raw) : {}
-    const buckets = await addressBuckets(c.req.raw, plan)
+  async function admit(request: Request, path: string): Promise<Admission | null> {
+    if (!config.rateLimit) return null
+    const plan = planFor(path.slice(AUTH_BASE.length))
+    if (!plan) return null
+    const body = plan.recipientField || plan.throttle === 'email' ? await bodyOf(request) : {}
+    const buckets = await addressBuckets(request, plan)
     const recipient = plan.recipientField ? body[plan.recipientField] : undefined
     if (typeof recipient === 'string') buckets.push(await recipientBucket(recipient))
-    const key = await throttleKey(c, plan, body)
+    const key = await throttleKey(request, plan, body)
     const account: AccountThrottle | undefined = key ? { key, ...ACCOUNT_THROTTLE } : undefined
 
     let verdict: Verdict
@@ -143,7 +149,7 @@ export function createLimits({ config, database, platform, sessionCookieName }: 
       logEvent('error', 'rate_limit_store_failed', { path: plan.path, error })
       const response = errorResponse('DATABASE_UNAVAILABLE')
       response.headers.set('Retry-After', String(UNAVAILABLE_RETRY_SECONDS))
-      return response
+      return { refusal: response, settle: () => undefined }
     }
     const giveBack = () =>
       platform.waitUntil(
@@ -151,15 +157,19 @@ export function createLimits({ config, database, platform, sessionCookieName }: 
       )
     if (verdict.retryAfter > 0) {
       if (verdict.attemptCounted) giveBack()
-      return tooManyRequests(verdict.retryAfter)
+      return { refusal: tooManyRequests(verdict.retryAfter), settle: () => undefined }
     }
-    await next()
-    // The throttle counts wrong passwords (400/401); anything else was no failed guess.
-    if (verdict.attemptCounted && c.res.status !== 400 && c.res.status !== 401) giveBack()
+    return {
+      refusal: null,
+      settle(status) {
+        // The throttle counts wrong passwords (400/401); anything else was no failed guess.
+        if (verdict.attemptCounted && status !== 400 && status !== 401) giveBack()
+      },
+    }
   }
 
   return {
-    middleware,
+    admit,
     async clearAccount(email) {
       // Never fails the reset it follows: the password is already changed.
       await store
