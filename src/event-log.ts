@@ -13,7 +13,7 @@ import { AUTH_EVENT_TYPES, authEvent } from '../db/schema.ts'
 import type { Database } from './database/index.ts'
 import { FOREIGN_KEY_VIOLATION, sqlState } from './database/unavailable.ts'
 import { logEvent } from './logging.ts'
-import type { Platform } from './platform.ts'
+import type { Platform } from './platform/index.ts'
 
 export type AuthEventType = (typeof AUTH_EVENT_TYPES)[number]
 export type AuthEventOutcome = 'ok' | 'failed'

@@ -19,8 +19,8 @@ import type { EnvBindings } from './config/env.ts'
 import { createContextResolver } from './context.ts'
 import { forwardedClient } from './http/client-address.ts'
 import { logEvent } from './logging.ts'
-import { nodeSmtpTransport } from './mail/smtp-node.ts'
-import type { Platform } from './platform.ts'
+import type { Platform } from './platform/index.ts'
+import { nodeSmtpTransport } from './platform/smtp-node.ts'
 import { pruneAuthEvents } from './routes/prune.ts'
 
 const DEFAULT_PORT = 8787

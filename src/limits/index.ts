@@ -15,7 +15,7 @@ import { addressGroups, parseAddress } from '../http/client-address.ts'
 import { parseCookieHeader } from '../http/cookies.ts'
 import { bearerToken } from '../http/headers.ts'
 import { logEvent } from '../logging.ts'
-import type { Platform } from '../platform.ts'
+import type { Platform } from '../platform/index.ts'
 import { ACCOUNT_THROTTLE, MAIL_RECIPIENT_RULE, planFor, type RoutePlan } from './rules.ts'
 import { type AccountThrottle, type Bucket, databaseLimitStore, type LimitStore, type Verdict } from './store.ts'
 

@@ -2,7 +2,7 @@
  * SMTP on workerd: `worker-mailer` over Workers' TCP sockets (`cloudflare:sockets`), loaded on the
  * first message only, so an isolate that never mails never evaluates it.
  */
-import { MailDeliveryError, type SmtpTransportFactory } from './transport.ts'
+import { MailDeliveryError, type SmtpTransportFactory } from './mail-transport.ts'
 
 const SOCKET_TIMEOUT_MS = 10_000
 

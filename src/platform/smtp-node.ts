@@ -1,6 +1,6 @@
 /** SMTP on Node: nodemailer, one pooled-free transport per isolate (a message per connection). */
 import { createTransport } from 'nodemailer'
-import { MailDeliveryError, type SmtpTransportFactory } from './transport.ts'
+import { MailDeliveryError, type SmtpTransportFactory } from './mail-transport.ts'
 
 const TIMEOUT_MS = 10_000
 

@@ -1,5 +1,5 @@
-import type { ProxyMatcher } from './http/client-address.ts'
-import type { SmtpTransportFactory } from './mail/transport.ts'
+import type { ProxyMatcher } from '../http/client-address.ts'
+import type { SmtpTransportFactory } from './mail-transport.ts'
 
 /** What differs between the platforms the app runs on (Workers, Vercel, Node), given by each entry. */
 

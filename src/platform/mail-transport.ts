@@ -1,7 +1,7 @@
 /**
  * Mail delivery behind one interface. A transport sends one message or throws; retrying, logging
- * and counting belong to the mailer (mailer.ts), and which SMTP client a runtime uses is the
- * platform's choice (platform.ts), so no Node-only client reaches the Worker bundle.
+ * and counting belong to the mailer (mail/mailer.ts), and which SMTP client a runtime uses is the
+ * platform's choice (index.ts), so no Node-only client reaches the Worker bundle.
  */
 
 /** One message: both a plain-text and an HTML body, no tracking of any kind. */
