@@ -1,12 +1,6 @@
 /**
  * The edge-auth application: one Hono app for every target (workerd, Vercel Edge, Node). Targets
  * differ only in where the environment comes from and in their `Platform` (how work outlives a response).
- *
- * A request goes: a Cookie or Authorization header with non-ASCII bytes refused (before anything
- * could log it) → health routes (which answer even when the configuration is invalid) → the
- * per-isolate context (or 500 CONFIG_INVALID) → /health/session (with CORS of its own) → CORS →
- * body limit → credential upgrade → unreadable session cache cookies dropped → rate limits
- * (BetterAuth's routes that need them) → the guard on /api/users/:userId/* → routes.
  */
 import { Hono } from 'hono/tiny'
 import type { EnvBindings } from './config/env.ts'
@@ -36,10 +30,6 @@ import { socialSignInRoutes } from './routes/social-sign-in/index.ts'
 /**
  * Creates the app for a platform; an entry that also works outside requests (the Worker's
  * scheduled prune) passes the resolver it shares with the app.
- *
- * @example
- * import { waitUntil } from 'cloudflare:workers'
- * export default createApp({ waitUntil }) // a Worker: fetch(request, env, ctx)
  */
 export function createApp(
   platform: Platform,
