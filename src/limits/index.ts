@@ -22,8 +22,6 @@ import { type AccountThrottle, type Bucket, databaseLimitStore, type LimitStore,
 const AUTH_BASE = '/api/auth'
 /** The recipient's budget counts after every address group allowed the request. */
 const RECIPIENT_STAGE = 3
-/** Seconds a client waits when the store itself did not answer. */
-const UNAVAILABLE_RETRY_SECONDS = 5
 
 async function hashKey(kind: string, value: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value))
@@ -36,12 +34,6 @@ async function hashKey(kind: string, value: string): Promise<string> {
 /** An email as the limits see it: one bucket however it is spelled. */
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase()
-}
-
-function tooManyRequests(retryAfter: number): Response {
-  const response = errorResponse('RATE_LIMITED')
-  response.headers.set('Retry-After', String(retryAfter))
-  return response
 }
 
 /** The body's fields, read from a clone so BetterAuth still gets the body. */
@@ -147,9 +139,7 @@ export function createLimits({ config, database, platform, sessionCookieName }: 
       verdict = await store.take(buckets, account)
     } catch (error) {
       logEvent('error', 'rate_limit_store_failed', { path: plan.path, error })
-      const response = errorResponse('DATABASE_UNAVAILABLE')
-      response.headers.set('Retry-After', String(UNAVAILABLE_RETRY_SECONDS))
-      return { refusal: response, settle: () => undefined }
+      return { refusal: errorResponse('DATABASE_UNAVAILABLE'), settle: () => undefined }
     }
     const giveBack = () =>
       platform.waitUntil(
@@ -157,7 +147,7 @@ export function createLimits({ config, database, platform, sessionCookieName }: 
       )
     if (verdict.retryAfter > 0) {
       if (verdict.attemptCounted) giveBack()
-      return { refusal: tooManyRequests(verdict.retryAfter), settle: () => undefined }
+      return { refusal: errorResponse('RATE_LIMITED', undefined, {}, verdict.retryAfter), settle: () => undefined }
     }
     return {
       refusal: null,
