@@ -53,12 +53,7 @@ function origin(ctx: EndpointLike): { address: string | null; userAgent: string 
   return { address: getIP(headers, ctx.context.options), userAgent: headers.get('user-agent') }
 }
 
-/**
- * Records an event of one of our own routes (the sessions API), its origin resolved as BetterAuth's would be.
- *
- * @example
- * recordForRequest(service, c.req.raw, { type: 'session_revoked', outcome: 'ok', userId })
- */
+/** Records an event of one of our own routes (the sessions API), its origin resolved as BetterAuth's would be. */
 export function recordForRequest(
   service: { authEvents: AuthEventLog; auth: { options: Parameters<typeof getIP>[1] } },
   request: Request,
@@ -72,21 +67,57 @@ function emailOf(body: unknown): string | null {
   return typeof email === 'string' ? email.trim().toLowerCase() : null
 }
 
-/**
- * @example
- * const hooks = authEventHooks(events, database.db)
- * // plugins: [hooks.plugin], emailAndPassword: { onPasswordReset: hooks.onPasswordReset }
- */
-export function authEventHooks(events: AuthEventLog, db: Database) {
-  /** The user of each successful reset, by request, until its after-hook reads it (weak: nothing outlives the request). */
-  const resetUsers = new WeakMap<Request, string>()
-
-  /** The user with this email, or null: after the response, for failed sign-ins only. */
-  const userIdOf = (email: string | null) => async () => {
+/** The user with this email, or null: after the response, for failed sign-ins only. */
+function userIdOf(db: Database, email: string | null) {
+  return async () => {
     if (!email) return null
     const [row] = await db.select({ id: user.id }).from(user).where(eq(user.email, email)).limit(1)
     return row?.id ?? null
   }
+}
+
+/** The after-hook of the routes in ROUTE_EVENTS: the event, its outcome, and its user when known. */
+function recordRouteEvent(events: AuthEventLog, db: Database, resetUsers: WeakMap<Request, string>) {
+  return createAuthMiddleware(async function recordRouteEvent(ctx) {
+    const type = ROUTE_EVENTS[ctx.path]!
+    const returned = ctx.context.returned
+    const failed = isAPIError(returned)
+    const resetUser = type === 'password_reset' && ctx.request ? resetUsers.get(ctx.request) : undefined
+    const answeredUser = (returned as { user?: { id?: unknown } } | null | undefined)?.user?.id
+    const userId =
+      resetUser ??
+      ctx.context.newSession?.user.id ??
+      ctx.context.session?.user.id ??
+      (!failed && typeof answeredUser === 'string' ? answeredUser : null)
+    // A failed sign-up never names a user: "already exists" must not become an event of that user.
+    const lookUp = type === 'sign_in' && failed && userId === null
+    // Other events without a user (a change-password without a session) say nothing about anyone.
+    if (userId === null && type !== 'sign_in' && type !== 'sign_up') return
+    events.record({
+      type,
+      outcome: failed ? 'failed' : 'ok',
+      userId,
+      resolveUserId: lookUp ? userIdOf(db, emailOf(ctx.body)) : undefined,
+      ...origin(ctx as unknown as EndpointLike),
+    })
+  })
+}
+
+/** BetterAuth's session delete hook: the deletes of the routes in SESSION_DELETE_EVENTS are events. */
+function recordSessionDelete(events: AuthEventLog) {
+  return async function after(session: { id: string; userId: string }, context: unknown) {
+    const ctx = context as (EndpointLike & { context: { session?: { session: { id: string } } | null } }) | null
+    const type = ctx?.path ? SESSION_DELETE_EVENTS[ctx.path] : undefined
+    if (!ctx || !type) return
+    // A password change replaces the caller's own session with a new one: not a revocation.
+    if (ctx.path === '/change-password' && ctx.context.session?.session.id === session.id) return
+    events.record({ type, outcome: 'ok', userId: session.userId, ...origin(ctx) })
+  }
+}
+
+export function authEventHooks(events: AuthEventLog, db: Database) {
+  /** The user of each successful reset, by request, until its after-hook reads it (weak: nothing outlives the request). */
+  const resetUsers = new WeakMap<Request, string>()
 
   const plugin = {
     id: 'edge-auth-auth-events',
@@ -95,53 +126,12 @@ export function authEventHooks(events: AuthEventLog, db: Database) {
         {
           matcher: (context: { path?: string; request?: Request }) =>
             context.request !== undefined && context.path !== undefined && context.path in ROUTE_EVENTS,
-          handler: createAuthMiddleware(async function recordRouteEvent(ctx) {
-            const type = ROUTE_EVENTS[ctx.path]!
-            const returned = ctx.context.returned
-            const failed = isAPIError(returned)
-            const resetUser = type === 'password_reset' && ctx.request ? resetUsers.get(ctx.request) : undefined
-            const answeredUser = (returned as { user?: { id?: unknown } } | null | undefined)?.user?.id
-            const userId =
-              resetUser ??
-              ctx.context.newSession?.user.id ??
-              ctx.context.session?.user.id ??
-              (!failed && typeof answeredUser === 'string' ? answeredUser : null)
-            // A failed sign-up never names a user: "already exists" must not become an event of that user.
-            const lookUp = type === 'sign_in' && failed && userId === null
-            // Other events without a user (a change-password without a session) say nothing about anyone.
-            if (userId === null && type !== 'sign_in' && type !== 'sign_up') return
-            events.record({
-              type,
-              outcome: failed ? 'failed' : 'ok',
-              userId,
-              resolveUserId: lookUp ? userIdOf(emailOf(ctx.body)) : undefined,
-              ...origin(ctx as unknown as EndpointLike),
-            })
-          }),
+          handler: recordRouteEvent(events, db, resetUsers),
         },
       ],
     },
     init() {
-      return {
-        options: {
-          databaseHooks: {
-            session: {
-              delete: {
-                async after(session: { id: string; userId: string }, context: unknown) {
-                  const ctx = context as
-                    | (EndpointLike & { context: { session?: { session: { id: string } } | null } })
-                    | null
-                  const type = ctx?.path ? SESSION_DELETE_EVENTS[ctx.path] : undefined
-                  if (!ctx || !type) return
-                  // A password change replaces the caller's own session with a new one: not a revocation.
-                  if (ctx.path === '/change-password' && ctx.context.session?.session.id === session.id) return
-                  events.record({ type, outcome: 'ok', userId: session.userId, ...origin(ctx) })
-                },
-              },
-            },
-          },
-        },
-      }
+      return { options: { databaseHooks: { session: { delete: { after: recordSessionDelete(events) } } } } }
     },
   } satisfies BetterAuthPlugin
 

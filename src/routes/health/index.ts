@@ -8,14 +8,14 @@
  */
 import { Hono } from 'hono/tiny'
 import type { EnvBindings } from '../../config/env.ts'
-import type { Config } from '../../config/index.ts'
+import type { Config, ConfigProblem } from '../../config/index.ts'
 import { redirectURI } from '../../config/providers.ts'
 import { parseSecrets, type SigningSecret } from '../../config/secrets.ts'
 import type { ContextResult, ServiceContext } from '../../context.ts'
 import { TIMED_OUT, within } from '../../deadline.ts'
 import { errorResponse } from '../../errors.ts'
 import { HEADERS } from '../../http/headers.ts'
-import { operatorAccess } from '../../http/operator-bearer.ts'
+import { type OperatorAccess, operatorAccess } from '../../http/operator-bearer.ts'
 import { checkSigningKey, type SigningKeyState } from '../../tokens/signing-key.ts'
 import { type DatabaseHealth, probeDatabase } from './database.ts'
 import { anonymousReport, configuredHealthToken } from './levels.ts'
@@ -101,12 +101,85 @@ function describeProviders(config: Config) {
   }
 }
 
+/** A health answer: its body, 200 when healthy, else 503. */
+type HealthAnswer = { body: object; status: 200 | 503 }
+
+/** With an invalid configuration there is no context: the secret as the environment holds it, and the problems. */
+function configInvalidHealth(env: EnvBindings, problems: ConfigProblem[], access: OperatorAccess): HealthAnswer {
+  const [current] = parseSecrets(env, { allowShort: true }).secrets
+  const secret = { present: current !== undefined, length: current?.value.length ?? 0 }
+  if (access === 'anonymous') {
+    return { body: anonymousReport({ healthy: false, secret, database: null, mode: null }), status: 503 }
+  }
+  return {
+    body: {
+      status: 'error',
+      level: 'full',
+      config: { valid: false, problems },
+      secret: { ...secret, source: current?.source ?? null },
+    },
+    status: 503,
+  }
+}
+
+async function anonymousHealth({ config, database }: ServiceContext): Promise<HealthAnswer> {
+  const db = await probeDatabase(database, DATABASE_PROBE_TIMEOUT_MS)
+  const healthy = isHealthy(config, db)
+  const secret = { present: true, length: config.secrets[0]!.value.length }
+  return {
+    body: anonymousReport({ healthy, secret, database: db, mode: config.cookies.mode }),
+    status: healthy ? 200 : 503,
+  }
+}
+
+async function fullHealth(service: ServiceContext): Promise<HealthAnswer> {
+  const { config, database, auth } = service
+  const [secrets, db, context] = await Promise.all([
+    describeSecrets(service),
+    probeDatabase(database, DATABASE_PROBE_TIMEOUT_MS),
+    auth.$context,
+  ])
+  const remainingMs = Math.max(0, DATABASE_PROBE_TIMEOUT_MS - db.latencyMs)
+  // Keys this deployment cannot decrypt are named, not fatal: it signs with a key of its own.
+  const signingKey: SigningKeyState | null =
+    db.reachable && db.migrations?.pending.length === 0
+      ? await settledWithin(
+          checkSigningKey(
+            database.db,
+            context.secretConfig,
+            config.secrets.map((s) => s.value),
+          ),
+          remainingMs,
+        )
+      : null
+  const current = secrets[0]!
+  const healthy = isHealthy(config, db)
+  const body = {
+    status: healthy ? 'ok' : 'error',
+    level: 'full',
+    config: { valid: true, problems: [] },
+    secret: {
+      present: true,
+      length: current.length,
+      source: current.source,
+      version: current.version,
+      fingerprint: current.fingerprint,
+      versions: secrets,
+    },
+    database: db,
+    cookies: describeCookies(config, context.authCookies.sessionToken.name),
+    jwt: { issuer: config.jwt.issuer, audience: config.jwt.audience, ttlSeconds: config.jwt.ttlSeconds, signingKey },
+    mail: describeMail(service),
+    providers: describeProviders(config),
+    baseURL: config.baseURL,
+    trustedOrigins: config.trustedOrigins.map((o) => o.value),
+  }
+  return { body, status: healthy ? 200 : 503 }
+}
+
 /**
  * Mounts the health routes. They answer even when the configuration is invalid, so they take the
  * context resolver rather than a resolved context.
- *
- * @example
- * app.route('/', healthRoutes(resolveContext))
  */
 export function healthRoutes(resolveContext: (env: EnvBindings) => ContextResult) {
   const routes = new Hono<{ Bindings: EnvBindings }>()
@@ -121,81 +194,12 @@ export function healthRoutes(resolveContext: (env: EnvBindings) => ContextResult
       result.ok ? result.service.config.operator.healthToken : configuredHealthToken(c.env),
     )
     if (access === 'refused') return errorResponse('INVALID_HEALTH_TOKEN')
-    if (!result.ok) {
-      const [current] = parseSecrets(c.env, { allowShort: true }).secrets
-      const secret = { present: current !== undefined, length: current?.value.length ?? 0 }
-      if (access === 'anonymous')
-        return c.json(anonymousReport({ healthy: false, secret, database: null, mode: null }), 503)
-      return c.json(
-        {
-          status: 'error',
-          level: 'full',
-          config: { valid: false, problems: result.problems },
-          secret: {
-            present: current !== undefined,
-            length: current?.value.length ?? 0,
-            source: current?.source ?? null,
-          },
-        },
-        503,
-      )
-    }
-    const { service } = result
-    const { config, database, auth } = service
-    if (access === 'anonymous') {
-      const db = await probeDatabase(database, DATABASE_PROBE_TIMEOUT_MS)
-      const healthy = isHealthy(config, db)
-      const secret = { present: true, length: config.secrets[0]!.value.length }
-      return c.json(anonymousReport({ healthy, secret, database: db, mode: config.cookies.mode }), healthy ? 200 : 503)
-    }
-    const [secrets, db, context] = await Promise.all([
-      describeSecrets(service),
-      probeDatabase(database, DATABASE_PROBE_TIMEOUT_MS),
-      auth.$context,
-    ])
-    const remainingMs = Math.max(0, DATABASE_PROBE_TIMEOUT_MS - db.latencyMs)
-    // Keys this deployment cannot decrypt are named, not fatal: it signs with a key of its own.
-    const signingKey: SigningKeyState | null =
-      db.reachable && db.migrations?.pending.length === 0
-        ? await settledWithin(
-            checkSigningKey(
-              database.db,
-              context.secretConfig,
-              config.secrets.map((s) => s.value),
-            ),
-            remainingMs,
-          )
-        : null
-    const current = secrets[0]!
-    const healthy = isHealthy(config, db)
-    return c.json(
-      {
-        status: healthy ? 'ok' : 'error',
-        level: 'full',
-        config: { valid: true, problems: [] },
-        secret: {
-          present: true,
-          length: current.length,
-          source: current.source,
-          version: current.version,
-          fingerprint: current.fingerprint,
-          versions: secrets,
-        },
-        database: db,
-        cookies: describeCookies(config, context.authCookies.sessionToken.name),
-        jwt: {
-          issuer: config.jwt.issuer,
-          audience: config.jwt.audience,
-          ttlSeconds: config.jwt.ttlSeconds,
-          signingKey,
-        },
-        mail: describeMail(service),
-        providers: describeProviders(config),
-        baseURL: config.baseURL,
-        trustedOrigins: config.trustedOrigins.map((o) => o.value),
-      },
-      healthy ? 200 : 503,
-    )
+    const { body, status } = !result.ok
+      ? configInvalidHealth(c.env, result.problems, access)
+      : access === 'anonymous'
+        ? await anonymousHealth(result.service)
+        : await fullHealth(result.service)
+    return c.json(body, status)
   })
 
   return routes

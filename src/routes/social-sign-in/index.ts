@@ -11,6 +11,7 @@
  * the hand-off (`callbackURL?ott=…`, so the session lands in the frontend's partition), same-site
  * directly. A failure ends on errorCallbackURL with `auth_error=<CODE>` (error-codes.ts).
  */
+import type { MiddlewareHandler } from 'hono'
 import { Hono } from 'hono/tiny'
 import type { Config } from '../../config/index.ts'
 import type { AppEnv } from '../../context.ts'
@@ -89,42 +90,66 @@ function isProviderNotFound(error: unknown): boolean {
   return (error as { body?: { code?: string } } | null)?.body?.code === 'PROVIDER_NOT_FOUND'
 }
 
-/**
- * @example
- * app.route('/', socialSignInRoutes())
- */
+/** The flow's targets from the query, each an absolute URL on a trusted origin (400 otherwise). */
+function flowTargets(config: Config, query: (name: string) => string | undefined) {
+  const callback = trustedURL(config, query('callbackURL'), 'callbackURL')
+  const errorCallback = query(ERROR_URL_PARAM)
+    ? trustedURL(config, query(ERROR_URL_PARAM), 'errorCallbackURL')
+    : callback
+  const newUser = query('newUserCallbackURL')
+    ? trustedURL(config, query('newUserCallbackURL'), 'newUserCallbackURL')
+    : undefined
+  return { callback, errorCallback, newUser }
+}
+
+/** BetterAuth's callback URLs for the flow: after signing in, through the hand-off in cross-site mode. */
+function betterAuthCallbacks(config: Config, { callback, errorCallback, newUser }: ReturnType<typeof flowTargets>) {
+  const landing = (url: URL) =>
+    config.cookies.mode === 'cross-site'
+      ? `${config.baseURL}${HANDOFF_PATH}?callbackURL=${encodeURIComponent(url.toString())}`
+      : url.toString()
+  return {
+    callbackURL: landing(callback),
+    errorCallbackURL: `${config.baseURL}${SOCIAL_ERROR_PATH}?${ERROR_URL_PARAM}=${encodeURIComponent(errorCallback.toString())}`,
+    newUserCallbackURL: newUser ? landing(newUser) : undefined,
+  }
+}
+
+/** BetterAuth's own start by fetch, refused where its state cookie could not come back. */
+const refuseCrossSiteSocialFetch: MiddlewareHandler<AppEnv> = async function refuseCrossSiteSocialFetch(c, next) {
+  const { config } = c.var.service
+  const origin = c.req.header(HEADERS.origin)
+  if (config.cookies.mode === 'cross-site' && origin && isCrossSite(origin, config.baseURL)) {
+    const body = (await c.req.raw
+      .clone()
+      .json()
+      .catch(() => null)) as { provider?: unknown; idToken?: unknown } | null
+    // An ID token sign-in (Google One Tap) has no redirect, so nothing to lose.
+    if (!body?.idToken) {
+      const provider = typeof body?.provider === 'string' ? body.provider : ':provider'
+      throw serviceError('OAUTH_CROSS_SITE_FETCH', undefined, {
+        signInURL: `${config.baseURL}${SOCIAL_SIGN_IN_PATH}/${encodeURIComponent(provider)}?callbackURL=…`,
+      })
+    }
+  }
+  await next()
+}
+
 export function socialSignInRoutes() {
   const routes = new Hono<AppEnv>()
 
   routes.get(`${SOCIAL_SIGN_IN_PATH}/:provider`, async function startSocialSignIn(c) {
     const { config, auth } = c.var.service
-    const callback = trustedURL(config, c.req.query('callbackURL'), 'callbackURL')
-    const errorCallback = c.req.query(ERROR_URL_PARAM)
-      ? trustedURL(config, c.req.query(ERROR_URL_PARAM), 'errorCallbackURL')
-      : callback
-    const newUser = c.req.query('newUserCallbackURL')
-      ? trustedURL(config, c.req.query('newUserCallbackURL'), 'newUserCallbackURL')
-      : undefined
+    const targets = flowTargets(config, (name) => c.req.query(name))
+    const { errorCallback } = targets
     const provider = c.req.param('provider')
     if (!(config.providers.enabled as readonly string[]).includes(provider)) {
       return redirect(withError(errorCallback, 'OAUTH_PROVIDER_NOT_ENABLED'))
     }
-    // Where BetterAuth's callback goes after signing in: through the hand-off in cross-site mode.
-    const landing = (url: URL) =>
-      config.cookies.mode === 'cross-site'
-        ? `${config.baseURL}${HANDOFF_PATH}?callbackURL=${encodeURIComponent(url.toString())}`
-        : url.toString()
-    const errorURL = `${config.baseURL}${SOCIAL_ERROR_PATH}?${ERROR_URL_PARAM}=${encodeURIComponent(errorCallback.toString())}`
     let started: { headers: Headers; response: { url?: string | undefined } }
     try {
       started = await auth.api.signInSocial({
-        body: {
-          provider,
-          callbackURL: landing(callback),
-          errorCallbackURL: errorURL,
-          newUserCallbackURL: newUser ? landing(newUser) : undefined,
-          disableRedirect: true,
-        },
+        body: { provider, ...betterAuthCallbacks(config, targets), disableRedirect: true },
         returnHeaders: true,
       })
     } catch (error) {
@@ -166,25 +191,7 @@ export function socialSignInRoutes() {
     return response
   })
 
-  // BetterAuth's own start by fetch, refused where its state cookie could not come back.
-  routes.post('/api/auth/sign-in/social', async function refuseCrossSiteSocialFetch(c, next) {
-    const { config } = c.var.service
-    const origin = c.req.header(HEADERS.origin)
-    if (config.cookies.mode === 'cross-site' && origin && isCrossSite(origin, config.baseURL)) {
-      const body = (await c.req.raw
-        .clone()
-        .json()
-        .catch(() => null)) as { provider?: unknown; idToken?: unknown } | null
-      // An ID token sign-in (Google One Tap) has no redirect, so nothing to lose.
-      if (!body?.idToken) {
-        const provider = typeof body?.provider === 'string' ? body.provider : ':provider'
-        throw serviceError('OAUTH_CROSS_SITE_FETCH', undefined, {
-          signInURL: `${config.baseURL}${SOCIAL_SIGN_IN_PATH}/${encodeURIComponent(provider)}?callbackURL=…`,
-        })
-      }
-    }
-    await next()
-  })
+  routes.post('/api/auth/sign-in/social', refuseCrossSiteSocialFetch)
 
   return routes
 }
