@@ -24,10 +24,6 @@ export interface DatabaseClient {
  * local endpoint; the driver keeps that setting process-wide (`neonConfig.fetchEndpoint` has no
  * per-client form), so one isolate or process talks to one endpoint. Every round trip has a
  * deadline (`DATABASE_TIMEOUT_MS`, database/deadline.ts).
- *
- * @example
- * const { db } = createDatabaseClient(config)
- * await db.select().from(schema.user).limit(1)
  */
 export function createDatabaseClient(config: Config): DatabaseClient {
   neonConfig.fetchEndpoint = config.neonHttpEndpoint ?? NEON_FETCH_ENDPOINT

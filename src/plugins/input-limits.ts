@@ -18,12 +18,7 @@ function callbackWithControlCharacter(source: unknown): string | undefined {
   return CALLBACK_FIELDS.find((field) => typeof fields[field] === 'string' && CONTROL_CHARACTERS.test(fields[field]))
 }
 
-/**
- * A BetterAuth plugin refusing over-long names with 400, before anything is written.
- *
- * @example
- * plugins: [inputLimits]
- */
+/** A BetterAuth plugin refusing over-long names with 400, before anything is written. */
 export const inputLimits = {
   id: 'edge-auth-input-limits',
   hooks: {

@@ -42,12 +42,7 @@ export function jwtOptions(config: Config, db: Database) {
   } satisfies JwtOptions
 }
 
-/**
- * The JWT plugin plus our get-session header.
- *
- * @example
- * plugins: [...jwtPlugins(config, database.db)]
- */
+/** The JWT plugin plus our get-session header. */
 export function jwtPlugins(config: Config, db: Database) {
   const options = jwtOptions(config, db)
   const jwtHeader = {

@@ -77,9 +77,6 @@ export type NullSessionLogger = ReturnType<typeof createNullSessionLogger>
 /**
  * The BetterAuth plugin. Only HTTP calls are reported (`ctx.request` is set): the service's own
  * `auth.api.getSession` calls (the guard trying a cookie, then a bearer token) are not user-facing.
- *
- * @example
- * plugins: [nullSessionReport(diagnose, createNullSessionLogger())]
  */
 export function nullSessionReport(
   diagnose: (headers: Headers, cookieName: string) => Promise<SessionDiagnosis>,

@@ -83,10 +83,6 @@ export async function emailFingerprint(secret: string, email: string): Promise<s
   return Array.from(mac.slice(0, 6), (byte) => byte.toString(16).padStart(2, '0')).join('')
 }
 
-/**
- * @example
- * plugins: [repairOrphansOnSignUp(database.db)]
- */
 export function repairOrphansOnSignUp(db: Database) {
   return {
     id: 'edge-auth-orphans',

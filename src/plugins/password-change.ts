@@ -6,10 +6,6 @@
 import type { BetterAuthPlugin } from 'better-auth'
 import { createAuthMiddleware } from 'better-auth/api'
 
-/**
- * @example
- * plugins: [revokeOtherSessionsOnPasswordChange]
- */
 export const revokeOtherSessionsOnPasswordChange = {
   id: 'edge-auth-password-change',
   hooks: {

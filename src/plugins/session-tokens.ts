@@ -7,10 +7,6 @@
 import type { BetterAuthPlugin } from 'better-auth'
 import { createAuthMiddleware } from 'better-auth/api'
 
-/**
- * @example
- * plugins: [hideSessionTokens]
- */
 export const hideSessionTokens = {
   id: 'edge-auth-hide-session-tokens',
   hooks: {

@@ -30,10 +30,6 @@ export interface SignOutOptions {
   readonly onSignOut?: (userId: string, ctx: unknown) => void
 }
 
-/**
- * @example
- * plugins: [bearer({ requireSignature: true }), signOutInOneTrip({ signer, db, onSignOut })]
- */
 export function signOutInOneTrip({ signer, db, onSignOut }: SignOutOptions) {
   async function bearerSessionToken(headers: Headers | undefined): Promise<string | null> {
     const signed = headers && bearerToken(headers)

@@ -29,10 +29,6 @@ function parseLimit(text: string | undefined): number | undefined {
   return Number.isInteger(limit) && limit >= 1 && limit <= EVENTS_MAX_LIMIT ? limit : undefined
 }
 
-/**
- * @example
- * app.route('/', eventsRoutes()) // after the guard on /api/users/:userId/*
- */
 export function eventsRoutes() {
   const routes = new Hono<GuardEnv>()
   routes.get('/api/users/:userId/events', async function listEvents(c) {

@@ -18,12 +18,7 @@ import { logEvent } from '../logging.ts'
 
 export const PRUNE_PATH = '/api/cron/prune-auth-events'
 
-/**
- * Prunes the events older than the retention, logs how many went, and resolves to that count.
- *
- * @example
- * const deleted = await pruneAuthEvents(service)
- */
+/** Prunes the events older than the retention, logs how many went, and resolves to that count. */
 export async function pruneAuthEvents(service: ServiceContext, now = new Date()): Promise<number> {
   const retentionDays = service.config.operator.authEventRetentionDays
   const deleted = await service.authEvents.prune(retentionDays, now)
@@ -56,9 +51,6 @@ export function scheduledPrune(resolveContext: (env: EnvBindings) => ContextResu
 /**
  * `GET /api/cron/prune-auth-events` with `Authorization: Bearer <CRON_SECRET>` (Vercel's cron jobs send
  * it): 401 without it, and 404 where CRON_SECRET is unset (Workers use the Cron Trigger instead).
- *
- * @example
- * app.route('/', pruneRoutes())
  */
 export function pruneRoutes() {
   const routes = new Hono<AppEnv>()

@@ -12,10 +12,6 @@ import { HEADERS } from '../http/headers.ts'
 import type { GuardEnv } from '../middleware/guard.ts'
 import { recordForRequest } from '../plugins/auth-events.ts'
 
-/**
- * @example
- * app.route('/', sessionsRoutes())
- */
 export function sessionsRoutes() {
   const routes = new Hono<GuardEnv>()
   routes.get('/api/users/:userId/sessions', async function listSessions(c) {

@@ -68,12 +68,7 @@ function toJwk(row: typeof jwks.$inferSelect): Jwk {
 
 const isLive = (key: Jwk, at: Date) => !key.expiresAt || key.expiresAt > at
 
-/**
- * The signing keys that have not expired at `at`, newest first, straight from the database.
- *
- * @example
- * const keys = await liveKeys(db, new Date()) // Jwk[]
- */
+/** The signing keys that have not expired at `at`, newest first, straight from the database. */
 export async function liveKeys(db: Database, at: Date): Promise<Jwk[]> {
   const rows = await db
     .select()
@@ -95,10 +90,6 @@ export interface KeyStoreOptions {
   readonly now?: () => number
 }
 
-/**
- * @example
- * jwt({ adapter: createKeyStore(database.db, { secrets: config.secrets.map((s) => s.value) }) })
- */
 export function createKeyStore(db: Database, options: KeyStoreOptions): KeyAdapter {
   const now = options.now ?? Date.now
   const open = createKeyOpener(options.secrets)

@@ -16,12 +16,7 @@ const UNDEFINED_TABLE = '42P01'
 const UNDEFINED_SCHEMA = '3F000'
 const expectedMigrations = journal.entries.map((entry) => ({ tag: entry.tag, when: entry.when }))
 
-/**
- * Probes the database, giving up after `timeoutMs` even if the endpoint never answers.
- *
- * @example
- * const health = await probeDatabase(service.database, 2500)
- */
+/** Probes the database, giving up after `timeoutMs` even if the endpoint never answers. */
 export async function probeDatabase(database: DatabaseClient, timeoutMs: number): Promise<DatabaseHealth> {
   const started = performance.now()
   const abort = new AbortController()
