@@ -144,7 +144,7 @@ function authOptions(dependencies: AuthDependencies) {
       bearer({ requireSignature: true }),
       signOutInOneTrip({ signer, db: database.db, onSignOut: eventHooks.onSignOut }),
       hideSessionTokens,
-      // Redirect hand-off (see handoff/): single use, stored hashed, valid for 3 minutes.
+      // Redirect hand-off (see routes/handoff.ts): single use, stored hashed, valid for 3 minutes.
       oneTimeToken({ storeToken: 'hashed', expiresIn: ONE_TIME_TOKEN_MINUTES }),
       email.codeSignIn,
       ...jwtPlugins(config, database.db),
