@@ -11,6 +11,7 @@ import { limitBody } from './middleware/body-limit.ts'
 import { corsMiddleware } from './middleware/cors.ts'
 import { refuseNonAsciiCredentials } from './middleware/credential-bytes.ts'
 import { upgradeCredentials } from './middleware/credential-upgrade.ts'
+import { refuseCrossSiteSocialFetch } from './middleware/cross-site-social-fetch.ts'
 import { requireOwnUserId, requireUser } from './middleware/guard.ts'
 import { perContext } from './middleware/per-context.ts'
 import { rateLimits } from './middleware/rate-limits.ts'
@@ -62,11 +63,11 @@ export function createApp(
   app.use('/api/auth/*', perContext(noCacheForBearer))
   app.use('/api/auth/*', perContext(rateLimits))
 
-  // A user id in a path is the caller's own: sessions, events.
   app.use('/api/users/:userId/*', requireUser(), requireOwnUserId())
 
   app.route('/', handoffRoutes())
   app.route('/', socialSignInRoutes())
+  app.post('/api/auth/sign-in/social', refuseCrossSiteSocialFetch())
   app.route('/', jwksRoutes())
   app.route('/', sessionsRoutes())
   app.route('/', eventsRoutes())

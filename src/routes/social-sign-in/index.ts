@@ -11,7 +11,6 @@
  * the hand-off (`callbackURL?ott=…`, so the session lands in the frontend's partition), same-site
  * directly. A failure ends on errorCallbackURL with `auth_error=<CODE>` (error-codes.ts).
  */
-import type { MiddlewareHandler } from 'hono'
 import { Hono } from 'hono/tiny'
 import type { Config } from '../../config/index.ts'
 import type { AppEnv } from '../../context.ts'
@@ -19,7 +18,6 @@ import { type ErrorCode, errorResponse, serviceError } from '../../errors.ts'
 import { type CookieSpec, parseCookieHeader, serializeCookie } from '../../http/cookies.ts'
 import { HANDOFF_ERROR_PARAM, HANDOFF_PATH } from '../../http/handoff-params.ts'
 import { HEADERS } from '../../http/headers.ts'
-import { isCrossSite } from '../../http/site.ts'
 import { SOCIAL_ERROR_PATH, SOCIAL_SIGN_IN_PATH } from '../../http/social-params.ts'
 import { logEvent } from '../../logging.ts'
 import { socialErrorCode } from './error-codes.ts'
@@ -115,26 +113,6 @@ function betterAuthCallbacks(config: Config, { callback, errorCallback, newUser 
   }
 }
 
-/** BetterAuth's own start by fetch, refused where its state cookie could not come back. */
-const refuseCrossSiteSocialFetch: MiddlewareHandler<AppEnv> = async function refuseCrossSiteSocialFetch(c, next) {
-  const { config } = c.var.service
-  const origin = c.req.header(HEADERS.origin)
-  if (config.cookies.mode === 'cross-site' && origin && isCrossSite(origin, config.baseURL)) {
-    const body = (await c.req.raw
-      .clone()
-      .json()
-      .catch(() => null)) as { provider?: unknown; idToken?: unknown } | null
-    // An ID token sign-in (Google One Tap) has no redirect, so nothing to lose.
-    if (!body?.idToken) {
-      const provider = typeof body?.provider === 'string' ? body.provider : ':provider'
-      throw serviceError('OAUTH_CROSS_SITE_FETCH', undefined, {
-        signInURL: `${config.baseURL}${SOCIAL_SIGN_IN_PATH}/${encodeURIComponent(provider)}?callbackURL=…`,
-      })
-    }
-  }
-  await next()
-}
-
 export function socialSignInRoutes() {
   const routes = new Hono<AppEnv>()
 
@@ -190,8 +168,6 @@ export function socialSignInRoutes() {
     )
     return response
   })
-
-  routes.post('/api/auth/sign-in/social', refuseCrossSiteSocialFetch)
 
   return routes
 }
