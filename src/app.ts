@@ -1,40 +1,37 @@
 /**
  * The edge-auth application: one Hono app for every target (workerd, Vercel Edge, Node). Targets
  * differ only in where the environment comes from and in their `Platform` (how work outlives a response).
- *
- * A request goes: a Cookie or Authorization header with non-ASCII bytes refused (before anything
- * could log it) → health routes (which answer even when the configuration is invalid) → the
- * per-isolate context (or 500 CONFIG_INVALID) → /health/session (with CORS of its own) → CORS →
- * body limit → credential upgrade → unreadable session cache cookies dropped → rate limits
- * (BetterAuth's routes that need them) → the guard on /api/users/:userId/* → routes.
  */
 import { Hono } from 'hono/tiny'
-import { limitBody } from './auth/limits.ts'
 import type { EnvBindings } from './config/env.ts'
 import { type AppEnv, type ContextResult, createContextResolver } from './context.ts'
 import { errorResponse, handleError, handleNotFound } from './errors.ts'
-import { pruneRoutes } from './events/prune.ts'
-import { eventsRoutes } from './events/routes.ts'
-import { requireOwnUserId, requireUser } from './guard/index.ts'
-import { healthRoutes } from './health/index.ts'
-import { sessionHealthRoutes } from './health/session.ts'
-import { refuseNonAsciiCredentials } from './http/credential-bytes.ts'
-import type { Platform } from './platform.ts'
+import { noCacheForBearer } from './middleware/bearer-clients.ts'
+import { limitBody } from './middleware/body-limit.ts'
+import { corsMiddleware } from './middleware/cors.ts'
+import { refuseNonAsciiCredentials } from './middleware/credential-bytes.ts'
+import { upgradeCredentials } from './middleware/credential-upgrade.ts'
+import { refuseCrossSiteSocialFetch } from './middleware/cross-site-social-fetch.ts'
+import { requireOwnUserId, requireUser } from './middleware/guard.ts'
+import { perContext } from './middleware/per-context.ts'
+import { rateLimits } from './middleware/rate-limits.ts'
+import { dropUnreadableCache } from './middleware/unreadable-cache.ts'
+import type { Platform } from './platform/index.ts'
 import { authRoutes } from './routes/auth.ts'
+import { eventsRoutes } from './routes/events.ts'
 import { fastSessionRoutes } from './routes/fast-session.ts'
 import { handoffRoutes } from './routes/handoff.ts'
+import { healthRoutes } from './routes/health/index.ts'
+import { sessionHealthRoutes } from './routes/health/session.ts'
 import { homeRoutes } from './routes/home.ts'
 import { jwksRoutes } from './routes/jwks.ts'
+import { pruneRoutes } from './routes/prune.ts'
 import { sessionsRoutes } from './routes/sessions.ts'
-import { socialSignInRoutes } from './routes/social-sign-in.ts'
+import { socialSignInRoutes } from './routes/social-sign-in/index.ts'
 
 /**
  * Creates the app for a platform; an entry that also works outside requests (the Worker's
  * scheduled prune) passes the resolver it shares with the app.
- *
- * @example
- * import { waitUntil } from 'cloudflare:workers'
- * export default createApp({ waitUntil }) // a Worker: fetch(request, env, ctx)
  */
 export function createApp(
   platform: Platform,
@@ -44,7 +41,11 @@ export function createApp(
   app.onError(handleError)
   app.notFound(handleNotFound)
 
-  app.use('*', refuseNonAsciiCredentials)
+  const cors = perContext(corsMiddleware)
+  const upgrade = perContext(upgradeCredentials)
+  const dropUnreadable = perContext(dropUnreadableCache)
+
+  app.use('*', refuseNonAsciiCredentials())
   app.route('/', healthRoutes(resolveContext))
   app.route('/', homeRoutes())
 
@@ -54,21 +55,21 @@ export function createApp(
     c.set('service', result.service)
     await next()
   })
-  app.route('/', sessionHealthRoutes())
-  app.use('*', (c, next) => c.var.service.cors(c, next))
-  app.use('/api/*', limitBody)
-  app.use('/api/*', (c, next) => c.var.service.upgradeCredentials(c, next))
-  app.use('/auth/*', (c, next) => c.var.service.upgradeCredentials(c, next))
-  app.use('/api/*', (c, next) => c.var.service.dropUnreadableCache(c, next))
-  app.use('/auth/*', (c, next) => c.var.service.dropUnreadableCache(c, next))
-  app.use('/api/auth/*', (c, next) => c.var.service.noCacheForBearer(c, next))
-  app.use('/api/auth/*', (c, next) => c.var.service.limits.middleware(c, next))
+  app.route('/', sessionHealthRoutes(cors))
+  app.use('*', cors)
+  app.use('/api/*', limitBody())
+  app.use('/api/*', upgrade)
+  app.use('/auth/*', upgrade)
+  app.use('/api/*', dropUnreadable)
+  app.use('/auth/*', dropUnreadable)
+  app.use('/api/auth/*', perContext(noCacheForBearer))
+  app.use('/api/auth/*', perContext(rateLimits))
 
-  // A user id in a path is the caller's own: sessions, events.
-  app.use('/api/users/:userId/*', requireUser, requireOwnUserId())
+  app.use('/api/users/:userId/*', requireUser(), requireOwnUserId())
 
   app.route('/', handoffRoutes())
   app.route('/', socialSignInRoutes())
+  app.post('/api/auth/sign-in/social', refuseCrossSiteSocialFetch())
   app.route('/', jwksRoutes())
   app.route('/', sessionsRoutes())
   app.route('/', eventsRoutes())

@@ -1,6 +1,7 @@
 /**
- * The shape of src/: no import circle (types included), so data flows request → middleware →
- * handler → database without a module depending on its own users.
+ * The shape of src/ (docs/architecture.md): every module belongs to one layer by its path, imports
+ * (types included) run only down the layers or within one, and there is no import circle, so data
+ * flows request → middleware → route → services → database without a module depending on its users.
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
@@ -31,6 +32,54 @@ function importGraph(): Map<string, string[]> {
   return graph
 }
 
+/** The layers from the top down; a module may import its own layer's modules and those below. */
+const LAYERS: readonly { name: string; paths: readonly string[] }[] = [
+  { name: 'entries', paths: ['index.ts', 'node.ts', 'vercel.ts', 'vercel-node.ts'] },
+  { name: 'app', paths: ['app.ts'] },
+  { name: 'routes', paths: ['routes/'] },
+  { name: 'middleware', paths: ['middleware/'] },
+  { name: 'context', paths: ['context.ts', 'auth/'] },
+  { name: 'plugins', paths: ['plugins/'] },
+  {
+    name: 'services',
+    paths: [
+      'limits/',
+      'session-cache/',
+      'tokens/',
+      'credentials/',
+      'mail/',
+      'event-log.ts',
+      'session-diagnosis.ts',
+      'client/',
+      'verify/',
+      'doctor/',
+    ],
+  },
+  {
+    name: 'foundation',
+    paths: ['config/', 'database/', 'platform/', 'http/', 'errors.ts', 'logging.ts', 'deadline.ts'],
+  },
+]
+
+/** A module's layer: its index in LAYERS (0 is the top), or -1 when no layer holds its path. */
+function layerOf(module: string): number {
+  return LAYERS.findIndex(({ paths }) =>
+    paths.some((path) => (path.endsWith('/') ? module.startsWith(path) : module === path)),
+  )
+}
+
+/** Every import from a module to a module of a higher layer, as `importer (layer) → imported (layer)`. */
+function upwardImports(graph: Map<string, string[]>): string[] {
+  const found: string[] = []
+  for (const [module, targets] of graph) {
+    for (const target of targets) {
+      const [from, to] = [layerOf(module), layerOf(target)]
+      if (to < from) found.push(`${module} (${LAYERS[from]!.name}) → ${target} (${LAYERS[to]!.name})`)
+    }
+  }
+  return found
+}
+
 /** Every cycle found by a depth-first walk, each as the path that closes it. */
 function cycles(graph: Map<string, string[]>): string[][] {
   const found: string[][] = []
@@ -57,7 +106,23 @@ describe('src/', () => {
     expect(cycles(graph)).toEqual([])
   })
 
-  it('would notice one', () => {
+  it('puts every module in a layer', () => {
+    expect([...importGraph().keys()].filter((module) => layerOf(module) === -1)).toEqual([])
+  })
+
+  it('has no import against the layers', () => {
+    expect(upwardImports(importGraph())).toEqual([])
+  })
+
+  it('would notice an upward import', () => {
+    const graph = new Map([
+      ['routes/jwks.ts', ['context.ts']],
+      ['limits/store.ts', ['database/index.ts', 'middleware/guard.ts']],
+    ])
+    expect(upwardImports(graph)).toEqual(['limits/store.ts (services) → middleware/guard.ts (middleware)'])
+  })
+
+  it('would notice a circle', () => {
     const graph = new Map([
       ['a.ts', ['b.ts']],
       ['b.ts', ['c.ts']],

@@ -1,6 +1,6 @@
 /**
  * The per-isolate service context: everything built once from one environment (configuration,
- * database client, BetterAuth instance, signers, CORS, key sets, fingerprints) and shared by every
+ * database client, BetterAuth instance, signers, key sets, fingerprints) and shared by every
  * request of the isolate. Nothing in it belongs to a request. It is the only cache of the service:
  * modules build from what it hands them instead of keeping their own.
  *
@@ -8,28 +8,23 @@
  * `process.env` keep their identity across requests), so a new environment (another config) gets a
  * new context and nothing of the old one leaks into it.
  */
-import type { MiddlewareHandler } from 'hono'
 import { type Auth, buildAuth } from './auth/index.ts'
 import type { EnvBindings } from './config/env.ts'
 import { type Config, type ConfigProblem, parseConfig } from './config/index.ts'
 import { secretFingerprint } from './config/secrets.ts'
-import { corsMiddleware } from './cors/index.ts'
 import { createTokenSigner, type TokenSigner } from './credentials/signed-token.ts'
-import { createCredentialUpgrader, credentialUpgrade } from './credentials/upgrade.ts'
-import { createDatabaseClient, type DatabaseClient } from './database.ts'
-import { createNullSessionLogger } from './diagnostics/null-session-report.ts'
-import { createSessionDiagnosis, type SessionDiagnosis } from './diagnostics/session.ts'
-import { type AuthEventLog, createAuthEventLog } from './events/log.ts'
+import { createDatabaseClient, type DatabaseClient } from './database/index.ts'
+import { type AuthEventLog, createAuthEventLog } from './event-log.ts'
 import type { CookieSpec } from './http/cookies.ts'
-import { createLimits, type LimitService } from './limits/middleware.ts'
+import { createLimits, type LimitService } from './limits/index.ts'
 import { logEvent } from './logging.ts'
 import { createServiceMailer, mailTransportProblem } from './mail/index.ts'
 import type { Mailer } from './mail/mailer.ts'
-import type { Platform } from './platform.ts'
-import { noCacheForBearer } from './session-cache/bearer-clients.ts'
+import type { Platform } from './platform/index.ts'
+import { createNullSessionLogger } from './plugins/null-session-report.ts'
 import { createFastSession, type FastSession } from './session-cache/fast-session.ts'
 import { expiredSessionCookies } from './session-cache/revocation.ts'
-import { dropUnreadableCache } from './session-cache/unreadable.ts'
+import { createSessionDiagnosis, type SessionDiagnosis } from './session-diagnosis.ts'
 import { publishedKeySet } from './tokens/published-keys.ts'
 
 export interface ServiceContext {
@@ -40,22 +35,17 @@ export interface ServiceContext {
   readonly signer: TokenSigner
   /** The session cookie's name and attributes, as BetterAuth derived them from the configuration. */
   readonly sessionCookie: Promise<CookieSpec>
-  /** Middleware re-signing credentials from older secrets before the routes see them. */
-  readonly upgradeCredentials: MiddlewareHandler
-  /** Middleware dropping a session cache cookie BetterAuth could not read (session-cache/unreadable.ts). */
-  readonly dropUnreadableCache: MiddlewareHandler
-  /** Middleware keeping the session cache cookie from bearer clients (session-cache/bearer-clients.ts). */
-  readonly noCacheForBearer: MiddlewareHandler
+  /** The names and attributes of BetterAuth's cookies (session, session cache, don't-remember). */
+  readonly authCookies: Promise<AuthCookies>
   /** "Why is my session null?" for a request's headers. */
   diagnoseSession(headers: Headers): Promise<SessionDiagnosis>
-  readonly cors: MiddlewareHandler
   /** Rate limits and sign-in throttling shared through the database (limits/). */
   readonly limits: LimitService
   /** The service's own published JWKS, for verifying its JWTs in-process. */
   readonly publishedKeys: ReturnType<typeof publishedKeySet>
   /** Fingerprints of the known secrets, current first (see config/secrets.ts). */
   readonly secretFingerprints: Promise<readonly string[]>
-  /** The auth event log (events/log.ts): written after responses, listed by the events route. */
+  /** The auth event log (event-log.ts): written after responses, listed by the events route. */
   readonly authEvents: AuthEventLog
   /** `Set-Cookie` lines ending the session on this device: its cookie and cache (session-cache/revocation.ts). */
   readonly expiredSessionCookies: Promise<readonly string[]>
@@ -67,6 +57,8 @@ export interface ServiceContext {
 
 /** Hono's environment for every route: the bindings, and the context once configuration is valid. */
 export type AppEnv = { Bindings: EnvBindings; Variables: { service: ServiceContext } }
+
+export type AuthCookies = Awaited<Auth['$context']>['authCookies']
 
 export type ContextResult = { ok: true; service: ServiceContext } | { ok: false; problems: ConfigProblem[] }
 
@@ -88,9 +80,8 @@ function buildContext(config: Config, platform: Platform): ServiceContext {
     limits,
     events: authEvents,
   })
-  const cookies = auth.$context.then((context) => context.authCookies)
-  const sessionCookie = cookies.then((c) => c.sessionToken)
-  const upgrader = cookies.then((c) => createCredentialUpgrader(signer, [c.sessionToken, c.dontRememberToken]))
+  const authCookies = auth.$context.then((context) => context.authCookies)
+  const sessionCookie = authCookies.then((c) => c.sessionToken)
   let fingerprints: Promise<readonly string[]> | undefined
   return {
     config,
@@ -98,18 +89,13 @@ function buildContext(config: Config, platform: Platform): ServiceContext {
     auth,
     signer,
     sessionCookie,
-    upgradeCredentials: credentialUpgrade(upgrader),
-    dropUnreadableCache: dropUnreadableCache(cookies.then((c) => c.sessionData.name)),
-    noCacheForBearer: noCacheForBearer(
-      cookies.then((c) => ({ session: c.sessionToken.name, cache: c.sessionData.name })),
-    ),
+    authCookies,
     diagnoseSession: async (headers) => diagnose(headers, (await sessionCookie).name),
-    cors: corsMiddleware(config),
     limits,
     mailer,
     publishedKeys: publishedKeySet(() => auth.api.getJwks()),
     authEvents,
-    expiredSessionCookies: cookies.then(expiredSessionCookies),
+    expiredSessionCookies: authCookies.then(expiredSessionCookies),
     fastSession: config.sessionCacheSeconds > 0 ? createFastSession(auth) : null,
     get secretFingerprints() {
       fingerprints ??= Promise.all(config.secrets.map((secret) => secretFingerprint(secret.value)))

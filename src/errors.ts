@@ -78,24 +78,22 @@ export type ErrorCode = keyof typeof ERRORS
 export const DATABASE_RETRY_AFTER_SECONDS = 5
 
 /**
- * The JSON error response for a code; `details` adds fields (never a secret).
- *
- * @example
- * return errorResponse('CONFIG_INVALID', undefined, { problems })
+ * The JSON error response for a code; `details` adds fields (never a secret). `retryAfterSeconds`
+ * sets Retry-After: DATABASE_UNAVAILABLE's own unless given, none for other codes.
  */
-export function errorResponse(code: ErrorCode, message?: string, details: Record<string, unknown> = {}): Response {
+export function errorResponse(
+  code: ErrorCode,
+  message?: string,
+  details: Record<string, unknown> = {},
+  retryAfterSeconds = code === 'DATABASE_UNAVAILABLE' ? DATABASE_RETRY_AFTER_SECONDS : undefined,
+): Response {
   const { status, message: fallback } = ERRORS[code]
   const response = Response.json({ code, message: message ?? fallback, ...details }, { status })
-  if (code === 'DATABASE_UNAVAILABLE') response.headers.set('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS))
+  if (retryAfterSeconds !== undefined) response.headers.set('Retry-After', String(retryAfterSeconds))
   return response
 }
 
-/**
- * An `HTTPException` carrying the JSON error response, for handlers and middleware to throw.
- *
- * @example
- * throw serviceError('FORBIDDEN', 'The userId in the path is not the signed-in user's.')
- */
+/** An `HTTPException` carrying the JSON error response, for handlers and middleware to throw. */
 export function serviceError(code: ErrorCode, message?: string, details?: Record<string, unknown>): HTTPException {
   const res = errorResponse(code, message, details)
   return new HTTPException(ERRORS[code].status, { res, message: message ?? ERRORS[code].message })

@@ -8,9 +8,9 @@
 import { waitUntil } from 'cloudflare:workers'
 import { createApp } from './app.ts'
 import { createContextResolver } from './context.ts'
-import { scheduledPrune } from './events/prune.ts'
-import { workerSmtpTransport } from './mail/smtp-worker.ts'
-import type { Platform } from './platform.ts'
+import type { Platform } from './platform/index.ts'
+import { workerSmtpTransport } from './platform/smtp-worker.ts'
+import { scheduledPrune } from './routes/prune.ts'
 
 const platform: Platform = {
   waitUntil,

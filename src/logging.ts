@@ -32,12 +32,7 @@ function describe(value: unknown): string {
   return typeof value
 }
 
-/**
- * Writes one structured log line.
- *
- * @example
- * logEvent('error', 'unhandled_error', { method: 'GET', route: '/api/users/:userId/sessions', error })
- */
+/** Writes one structured log line. */
 export function logEvent(level: 'info' | 'warn' | 'error', event: string, fields: Record<string, unknown> = {}): void {
   const line: Record<string, unknown> = { level, event }
   for (const [key, value] of Object.entries(fields)) {

@@ -5,7 +5,7 @@
  * connections, let requests in flight and their background work finish (at most 10 s), then exit.
  *
  * The client's address is the socket peer; when TRUST_PROXY names that peer, the X-Forwarded-For
- * hop it vouches for (limits/address.ts). On start it prints one JSON line: `{"event":"listening","url":"http://127.0.0.1:8787"}`. It prunes
+ * hop it vouches for (http/client-address.ts). On start it prints one JSON line: `{"event":"listening","url":"http://127.0.0.1:8787"}`. It prunes
  * the auth event log (AUTH_EVENT_RETENTION_DAYS) on start and every 6 hours.
  *
  * @example
@@ -17,11 +17,11 @@ import { type Http2Bindings, type HttpBindings, serve } from '@hono/node-server'
 import { createApp } from './app.ts'
 import type { EnvBindings } from './config/env.ts'
 import { createContextResolver } from './context.ts'
-import { pruneAuthEvents } from './events/prune.ts'
-import { forwardedClient } from './limits/address.ts'
+import { forwardedClient } from './http/client-address.ts'
 import { logEvent } from './logging.ts'
-import { nodeSmtpTransport } from './mail/smtp-node.ts'
-import type { Platform } from './platform.ts'
+import type { Platform } from './platform/index.ts'
+import { nodeSmtpTransport } from './platform/smtp-node.ts'
+import { pruneAuthEvents } from './routes/prune.ts'
 
 const DEFAULT_PORT = 8787
 const SHUTDOWN_GRACE_MS = 10_000

@@ -18,7 +18,7 @@
 import { ipAddress, waitUntil } from '@vercel/functions'
 import { createApp } from './app.ts'
 import type { EnvBindings } from './config/env.ts'
-import { nodeSmtpTransport } from './mail/smtp-node.ts'
+import { nodeSmtpTransport } from './platform/smtp-node.ts'
 
 const app = createApp({
   waitUntil,

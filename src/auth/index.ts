@@ -11,24 +11,24 @@ import * as schema from '../../db/schema.ts'
 import type { Config } from '../config/index.ts'
 import type { TokenSigner } from '../credentials/signed-token.ts'
 import { withBatchedTransactions } from '../database/batched-writes.ts'
-import type { DatabaseClient } from '../database.ts'
-import { type NullSessionLogger, nullSessionReport } from '../diagnostics/null-session-report.ts'
-import type { SessionDiagnosis } from '../diagnostics/session.ts'
-import { authEventHooks } from '../events/auth-hooks.ts'
-import type { AuthEventLog } from '../events/log.ts'
+import type { DatabaseClient } from '../database/index.ts'
+import type { AuthEventLog } from '../event-log.ts'
 import { SOCIAL_ERROR_PATH } from '../http/social-params.ts'
-import type { LimitService } from '../limits/middleware.ts'
+import type { LimitService } from '../limits/index.ts'
 import { betterAuthLogger } from '../logging.ts'
 import type { Mailer } from '../mail/mailer.ts'
-import type { Platform } from '../platform.ts'
+import type { Platform } from '../platform/index.ts'
+import { authEventHooks } from '../plugins/auth-events.ts'
+import { inputLimits } from '../plugins/input-limits.ts'
+import { jwtPlugins } from '../plugins/jwt.ts'
+import { type NullSessionLogger, nullSessionReport } from '../plugins/null-session-report.ts'
+import { repairOrphansOnSignUp } from '../plugins/orphans.ts'
+import { revokeOtherSessionsOnPasswordChange } from '../plugins/password-change.ts'
+import { hideSessionTokens } from '../plugins/session-tokens.ts'
+import { signOutInOneTrip } from '../plugins/sign-out.ts'
 import { sessionCacheOptions } from '../session-cache/options.ts'
-import { jwtPlugins } from '../tokens/jwt.ts'
+import type { SessionDiagnosis } from '../session-diagnosis.ts'
 import { emailOptions } from './email.ts'
-import { inputLimits } from './limits.ts'
-import { repairOrphansOnSignUp } from './orphans.ts'
-import { revokeOtherSessionsOnPasswordChange } from './password-change.ts'
-import { hideSessionTokens } from './session-tokens.ts'
-import { signOutInOneTrip } from './sign-out.ts'
 import { socialOptions } from './social.ts'
 
 export const PASSWORD_MIN_LENGTH = 8
@@ -96,7 +96,7 @@ function authOptions(dependencies: AuthDependencies) {
       maxPasswordLength: PASSWORD_MAX_LENGTH,
       ...email.emailAndPassword,
       // A reset proves the mailbox: the account's failed sign-ins stop throttling it; the event log
-      // learns whose password changed (see events/auth-hooks.ts).
+      // learns whose password changed (see plugins/auth-events.ts).
       onPasswordReset: async (data: { user: { id: string; email: string } }, request?: Request) => {
         await Promise.all([limits.clearAccount(data.user.email), eventHooks.onPasswordReset(data, request)])
       },
@@ -131,20 +131,20 @@ function authOptions(dependencies: AuthDependencies) {
     // of better-call printing the raw error, query parameters (password hashes) included, and
     // answering an empty 500. Expected errors (APIError: 4xx) are answered by BetterAuth as before.
     // A provider callback that fails before its state is known (replayed, expired) still ends on
-    // the frontend: our error route finds the flow's errorCallbackURL (routes/social-sign-in.ts).
+    // the frontend: our error route finds the flow's errorCallbackURL (routes/social-sign-in/).
     onAPIError: { throw: true, errorURL: `${config.baseURL}${SOCIAL_ERROR_PATH}` },
     telemetry: { enabled: false },
     logger: betterAuthLogger,
     plugins: [
       inputLimits,
-      // A user an older version left without an account gives its email back to sign-up (orphans.ts).
+      // A user an older version left without an account gives its email back to sign-up (plugins/orphans.ts).
       repairOrphansOnSignUp(database.db),
       revokeOtherSessionsOnPasswordChange,
       // A bearer token must carry its signature: the raw token alone is what the database holds.
       bearer({ requireSignature: true }),
       signOutInOneTrip({ signer, db: database.db, onSignOut: eventHooks.onSignOut }),
       hideSessionTokens,
-      // Redirect hand-off (see handoff/): single use, stored hashed, valid for 3 minutes.
+      // Redirect hand-off (see routes/handoff.ts): single use, stored hashed, valid for 3 minutes.
       oneTimeToken({ storeToken: 'hashed', expiresIn: ONE_TIME_TOKEN_MINUTES }),
       email.codeSignIn,
       ...jwtPlugins(config, database.db),

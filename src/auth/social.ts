@@ -13,10 +13,6 @@ import type { Config } from '../config/index.ts'
  */
 export const PROVIDER_TOKEN_PATHS = ['/get-access-token', '/refresh-token'] as const
 
-/**
- * @example
- * const { socialProviders, account, plugins } = socialOptions(config)
- */
 export function socialOptions(config: Config) {
   const { github, google, oidc, accountLinking } = config.providers
   return {

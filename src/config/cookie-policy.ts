@@ -5,7 +5,7 @@
  * Suffix List, private section included, so `a.github.io` and `b.github.io` are two sites).
  */
 import { getDomain } from 'tldts'
-import { isLoopbackHost, siteOf } from '../cookies/site.ts'
+import { isLoopbackHost, siteOf } from '../http/site.ts'
 import type { OriginPattern } from './origins.ts'
 
 export type CookieMode = 'same-site' | 'cross-site'

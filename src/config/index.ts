@@ -2,8 +2,9 @@
  * Configuration: the Worker's bindings (or `process.env`) parsed and validated into a typed,
  * frozen object (once per isolate: see context.ts). Problems name the variable and what is wrong, never its value.
  */
-import { isLoopbackHost } from '../cookies/site.ts'
-import { type ProxyMatcher, parseTrustProxy } from '../limits/address.ts'
+
+import { type ProxyMatcher, parseTrustProxy } from '../http/client-address.ts'
+import { isLoopbackHost } from '../http/site.ts'
 import { type CookiePolicy, deriveCookiePolicy } from './cookie-policy.ts'
 import type { EnvBindings } from './env.ts'
 import { type MailConfig, parseMailConfig } from './mail.ts'
@@ -118,6 +119,50 @@ function parseTtl(value: string | undefined, problems: ConfigProblem[]): number 
   return seconds
 }
 
+function parseBaseUrl(value: string | undefined, problems: ConfigProblem[]): URL | undefined {
+  const baseUrl = parseUrl('BETTER_AUTH_URL', value, problems, ['http:', 'https:'])
+  if (baseUrl && baseUrl.pathname !== '/' && baseUrl.pathname !== '') {
+    problems.push({
+      variable: 'BETTER_AUTH_URL',
+      problem: 'must be an origin without a path (the auth routes live at /api/auth)',
+    })
+  }
+  return baseUrl
+}
+
+function parseTrustedOrigins(value: string | undefined, problems: ConfigProblem[]): OriginPattern[] {
+  const trustedOrigins: OriginPattern[] = []
+  for (const entry of (value ?? '').split(',').filter((e) => e.trim())) {
+    const parsed = parseOriginPattern(entry)
+    if (parsed.ok) trustedOrigins.push(parsed.pattern)
+    else problems.push({ variable: 'TRUSTED_ORIGINS', problem: parsed.problem })
+  }
+  return trustedOrigins
+}
+
+function parseRateLimit(value: string | undefined, problems: ConfigProblem[]): boolean {
+  const setting = (value?.trim() || 'on').toLowerCase()
+  if (setting !== 'on' && setting !== 'off') problems.push({ variable: 'RATE_LIMIT', problem: 'must be on or off' })
+  return setting !== 'off'
+}
+
+function parseCookiePolicy(
+  env: EnvBindings,
+  baseUrl: URL | undefined,
+  trustedOrigins: OriginPattern[],
+  problems: ConfigProblem[],
+): CookiePolicy | undefined {
+  if (!baseUrl) return undefined
+  const derived = deriveCookiePolicy({
+    serviceUrl: baseUrl,
+    origins: trustedOrigins,
+    cookieDomain: env.COOKIE_DOMAIN,
+    forcedMode: env.COOKIE_MODE,
+  })
+  problems.push(...derived.problems)
+  return derived.policy
+}
+
 /**
  * Parses and validates the environment. Pure: no caching, no logging.
  *
@@ -127,54 +172,27 @@ function parseTtl(value: string | undefined, problems: ConfigProblem[]): number 
  */
 export function parseConfig(env: EnvBindings): ConfigResult {
   const problems: ConfigProblem[] = []
-  const baseUrl = parseUrl('BETTER_AUTH_URL', env.BETTER_AUTH_URL, problems, ['http:', 'https:'])
-  if (baseUrl && baseUrl.pathname !== '/' && baseUrl.pathname !== '') {
-    problems.push({
-      variable: 'BETTER_AUTH_URL',
-      problem: 'must be an origin without a path (the auth routes live at /api/auth)',
-    })
-  }
+  const baseUrl = parseBaseUrl(env.BETTER_AUTH_URL, problems)
   const databaseUrl = parseUrl('DATABASE_URL', env.DATABASE_URL, problems, ['postgres:', 'postgresql:'])
   const neonHttpEndpoint = env.NEON_HTTP_ENDPOINT?.trim()
     ? parseUrl('NEON_HTTP_ENDPOINT', env.NEON_HTTP_ENDPOINT, problems, ['http:', 'https:'])
     : undefined
-
   const { secrets, problems: secretProblems } = parseSecrets(env, {
     allowShort: baseUrl ? isLoopbackHost(baseUrl.hostname) : false,
   })
   problems.push(...secretProblems)
-
-  const trustedOrigins: OriginPattern[] = []
-  for (const entry of (env.TRUSTED_ORIGINS ?? '').split(',').filter((e) => e.trim())) {
-    const parsed = parseOriginPattern(entry)
-    if (parsed.ok) trustedOrigins.push(parsed.pattern)
-    else problems.push({ variable: 'TRUSTED_ORIGINS', problem: parsed.problem })
-  }
-
+  const trustedOrigins = parseTrustedOrigins(env.TRUSTED_ORIGINS, problems)
   const operator = parseOperatorSettings(env, secrets, problems)
   const jwtTtl = parseTtl(env.JWT_TTL, problems)
   const databaseTimeoutMs = parseDatabaseTimeout(env.DATABASE_TIMEOUT_MS, problems)
   const sessionCacheSeconds = parseSessionCacheTtl(env.SESSION_CACHE_TTL, problems)
-  const rateLimitSetting = (env.RATE_LIMIT?.trim() || 'on').toLowerCase()
-  if (rateLimitSetting !== 'on' && rateLimitSetting !== 'off') {
-    problems.push({ variable: 'RATE_LIMIT', problem: 'must be on or off' })
-  }
+  const rateLimit = parseRateLimit(env.RATE_LIMIT, problems)
   const trustProxy = parseTrustProxy(env.TRUST_PROXY)
   if (!trustProxy.ok) problems.push({ variable: 'TRUST_PROXY', problem: trustProxy.problem })
   const mail = parseMailConfig(env, problems)
   const providers = parseProviders(env)
   problems.push(...providers.problems)
-  let cookies: CookiePolicy | undefined
-  if (baseUrl) {
-    const derived = deriveCookiePolicy({
-      serviceUrl: baseUrl,
-      origins: trustedOrigins,
-      cookieDomain: env.COOKIE_DOMAIN,
-      forcedMode: env.COOKIE_MODE,
-    })
-    problems.push(...derived.problems)
-    cookies = derived.policy
-  }
+  const cookies = parseCookiePolicy(env, baseUrl, trustedOrigins, problems)
 
   if (problems.length > 0 || !baseUrl || !databaseUrl || !cookies || !trustProxy.ok) return { ok: false, problems }
   const origin = baseUrl.origin
@@ -194,7 +212,7 @@ export function parseConfig(env: EnvBindings): ConfigResult {
       issuer: env.JWT_ISSUER?.trim() || origin,
       audience: env.JWT_AUDIENCE?.trim() || origin,
     },
-    rateLimit: rateLimitSetting !== 'off',
+    rateLimit,
     trustProxy: trustProxy.matcher,
     operator,
     sessionCacheSeconds,

@@ -3,7 +3,7 @@
  * messages, whether email verification is required, and how long reset links live. Problems name
  * the variable, never its value (SMTP_URL carries a password).
  */
-import type { SmtpSettings } from '../mail/transport.ts'
+import type { SmtpSettings } from '../platform/mail-transport.ts'
 import type { EnvBindings } from './env.ts'
 
 interface ConfigProblem {

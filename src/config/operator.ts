@@ -22,12 +22,7 @@ export interface OperatorSettings {
   readonly authEventRetentionDays: number
 }
 
-/**
- * A bearer token setting: unset, or at least 32 characters and none of the signing secrets.
- *
- * @example
- * operatorToken('HEALTH_TOKEN', env.HEALTH_TOKEN, secrets, problems)
- */
+/** A bearer token setting: unset, or at least 32 characters and none of the signing secrets. */
 export function operatorToken(
   variable: 'HEALTH_TOKEN' | 'CRON_SECRET',
   value: string | undefined,
@@ -60,10 +55,6 @@ function retentionDays(value: string | undefined, problems: ConfigProblem[]): nu
   return days
 }
 
-/**
- * @example
- * const operator = parseOperatorSettings(env, secrets, problems)
- */
 export function parseOperatorSettings(
   env: EnvBindings,
   secrets: readonly SigningSecret[],

@@ -3,7 +3,7 @@
  * OpenID Connect provider found by discovery (`oidc`). A provider is enabled when its variables are
  * set; half of them set is a problem naming the missing one. Values are never echoed.
  */
-import { isLoopbackHost } from '../cookies/site.ts'
+import { isLoopbackHost } from '../http/site.ts'
 import type { EnvBindings } from './env.ts'
 
 export type ProviderId = 'github' | 'google' | 'oidc'

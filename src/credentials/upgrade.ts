@@ -4,7 +4,6 @@
  * the current one before BetterAuth sees it, and the client receives the re-signed credential
  * (`Set-Cookie`, `set-auth-token`) unless the response already sets a new one.
  */
-import type { MiddlewareHandler } from 'hono'
 import { type CookieSpec, cookiePairs, serializeCookie, setsCookie } from '../http/cookies.ts'
 import { bearerToken, HEADERS } from '../http/headers.ts'
 import type { TokenSigner } from './signed-token.ts'
@@ -66,24 +65,5 @@ export function createCredentialUpgrader(signer: TokenSigner, cookies: readonly 
         }
       },
     }
-  }
-}
-
-/**
- * Middleware: the routes behind it see credentials signed with the current secret. The request is
- * replaced the way Hono's own body-limit middleware replaces it.
- *
- * @example
- * app.use('/api/*', credentialUpgrade(createCredentialUpgrader(signer, cookies)))
- */
-export function credentialUpgrade(upgrader: CredentialUpgrader | Promise<CredentialUpgrader>): MiddlewareHandler {
-  return async function upgradeCredentials(c, next) {
-    const upgraded = await (await upgrader)(c.req.raw)
-    if (!upgraded) return next()
-    c.req.raw = upgraded.request
-    await next()
-    // A copy, so the headers are mutable whatever produced the response.
-    c.res = new Response(c.res.body, c.res)
-    upgraded.finish(c.res.headers)
   }
 }

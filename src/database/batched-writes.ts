@@ -25,7 +25,7 @@
  *
  * Outside a transaction the database is used as is.
  */
-import type { Database } from '../database.ts'
+import type { Database } from './index.ts'
 
 type Thenable = { then: (resolve: (value: unknown) => unknown, reject: (reason: unknown) => unknown) => unknown }
 type Batchable = Parameters<Database['batch']>[0][number]

@@ -7,10 +7,6 @@
  * `isDatabaseUnavailable` (unavailable.ts) turns into a 503.
  */
 
-/**
- * @example
- * const sql = neon(url, { fetchOptions: deadlineFetchOptions(2500) })
- */
 export function deadlineFetchOptions(timeoutMs: number): RequestInit {
   return {
     get signal() {

@@ -26,10 +26,6 @@ function* chain(error: unknown): Generator<Failure> {
   }
 }
 
-/**
- * @example
- * if (isDatabaseUnavailable(error)) return errorResponse('DATABASE_UNAVAILABLE')
- */
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (const failure of chain(error)) {
     if (failure.name === 'TimeoutError' || failure.name === 'AbortError') return true

@@ -1,5 +1,5 @@
 /** The doctor's cookie checks: the service's cookie policy against the frontend's site. */
-import { isCrossSite } from '../cookies/site.ts'
+import { isCrossSite } from '../http/site.ts'
 import type { AuthHealth } from './health.ts'
 import type { DoctorOptions, Report } from './report.ts'
 

@@ -39,7 +39,7 @@ function checkMail(mail: NonNullable<AuthHealth['mail']>, report: Report): void 
   else report({ check: 'mail', ok: true, message: mode })
 }
 
-export async function checkHealth(
+async function readHealth(
   options: DoctorOptions,
   report: Report,
   doFetch: typeof fetch,
@@ -55,9 +55,8 @@ export async function checkHealth(
     })
     return undefined
   }
-  let health: AuthHealth
   try {
-    health = (await response.json()) as AuthHealth
+    return (await response.json()) as AuthHealth
   } catch {
     report({
       check: '/health/auth',
@@ -67,20 +66,81 @@ export async function checkHealth(
     })
     return undefined
   }
-  if (health.level === 'anonymous') {
+}
+
+function checkAnonymousLevel(health: AuthHealth, report: Report): void {
+  if (health.level !== 'anonymous') return
+  report({
+    check: '/health/auth',
+    ok: true,
+    message: `anonymous level only (status ${health.status}, secret length, database reachability, cookie mode): configuration problems, migrations, signing keys, cookie attributes and BETTER_AUTH_URL were not checked; pass --health-token to check them`,
+  })
+  if (health.status !== 'ok')
     report({
       check: '/health/auth',
-      ok: true,
-      message: `anonymous level only (status ${health.status}, secret length, database reachability, cookie mode): configuration problems, migrations, signing keys, cookie attributes and BETTER_AUTH_URL were not checked; pass --health-token to check them`,
+      ok: false,
+      message: 'the service reports itself unhealthy',
+      fix: 'Run the doctor with --health-token to see why.',
     })
-    if (health.status !== 'ok')
-      report({
-        check: '/health/auth',
-        ok: false,
-        message: 'the service reports itself unhealthy',
-        fix: 'Run the doctor with --health-token to see why.',
-      })
-  }
+}
+
+function checkSecret(secret: AuthHealth['secret'], report: Report): void {
+  if (!secret?.present)
+    report({
+      check: 'secret',
+      ok: false,
+      message: 'no BETTER_AUTH_SECRET is set',
+      fix: 'wrangler secret put BETTER_AUTH_SECRET (a random value of 32+ characters).',
+    })
+  else if (secret.length < 32)
+    report({
+      check: 'secret',
+      ok: false,
+      message: `the secret is only ${secret.length} characters`,
+      fix: 'Use a random secret of at least 32 characters.',
+    })
+  else report({ check: 'secret', ok: true, message: `present, ${secret.length} characters` })
+}
+
+function checkDatabase(database: NonNullable<AuthHealth['database']>, report: Report): void {
+  if (!database.reachable)
+    report({
+      check: 'database',
+      ok: false,
+      message: `unreachable (${database.error ?? 'no answer'})`,
+      fix: 'Check DATABASE_URL and that the database is up.',
+    })
+  else if (database.migrations?.pending.length)
+    report({
+      check: 'database',
+      ok: false,
+      message: `migrations pending: ${database.migrations.pending.join(', ')}`,
+      fix: 'Run npm run db:migrate against this DATABASE_URL.',
+    })
+  else if (database.migrations === undefined)
+    report({ check: 'database', ok: true, message: 'reachable (migrations not checked at the anonymous level)' })
+  else report({ check: 'database', ok: true, message: 'reachable, migrations applied' })
+}
+
+function checkSigningKeys(signingKey: NonNullable<AuthHealth['jwt']>['signingKey'] | undefined, report: Report): void {
+  const undecryptable = signingKey?.undecryptable ?? []
+  if (undecryptable.length === 0) return
+  report({
+    check: 'JWT signing key',
+    ok: false,
+    message: `live signing keys this deployment's secrets cannot decrypt: ${undecryptable.map((k) => k.keyId).join(', ')} (another deployment's secret, or a secret replaced without rotation)`,
+    fix: signingKey?.problem ?? 'Give every deployment on this database the same secrets.',
+  })
+}
+
+export async function checkHealth(
+  options: DoctorOptions,
+  report: Report,
+  doFetch: typeof fetch,
+): Promise<AuthHealth | undefined> {
+  const health = await readHealth(options, report, doFetch)
+  if (!health) return undefined
+  checkAnonymousLevel(health, report)
   for (const problem of health.config?.problems ?? []) {
     report({
       check: 'configuration',
@@ -89,49 +149,9 @@ export async function checkHealth(
       fix: `Set ${problem.variable} correctly and redeploy.`,
     })
   }
-  if (!health.secret?.present)
-    report({
-      check: 'secret',
-      ok: false,
-      message: 'no BETTER_AUTH_SECRET is set',
-      fix: 'wrangler secret put BETTER_AUTH_SECRET (a random value of 32+ characters).',
-    })
-  else if (health.secret.length < 32)
-    report({
-      check: 'secret',
-      ok: false,
-      message: `the secret is only ${health.secret.length} characters`,
-      fix: 'Use a random secret of at least 32 characters.',
-    })
-  else report({ check: 'secret', ok: true, message: `present, ${health.secret.length} characters` })
-  if (health.database) {
-    if (!health.database.reachable)
-      report({
-        check: 'database',
-        ok: false,
-        message: `unreachable (${health.database.error ?? 'no answer'})`,
-        fix: 'Check DATABASE_URL and that the database is up.',
-      })
-    else if (health.database.migrations?.pending.length)
-      report({
-        check: 'database',
-        ok: false,
-        message: `migrations pending: ${health.database.migrations.pending.join(', ')}`,
-        fix: 'Run npm run db:migrate against this DATABASE_URL.',
-      })
-    else if (health.database.migrations === undefined)
-      report({ check: 'database', ok: true, message: 'reachable (migrations not checked at the anonymous level)' })
-    else report({ check: 'database', ok: true, message: 'reachable, migrations applied' })
-  }
-  const undecryptable = health.jwt?.signingKey?.undecryptable ?? []
-  if (undecryptable.length > 0) {
-    report({
-      check: 'JWT signing key',
-      ok: false,
-      message: `live signing keys this deployment's secrets cannot decrypt: ${undecryptable.map((k) => k.keyId).join(', ')} (another deployment's secret, or a secret replaced without rotation)`,
-      fix: health.jwt?.signingKey?.problem ?? 'Give every deployment on this database the same secrets.',
-    })
-  }
+  checkSecret(health.secret, report)
+  if (health.database) checkDatabase(health.database, report)
+  checkSigningKeys(health.jwt?.signingKey, report)
   if (health.mail) checkMail(health.mail, report)
   if (health.baseURL && health.baseURL !== new URL(options.serviceUrl).origin) {
     report({

@@ -1,7 +1,8 @@
 /** The doctor's sign-in check: a real sign-in from the frontend's origin, its Set-Cookie, then sign-out. */
-import { isCrossSite } from '../cookies/site.ts'
+
 import { parseSetCookie } from '../http/cookies.ts'
 import { HEADERS } from '../http/headers.ts'
+import { isCrossSite } from '../http/site.ts'
 import type { DoctorOptions, Report } from './report.ts'
 
 export async function checkSignIn(options: DoctorOptions, report: Report, doFetch: typeof fetch) {

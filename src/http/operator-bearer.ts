@@ -11,12 +11,7 @@ async function sha256(text: string): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))
 }
 
-/**
- * Whether two strings are equal, in time that depends on neither.
- *
- * @example
- * await constantTimeEqual(presented, expected) // true or false
- */
+/** Whether two strings are equal, in time that depends on neither. */
 export async function constantTimeEqual(a: string, b: string): Promise<boolean> {
   const [left, right] = await Promise.all([sha256(a), sha256(b)])
   let difference = 0
@@ -27,9 +22,6 @@ export async function constantTimeEqual(a: string, b: string): Promise<boolean> 
 /**
  * What a request's `Authorization` header grants on an operator route: no bearer token is
  * `anonymous`; the expected one `granted`; any other (or any at all when none is configured) `refused`.
- *
- * @example
- * const access = await operatorAccess(c.req.raw.headers, config.operator.healthToken)
  */
 export async function operatorAccess(headers: Headers, expected: string | undefined): Promise<OperatorAccess> {
   const presented = bearerToken(headers)

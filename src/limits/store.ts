@@ -6,7 +6,7 @@
  * throttle, and prunes a few expired rows on the way. The database's clock decides every window,
  * so isolates with skewed clocks agree.
  */
-import type { DatabaseClient } from '../database.ts'
+import type { DatabaseClient } from '../database/index.ts'
 
 /**
  * A fixed-window counter: at most `max` requests per `windowSeconds`. Buckets count in stages,
@@ -116,7 +116,7 @@ function statement(buckets: readonly Bucket[], account: AccountThrottle | undefi
   return [`WITH ${parts.join(',\n')}\n${selects.join(' UNION ALL ')}`, params]
 }
 
-/** The shared store of one database; built once per isolate (see limits/middleware.ts). */
+/** The shared store of one database; built once per isolate (see limits/index.ts). */
 export interface LimitStore {
   /**
    * Counts one request in each bucket and, given one, takes an attempt against the account's

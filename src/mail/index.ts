@@ -4,7 +4,7 @@
  * Edge: no TCP sockets) is a configuration problem naming the runtime.
  */
 import type { MailConfig } from '../config/mail.ts'
-import type { Platform } from '../platform.ts'
+import type { Platform } from '../platform/index.ts'
 import { createMailer, type Mailer } from './mailer.ts'
 import { resendTransport } from './resend.ts'
 

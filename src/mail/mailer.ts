@@ -4,8 +4,8 @@
  * with the kind of message and the transport's error, never the recipient's link, token or code.
  */
 import { logEvent } from '../logging.ts'
-import type { Platform } from '../platform.ts'
-import type { MailMessage, MailTransport } from './transport.ts'
+import type { Platform } from '../platform/index.ts'
+import type { MailMessage, MailTransport } from '../platform/mail-transport.ts'
 
 /** What a message is for; the only thing about its content that is ever logged. */
 export type MailKind = 'verification' | 'password-reset' | 'sign-in-code' | 'existing-account' | 'code'

@@ -2,7 +2,7 @@
  * Resend's HTTPS API (`POST /emails`, https://resend.com/docs/api-reference/emails/send-email),
  * for runtimes without TCP sockets (Vercel Edge). Only fetch: nothing runtime-specific.
  */
-import { MailDeliveryError, type MailMessage, type MailTransport } from './transport.ts'
+import { MailDeliveryError, type MailMessage, type MailTransport } from '../platform/mail-transport.ts'
 
 export const RESEND_API_URL = 'https://api.resend.com'
 

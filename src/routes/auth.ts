@@ -1,24 +1,13 @@
 /**
- * `/api/auth/*`: BetterAuth's handler. Credentials from older secrets are re-signed before it
- * (credentials/upgrade.ts), null sessions are reported by its own hooks (diagnostics/). Its
- * answers outside the house shape are rewritten: the 429 of its rate limiter (`{message}` with a
- * non-standard `X-Retry-After`), and any error without a `code`: its empty 404s (a path it does not
- * know, a disabled endpoint such as delete-user) and its bare `{message}` 400s ("No fields to
- * update", a callbackURL that is not a string).
+ * `/api/auth/*`: BetterAuth's handler. Its errors without a `code` are rewritten in the house shape:
+ * its empty 404s (a path it does not know, a disabled endpoint such as delete-user) and its bare
+ * `{message}` 400s ("No fields to update", a callbackURL that is not a string). Its own rate limiter
+ * is off (auth/index.ts): the service's limits answer 429 before it (middleware/rate-limits.ts).
  */
 import type { Context } from 'hono'
 import { Hono } from 'hono/tiny'
 import type { AppEnv } from '../context.ts'
-import { ERRORS, type ErrorCode, errorResponse, handleNotFound } from '../errors.ts'
-
-const BETTER_AUTH_RETRY_AFTER = 'x-retry-after'
-
-function rateLimited(response: Response): Response {
-  const retryAfter = response.headers.get(BETTER_AUTH_RETRY_AFTER)
-  const limited = errorResponse('RATE_LIMITED')
-  if (retryAfter) limited.headers.set('Retry-After', retryAfter)
-  return limited
-}
+import { ERRORS, type ErrorCode, handleNotFound } from '../errors.ts'
 
 const CODE_FOR_STATUS: Readonly<Record<number, ErrorCode>> = {
   400: 'BAD_REQUEST',
@@ -29,7 +18,6 @@ const CODE_FOR_STATUS: Readonly<Record<number, ErrorCode>> = {
 
 /** A BetterAuth error in the house shape: its status and message kept, a code added. */
 async function inHouseShape(response: Response, c: Context): Promise<Response> {
-  if (response.status === 429) return rateLimited(response)
   const body: unknown = await response
     .clone()
     .json()
@@ -46,10 +34,6 @@ async function inHouseShape(response: Response, c: Context): Promise<Response> {
   return Response.json({ code: ours, message: text }, { status: response.status, headers })
 }
 
-/**
- * @example
- * app.route('/', authRoutes())
- */
 export function authRoutes() {
   const routes = new Hono<AppEnv>()
   routes.on(['GET', 'POST'], '/api/auth/*', async function betterAuth(c) {

@@ -7,10 +7,6 @@ import type { AppEnv } from '../context.ts'
 
 export const GET_SESSION_PATH = '/api/auth/get-session'
 
-/**
- * @example
- * app.route('/', fastSessionRoutes()) // before authRoutes()
- */
 export function fastSessionRoutes() {
   const routes = new Hono<AppEnv>()
   routes.get(GET_SESSION_PATH, async function fastSession(c, next) {

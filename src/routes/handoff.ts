@@ -14,10 +14,6 @@ import { serviceError } from '../errors.ts'
 import { HANDOFF_ERROR_PARAM, HANDOFF_PATH, HANDOFF_TOKEN_PARAM } from '../http/handoff-params.ts'
 import { HEADERS } from '../http/headers.ts'
 
-/**
- * @example
- * app.route('/', handoffRoutes())
- */
 export function handoffRoutes() {
   const routes = new Hono<AppEnv>()
 

@@ -6,7 +6,7 @@
  */
 import { Hono } from 'hono/tiny'
 import { devMailPorts } from '../config/dev-mail.ts'
-import { isLoopbackHost } from '../cookies/site.ts'
+import { isLoopbackHost } from '../http/site.ts'
 
 const VERIFY_ERRORS: Record<string, string> = {
   INVALID_TOKEN: 'This verification link is not valid (already used, or mistyped).',

@@ -9,12 +9,7 @@ import { HEADERS } from '../http/headers.ts'
 
 export const JWKS_CACHE_CONTROL = 'public, max-age=300, stale-while-revalidate=60'
 
-/**
- * Mount before the BetterAuth route, so the middleware wraps it.
- *
- * @example
- * app.route('/', jwksRoutes())
- */
+/** Mount before the BetterAuth route, so the middleware wraps it. */
 export function jwksRoutes() {
   const routes = new Hono<AppEnv>()
   routes.get('/.well-known/jwks.json', async function wellKnownJwks(c) {

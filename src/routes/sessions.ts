@@ -8,14 +8,10 @@ import { and, desc, eq, gt, ne } from 'drizzle-orm'
 import { Hono } from 'hono/tiny'
 import { session } from '../../db/schema.ts'
 import { serviceError } from '../errors.ts'
-import { recordForRequest } from '../events/auth-hooks.ts'
-import type { GuardEnv } from '../guard/index.ts'
 import { HEADERS } from '../http/headers.ts'
+import type { GuardEnv } from '../middleware/guard.ts'
+import { recordForRequest } from '../plugins/auth-events.ts'
 
-/**
- * @example
- * app.route('/', sessionsRoutes())
- */
 export function sessionsRoutes() {
   const routes = new Hono<GuardEnv>()
   routes.get('/api/users/:userId/sessions', async function listSessions(c) {

@@ -11,7 +11,6 @@
  * (it costs no database work; the 429 would cost as much CPU as the answer).
  */
 import { getAuthTables } from '@better-auth/core/db'
-import type { Auth } from '../auth/index.ts'
 import { logEvent } from '../logging.ts'
 import { type CachedSession, createCacheCookieReader } from './cache-cookie.ts'
 import { type AuthContext, createSessionJwtSigner, jwtPluginOptions } from './session-jwt.ts'
@@ -51,7 +50,7 @@ const dates = <T extends { createdAt: Date; updatedAt: Date }>(record: T) => ({
  * const answer = await createFastSession(auth)
  * const response = (await answer(request)) ?? (await auth.handler(request))
  */
-export async function createFastSession(auth: Auth): Promise<FastSession> {
+export async function createFastSession(auth: { readonly $context: Promise<unknown> }): Promise<FastSession> {
   // The instance's own context, typed as plugins see it.
   const context = (await auth.$context) as unknown as AuthContext
   const { options, authCookies } = context
@@ -84,7 +83,7 @@ export async function createFastSession(auth: Auth): Promise<FastSession> {
       try {
         headers.set('set-auth-jwt', await signJwt(cached))
       } catch (error) {
-        // As tokens/jwt.ts does for BetterAuth's answer: the session without the header, not a 500.
+        // As plugins/jwt.ts does for BetterAuth's answer: the session without the header, not a 500.
         logEvent('error', 'jwt_signing_failed', { error })
       }
     }

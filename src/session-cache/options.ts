@@ -15,10 +15,6 @@ import type { Config } from '../config/index.ts'
 /** The strategy both BetterAuth and the fast path use. */
 export const SESSION_CACHE_STRATEGY = 'compact' as const
 
-/**
- * @example
- * betterAuth({ session: { cookieCache: sessionCacheOptions(config) } })
- */
 export function sessionCacheOptions(config: Config) {
   const seconds = config.sessionCacheSeconds
   return seconds > 0

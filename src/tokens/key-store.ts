@@ -15,7 +15,7 @@ import type { GenericEndpointContext } from 'better-auth'
 import type { Jwk, JwtOptions } from 'better-auth/plugins/jwt'
 import { desc, gt, isNull, or } from 'drizzle-orm'
 import { jwks } from '../../db/schema.ts'
-import type { Database } from '../database.ts'
+import type { Database } from '../database/index.ts'
 import { TIMED_OUT, within } from '../deadline.ts'
 import { createKeyOpener, type SecretConfig } from './key-encryption.ts'
 
@@ -68,12 +68,7 @@ function toJwk(row: typeof jwks.$inferSelect): Jwk {
 
 const isLive = (key: Jwk, at: Date) => !key.expiresAt || key.expiresAt > at
 
-/**
- * The signing keys that have not expired at `at`, newest first, straight from the database.
- *
- * @example
- * const keys = await liveKeys(db, new Date()) // Jwk[]
- */
+/** The signing keys that have not expired at `at`, newest first, straight from the database. */
 export async function liveKeys(db: Database, at: Date): Promise<Jwk[]> {
   const rows = await db
     .select()
@@ -95,10 +90,6 @@ export interface KeyStoreOptions {
   readonly now?: () => number
 }
 
-/**
- * @example
- * jwt({ adapter: createKeyStore(database.db, { secrets: config.secrets.map((s) => s.value) }) })
- */
 export function createKeyStore(db: Database, options: KeyStoreOptions): KeyAdapter {
   const now = options.now ?? Date.now
   const open = createKeyOpener(options.secrets)

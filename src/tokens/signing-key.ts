@@ -3,7 +3,7 @@
  * and the live keys it cannot decrypt (their private halves are stored encrypted under a secret it
  * does not know). Those stay published but are never used to sign here (see key-store.ts).
  */
-import type { Database } from '../database.ts'
+import type { Database } from '../database/index.ts'
 import { createKeyOpener, type SecretConfig } from './key-encryption.ts'
 import { liveKeys } from './key-store.ts'
 

@@ -8,8 +8,8 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { parseConfig } from '../../src/config/index.ts'
-import { createDatabaseClient } from '../../src/database.ts'
-import { createLimits } from '../../src/limits/middleware.ts'
+import { createDatabaseClient } from '../../src/database/index.ts'
+import { createLimits } from '../../src/limits/index.ts'
 import { backendNames, queryEndpoint } from '../support/backends.ts'
 import { startService, type TestService, uniqueEmail, useService } from '../support/service.ts'
 

@@ -4,7 +4,7 @@
  * BetterAuth accepts at any size (it ignores the extra key), so only the limit refuses them.
  */
 import { describe, expect, it } from 'vitest'
-import { MAX_BODY_BYTES } from '../../src/auth/limits.ts'
+import { MAX_BODY_BYTES } from '../../src/middleware/body-limit.ts'
 import { uniqueEmail, useService } from '../support/service.ts'
 
 const PASSWORD = 'correct horse battery'

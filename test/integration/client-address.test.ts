@@ -1,5 +1,5 @@
 /**
- * The client's address comes from the platform only (src/limits/address.ts, the entries'
+ * The client's address comes from the platform only (src/http/client-address.ts, the entries'
  * `clientAddress`): on Workers CF-Connecting-IP, on Vercel X-Real-IP, on Node the socket peer, or
  * behind proxies named in TRUST_PROXY the X-Forwarded-For hop they vouch for. No header a client
  * adds buys it a fresh budget. Locally the platform's own header is whatever the client sends
@@ -62,7 +62,7 @@ function tricks(): Record<string, [string, string][]> {
       ['forwarded-for', fresh()],
     ],
     'X-Vercel-Forwarded-For': [['x-vercel-forwarded-for', fresh()]],
-    // Makes the app hand its routes a new Request (session-cache/unreadable.ts): the address must survive it.
+    // Makes the app hand its routes a new Request (src/middleware/unreadable-cache.ts): the address must survive it.
     'an unreadable session cache cookie': [['cookie', `better-auth.session_data=%${counter++}`]],
   }
 }

@@ -15,7 +15,7 @@ import { getRequestListener } from '@hono/node-server'
 import type { LocalNeon } from '../../db/local-neon/index.ts'
 import { createApp } from '../../src/app.ts'
 import type { EnvBindings } from '../../src/config/env.ts'
-import { nodeSmtpTransport } from '../../src/mail/smtp-node.ts'
+import { nodeSmtpTransport } from '../../src/platform/smtp-node.ts'
 
 // The app gets its environment as bindings, but BetterAuth also reads BETTER_AUTH_SECRET(S) from
 // process.env when the config gives it no versioned secrets: a developer's exported ones must not

@@ -15,7 +15,7 @@ import type { JSONWebKeySet } from 'jose'
 import { afterAll, beforeAll, beforeEach } from 'vitest'
 import * as schema from '../../db/schema.ts'
 
-import type { Database } from '../../src/database.ts'
+import type { Database } from '../../src/database/index.ts'
 import { createKeyStore } from '../../src/tokens/key-store.ts'
 import { backendNamed, type TestDatabase, WORKER_DATABASE_URL } from './backends.ts'
 

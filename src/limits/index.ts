@@ -1,0 +1,173 @@
+/**
+ * The limits in front of BetterAuth's routes (`/api/auth/*`, mounted by middleware/rate-limits.ts),
+ * replacing BetterAuth's own: its key is a header any client can set (or one bucket shared by every
+ * client whose address is unknown), it counts every route, and it can key neither by a body's email nor by a sign-in's outcome.
+ *
+ * Per counted request: the client's address from the platform (http/client-address.ts), the route's
+ * buckets (limits/rules.ts), one statement against the shared store (limits/store.ts); over any
+ * budget, 429 `RATE_LIMITED` with `Retry-After`. An unknown address is not counted (logged once
+ * per isolate): one shared bucket would let three requests lock everyone out.
+ */
+import type { Config } from '../config/index.ts'
+import type { DatabaseClient } from '../database/index.ts'
+import { errorResponse } from '../errors.ts'
+import { addressGroups, parseAddress } from '../http/client-address.ts'
+import { parseCookieHeader } from '../http/cookies.ts'
+import { bearerToken } from '../http/headers.ts'
+import { logEvent } from '../logging.ts'
+import type { Platform } from '../platform/index.ts'
+import { ACCOUNT_THROTTLE, MAIL_RECIPIENT_RULE, planFor, type RoutePlan } from './rules.ts'
+import { type AccountThrottle, type Bucket, databaseLimitStore, type LimitStore, type Verdict } from './store.ts'
+
+const AUTH_BASE = '/api/auth'
+/** The recipient's budget counts after every address group allowed the request. */
+const RECIPIENT_STAGE = 3
+
+async function hashKey(kind: string, value: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value))
+  const bytes = new Uint8Array(digest, 0, 18)
+  return `${kind}:${btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')}`
+}
+
+/** An email as the limits see it: one bucket however it is spelled. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase()
+}
+
+/** The body's fields, read from a clone so BetterAuth still gets the body. */
+async function bodyOf(request: Request): Promise<Record<string, unknown>> {
+  if (request.method !== 'POST') return {}
+  try {
+    const body: unknown = await request.clone().json()
+    return body && typeof body === 'object' ? (body as Record<string, unknown>) : {}
+  } catch {
+    return {}
+  }
+}
+
+export interface LimitDependencies {
+  readonly config: Config
+  readonly database: DatabaseClient
+  readonly platform: Platform
+  /** The session cookie's name (for verify-password's per-session throttle). */
+  readonly sessionCookieName: () => Promise<string>
+}
+
+/** A counted request's verdict. */
+export interface Admission {
+  /** The answer in place of the route's: 429 over budget, 503 when the store did not answer. */
+  readonly refusal: Response | null
+  /** After the route answered: an attempt that was no wrong password is given back. */
+  settle(status: number): void
+}
+
+/** The limits of one isolate: what the middleware and other parts of the service call. */
+export interface LimitService {
+  /** Counts a request to `/api/auth/<path>`; null when the route is not counted (or limits are off). */
+  admit(request: Request, path: string): Promise<Admission | null>
+  /** Forgets the failed sign-ins of an account (after a successful password reset); logs, never throws. */
+  clearAccount(email: string): Promise<void>
+  /**
+   * Takes one mail from a recipient's budget, for mail sent outside the mail routes (the
+   * verification resend of `/sign-in/email`); `retryAfter > 0`: do not send.
+   */
+  takeMailBudget(email: string): Promise<Verdict>
+}
+
+export function createLimits({ config, database, platform, sessionCookieName }: LimitDependencies): LimitService {
+  const store: LimitStore = databaseLimitStore(database)
+  let unknownAddressLogged = false
+  const accountKey = (email: string) => hashKey('account', normalizeEmail(email))
+  const recipientBucket = async (email: string): Promise<Bucket> => ({
+    key: await hashKey('mail', normalizeEmail(email)),
+    ...MAIL_RECIPIENT_RULE,
+    stage: RECIPIENT_STAGE,
+  })
+
+  async function addressBuckets(request: Request, plan: RoutePlan): Promise<Bucket[]> {
+    const address = parseAddress(platform.clientAddress?.(request, config.trustProxy))
+    if (!address) {
+      if (!unknownAddressLogged) {
+        unknownAddressLogged = true
+        logEvent('warn', 'client_address_unknown', { path: plan.path, counted: false })
+      }
+      return []
+    }
+    const buckets: Bucket[] = []
+    // Narrowest group first (stage 0): a client over its own budget does not spend its neighbours'.
+    for (const [stage, { group, factor }] of addressGroups(address).entries()) {
+      for (const rule of plan.addressRules) {
+        buckets.push({
+          key: await hashKey('address', `${group}|${plan.path}|${rule.windowSeconds}`),
+          windowSeconds: rule.windowSeconds,
+          max: rule.max * factor,
+          stage,
+        })
+      }
+    }
+    return buckets
+  }
+
+  async function throttleKey(
+    request: Request,
+    plan: RoutePlan,
+    body: Record<string, unknown>,
+  ): Promise<string | undefined> {
+    if (plan.throttle === 'email') return typeof body.email === 'string' ? accountKey(body.email) : undefined
+    if (plan.throttle !== 'session') return undefined
+    const headers = request.headers
+    const credential = bearerToken(headers) ?? parseCookieHeader(headers.get('cookie')).get(await sessionCookieName())
+    // The token without its signature: the same session however it is presented.
+    return credential ? hashKey('session', credential.split('.')[0]!) : undefined
+  }
+
+  async function admit(request: Request, path: string): Promise<Admission | null> {
+    if (!config.rateLimit) return null
+    const plan = planFor(path.slice(AUTH_BASE.length))
+    if (!plan) return null
+    const body = plan.recipientField || plan.throttle === 'email' ? await bodyOf(request) : {}
+    const buckets = await addressBuckets(request, plan)
+    const recipient = plan.recipientField ? body[plan.recipientField] : undefined
+    if (typeof recipient === 'string') buckets.push(await recipientBucket(recipient))
+    const key = await throttleKey(request, plan, body)
+    const account: AccountThrottle | undefined = key ? { key, ...ACCOUNT_THROTTLE } : undefined
+
+    let verdict: Verdict
+    try {
+      verdict = await store.take(buckets, account)
+    } catch (error) {
+      logEvent('error', 'rate_limit_store_failed', { path: plan.path, error })
+      return { refusal: errorResponse('DATABASE_UNAVAILABLE'), settle: () => undefined }
+    }
+    const giveBack = () =>
+      platform.waitUntil(
+        store.giveBack(key!).catch((error) => logEvent('error', 'rate_limit_store_failed', { path: plan.path, error })),
+      )
+    if (verdict.retryAfter > 0) {
+      if (verdict.attemptCounted) giveBack()
+      return { refusal: errorResponse('RATE_LIMITED', undefined, {}, verdict.retryAfter), settle: () => undefined }
+    }
+    return {
+      refusal: null,
+      settle(status) {
+        // The throttle counts wrong passwords (400/401); anything else was no failed guess.
+        if (verdict.attemptCounted && status !== 400 && status !== 401) giveBack()
+      },
+    }
+  }
+
+  return {
+    admit,
+    async clearAccount(email) {
+      // Never fails the reset it follows: the password is already changed.
+      await store
+        .clear(await accountKey(email))
+        .catch((error) => logEvent('error', 'rate_limit_store_failed', { path: 'clear-account', error }))
+    },
+    async takeMailBudget(email) {
+      return store.take([await recipientBucket(email)])
+    },
+  }
+}
