@@ -57,7 +57,17 @@ const LAYERS: readonly { name: string; paths: readonly string[] }[] = [
   },
   {
     name: 'foundation',
-    paths: ['config/', 'database/', 'platform/', 'http/', 'errors.ts', 'logging.ts', 'deadline.ts', 'bundle/'],
+    paths: [
+      'config/',
+      'database/',
+      'platform/',
+      'http/',
+      'crypto/',
+      'errors.ts',
+      'logging.ts',
+      'deadline.ts',
+      'bundle/',
+    ],
   },
 ]
 

@@ -79,17 +79,18 @@ export function serializeCookie(spec: CookieSpec, value: string): string {
 }
 
 /**
- * A cookie value URI-decoded once, as browsers and better-call write them; a value that is not
- * valid URI encoding is kept as it is.
+ * A cookie value as better-call reads it: surrounding quotes dropped, URI-decoded once; a value
+ * that is not valid URI encoding is kept as it is.
  *
  * @example
  * decodeCookieValue('abc.def%3D') // 'abc.def='
  */
 export function decodeCookieValue(value: string): string {
-  if (!value.includes('%')) return value
+  const unquoted = value.startsWith('"') ? value.slice(1, -1) : value
+  if (!unquoted.includes('%')) return unquoted
   try {
-    return decodeURIComponent(value)
+    return decodeURIComponent(unquoted)
   } catch {
-    return value
+    return unquoted
   }
 }

@@ -9,10 +9,12 @@
  * per isolate): one shared bucket would let three requests lock everyone out.
  */
 import type { Config } from '../config/index.ts'
+import { encodeBase64 } from '../crypto/base64.ts'
 import type { DatabaseClient } from '../database/index.ts'
 import { errorResponse } from '../errors.ts'
 import { addressGroups, parseAddress } from '../http/client-address.ts'
 import { parseCookieHeader } from '../http/cookies.ts'
+import { normalizeEmail } from '../http/email.ts'
 import { bearerToken } from '../http/headers.ts'
 import { logEvent } from '../logging.ts'
 import type { Platform } from '../platform/index.ts'
@@ -27,15 +29,7 @@ const UNAVAILABLE_RETRY_SECONDS = 5
 
 async function hashKey(kind: string, value: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value))
-  const bytes = new Uint8Array(digest, 0, 18)
-  return `${kind}:${btoa(String.fromCharCode(...bytes))
-    .replaceAll('+', '-')
-    .replaceAll('/', '_')}`
-}
-
-/** An email as the limits see it: one bucket however it is spelled. */
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase()
+  return `${kind}:${encodeBase64(new Uint8Array(digest, 0, 18), 'base64url')}`
 }
 
 function tooManyRequests(retryAfter: number): Response {
