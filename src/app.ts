@@ -14,7 +14,9 @@ import { type AppEnv, type ContextResult, createContextResolver } from './contex
 import { errorResponse, handleError, handleNotFound } from './errors.ts'
 import { noCacheForBearer } from './middleware/bearer-clients.ts'
 import { limitBody } from './middleware/body-limit.ts'
+import { passClientAddress } from './middleware/client-address.ts'
 import { corsMiddleware } from './middleware/cors.ts'
+import { readCredential } from './middleware/credential.ts'
 import { refuseNonAsciiCredentials } from './middleware/credential-bytes.ts'
 import { upgradeCredentials } from './middleware/credential-upgrade.ts'
 import { requireOwnUserId, requireUser } from './middleware/guard.ts'
@@ -52,6 +54,7 @@ export function createApp(
   const cors = perContext(corsMiddleware)
   const upgrade = perContext(upgradeCredentials)
   const dropUnreadable = perContext(dropUnreadableCache)
+  const address = perContext(passClientAddress)
 
   app.use('*', refuseNonAsciiCredentials())
   app.route('/', healthRoutes(resolveContext))
@@ -62,9 +65,12 @@ export function createApp(
     c.set('service', result.service)
     await next()
   })
+  app.use('*', perContext(readCredential))
   app.route('/', sessionHealthRoutes(cors))
   app.use('*', cors)
   app.use('/api/*', limitBody())
+  app.use('/api/*', address)
+  app.use('/auth/*', address)
   app.use('/api/*', upgrade)
   app.use('/auth/*', upgrade)
   app.use('/api/*', dropUnreadable)

@@ -37,8 +37,13 @@ export function* cookiePairs(header: string | null | undefined): Generator<{ nam
  * parseCookieHeader('a=1; b=2').get('b') // '2'
  */
 export function parseCookieHeader(header: string | null | undefined): Map<string, string> {
+  return cookieMap(cookiePairs(header))
+}
+
+/** Cookie pairs by name, the first of a repeated name winning (as better-call reads them). */
+export function cookieMap(pairs: Iterable<{ name: string; value: string }>): Map<string, string> {
   const cookies = new Map<string, string>()
-  for (const { name, value } of cookiePairs(header)) if (!cookies.has(name)) cookies.set(name, value)
+  for (const { name, value } of pairs) if (!cookies.has(name)) cookies.set(name, value)
   return cookies
 }
 

@@ -9,6 +9,7 @@
 import type { Context } from 'hono'
 import { Hono } from 'hono/tiny'
 import type { AppEnv } from '../context.ts'
+import { attachCredentials } from '../credentials/request-credential.ts'
 import { ERRORS, type ErrorCode, errorResponse, handleNotFound } from '../errors.ts'
 
 const BETTER_AUTH_RETRY_AFTER = 'x-retry-after'
@@ -53,7 +54,7 @@ async function inHouseShape(response: Response, c: Context): Promise<Response> {
 export function authRoutes() {
   const routes = new Hono<AppEnv>()
   routes.on(['GET', 'POST'], '/api/auth/*', async function betterAuth(c) {
-    const response = await c.var.service.auth.handler(c.req.raw)
+    const response = await c.var.service.auth.handler(attachCredentials(c.req.raw, c.var.credentials))
     return response.status >= 400 ? inHouseShape(response, c) : response
   })
   return routes

@@ -9,10 +9,10 @@
  */
 import { sessionSchema, userSchema } from '@better-auth/core/db'
 import * as z from 'zod'
+import type { RequestCredentials } from '../credentials/request-credential.ts'
 import { decodeBase64 } from '../crypto/base64.ts'
 import { hmacKey } from '../crypto/hmac.ts'
-import { verifySignedValue } from '../crypto/signed-value.ts'
-import { decodeCookieValue, parseCookieHeader } from '../http/cookies.ts'
+import { decodeCookieValue } from '../http/cookies.ts'
 
 /** A session and its user as the cache holds them (dates revived), BetterAuth's `ctx.context.session`. */
 export interface CachedSession {
@@ -20,14 +20,17 @@ export interface CachedSession {
   readonly user: z.infer<typeof userSchema> & Record<string, unknown>
 }
 
-/** The cookie names and secret of one BetterAuth instance (`context.authCookies`, `context.secret`). */
+/** The cache cookie's name and secret of one BetterAuth instance (`context.authCookies`, `context.secret`). */
 export interface CacheCookieSettings {
-  readonly sessionCookieName: string
   readonly cacheCookieName: string
   readonly secret: string
 }
 
-export type CacheCookieReader = (cookieHeader: string, now: number) => Promise<CachedSession | null>
+/** Reads the cache beside the request's session cookie (its one reading, credentials/request-credential.ts). */
+export type CacheCookieReader = (
+  credentials: Pick<RequestCredentials, 'cookies' | 'cookie'>,
+  now: number,
+) => Promise<CachedSession | null>
 
 // BetterAuth's cookieCachePayloadSchema and compactCookieCacheSchema (better-auth/dist/cookies/cache).
 const payloadSchema = z.looseObject({
@@ -62,8 +65,8 @@ function parseWithDates(text: string): unknown {
 
 /**
  * @example
- * const read = createCacheCookieReader({ sessionCookieName, cacheCookieName, secret })
- * const cached = await read(request.headers.get('cookie') ?? '', Date.now()) // CachedSession | null
+ * const read = createCacheCookieReader({ cacheCookieName, secret })
+ * const cached = await read(c.var.credentials, Date.now()) // CachedSession | null
  */
 export function createCacheCookieReader(settings: CacheCookieSettings): CacheCookieReader {
   const encoder = new TextEncoder()
@@ -71,12 +74,11 @@ export function createCacheCookieReader(settings: CacheCookieSettings): CacheCoo
   const verify = async (signature: Uint8Array<ArrayBuffer>, data: string) =>
     crypto.subtle.verify('HMAC', await hmacKey(settings.secret), signature, encoder.encode(data))
 
-  return async function readCacheCookie(cookieHeader, now) {
-    const cookies = parseCookieHeader(cookieHeader)
-    const cached = cookies.get(settings.cacheCookieName)
-    const signedToken = cookies.get(settings.sessionCookieName)
+  return async function readCacheCookie(credentials, now) {
+    const cached = credentials.cookies.get(settings.cacheCookieName)
+    const sessionCookie = credentials.cookie
     // A chunked cache (`name.0`, …; BetterAuth chunks past 4 KB) is left to BetterAuth.
-    if (!cached || !signedToken) return null
+    if (!cached || !sessionCookie) return null
 
     const bytes = decodeBase64(decodeCookieValue(cached), 'base64url')
     if (!bytes) return null
@@ -89,7 +91,9 @@ export function createCacheCookieReader(settings: CacheCookieSettings): CacheCoo
     const payload = payloadSchema.safeParse(signedData)
     if (!payload.success) return null
 
-    const token = (await verifySignedValue(decodeCookieValue(signedToken), [await hmacKey(settings.secret)]))?.value
+    // Signed with the current secret, as BetterAuth reads it (an older one is re-signed first: credentials/upgrade.ts).
+    const verified = await sessionCookie.verified()
+    const token = verified?.secretIndex === 0 ? verified.token : undefined
     const { session, user, version } = payload.data
     if (!token || session.token !== token || (version ?? CACHE_VERSION) !== CACHE_VERSION) return null
     const sessionExpiresAt = new Date(session.expiresAt).getTime()
