@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { fingerprint, hmac, hmacKey } from './hmac.ts'
+import { fingerprint, hmac, hmacKey, hmacVerify } from './hmac.ts'
 
 const SECRET = 's'.repeat(32)
 
@@ -14,6 +14,13 @@ describe('hmac', () => {
     const expected = createHmac('sha256', SECRET).update('text').digest()
     expect(Buffer.from(await hmac(SECRET, 'text'))).toEqual(expected)
     expect(Buffer.from(await hmac(await hmacKey(SECRET), 'text'))).toEqual(expected)
+  })
+
+  it('verifies a MAC of the text, and only that', async () => {
+    const mac = await hmac(SECRET, 'text')
+    expect(await hmacVerify(SECRET, mac, 'text')).toBe(true)
+    expect(await hmacVerify(await hmacKey(SECRET), mac, 'text')).toBe(true)
+    expect(await hmacVerify(SECRET, mac, 'texT')).toBe(false)
   })
 
   it('fingerprints as the first 12 hex digits', async () => {

@@ -26,6 +26,12 @@ export async function hmac(key: CryptoKey | string, text: string): Promise<Uint8
   return new Uint8Array(await crypto.subtle.sign('HMAC', imported, encoder.encode(text)))
 }
 
+/** Whether `mac` is the HMAC-SHA-256 of text under a key or a secret. */
+export async function hmacVerify(key: CryptoKey | string, mac: BufferSource, text: string): Promise<boolean> {
+  const imported = typeof key === 'string' ? await hmacKey(key) : key
+  return crypto.subtle.verify('HMAC', imported, mac, encoder.encode(text))
+}
+
 /**
  * A short keyed fingerprint: the first 12 hex digits of HMAC-SHA-256(secret, text). Matches a
  * value for whoever holds the secret, and reveals nothing to anyone else.

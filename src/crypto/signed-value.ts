@@ -3,7 +3,7 @@
  * `value.base64(HMAC-SHA-256(value, secret))`, the signature standard base64, 44 characters.
  */
 import { decodeBase64, encodeBase64 } from './base64.ts'
-import { hmac } from './hmac.ts'
+import { hmac, hmacVerify } from './hmac.ts'
 
 const SIGNATURE_LENGTH = 44
 
@@ -27,9 +27,8 @@ export async function verifySignedValue(
   if (signature.length !== SIGNATURE_LENGTH || !signature.endsWith('=')) return null
   const mac = decodeBase64(signature, 'base64')
   if (!mac) return null
-  const data = new TextEncoder().encode(value)
   for (const [keyIndex, key] of keys.entries()) {
-    if (await crypto.subtle.verify('HMAC', key, mac, data)) return { value, keyIndex }
+    if (await hmacVerify(key, mac, value)) return { value, keyIndex }
   }
   return null
 }

@@ -11,7 +11,7 @@ import { sessionSchema, userSchema } from '@better-auth/core/db'
 import * as z from 'zod'
 import type { RequestCredentials } from '../credentials/request-credential.ts'
 import { decodeBase64 } from '../crypto/base64.ts'
-import { hmacKey } from '../crypto/hmac.ts'
+import { hmacVerify } from '../crypto/hmac.ts'
 import { decodeCookieValue } from '../http/cookies.ts'
 
 /** A session and its user as the cache holds them (dates revived), BetterAuth's `ctx.context.session`. */
@@ -69,10 +69,7 @@ function parseWithDates(text: string): unknown {
  * const cached = await read(c.var.credentials, Date.now()) // CachedSession | null
  */
 export function createCacheCookieReader(settings: CacheCookieSettings): CacheCookieReader {
-  const encoder = new TextEncoder()
   const decoder = new TextDecoder()
-  const verify = async (signature: Uint8Array<ArrayBuffer>, data: string) =>
-    crypto.subtle.verify('HMAC', await hmacKey(settings.secret), signature, encoder.encode(data))
 
   return async function readCacheCookie(credentials, now) {
     const cached = credentials.cookies.get(settings.cacheCookieName)
@@ -86,7 +83,7 @@ export function createCacheCookieReader(settings: CacheCookieSettings): CacheCoo
     if (!compact.success) return null
     const { session: signedData, expiresAt, signature } = compact.data
     const mac = decodeBase64(signature, 'base64url')
-    if (!mac || !(await verify(mac, JSON.stringify({ ...signedData, expiresAt })))) return null
+    if (!mac || !(await hmacVerify(settings.secret, mac, JSON.stringify({ ...signedData, expiresAt })))) return null
     // Dates were revived by the parse above, as in BetterAuth.
     const payload = payloadSchema.safeParse(signedData)
     if (!payload.success) return null
