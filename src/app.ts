@@ -8,7 +8,9 @@ import { type AppEnv, type ContextResult, createContextResolver } from './contex
 import { errorResponse, handleError, handleNotFound } from './errors.ts'
 import { noCacheForBearer } from './middleware/bearer-clients.ts'
 import { limitBody } from './middleware/body-limit.ts'
+import { passClientAddress } from './middleware/client-address.ts'
 import { corsMiddleware } from './middleware/cors.ts'
+import { readCredential } from './middleware/credential.ts'
 import { refuseNonAsciiCredentials } from './middleware/credential-bytes.ts'
 import { upgradeCredentials } from './middleware/credential-upgrade.ts'
 import { refuseCrossSiteSocialFetch } from './middleware/cross-site-social-fetch.ts'
@@ -44,6 +46,7 @@ export function createApp(
   const cors = perContext(corsMiddleware)
   const upgrade = perContext(upgradeCredentials)
   const dropUnreadable = perContext(dropUnreadableCache)
+  const address = perContext(passClientAddress)
 
   app.use('*', refuseNonAsciiCredentials())
   app.route('/', healthRoutes(resolveContext))
@@ -55,9 +58,12 @@ export function createApp(
     c.set('service', result.service)
     await next()
   })
+  app.use('*', perContext(readCredential))
   app.route('/', sessionHealthRoutes(cors))
   app.use('*', cors)
   app.use('/api/*', limitBody())
+  app.use('/api/*', address)
+  app.use('/auth/*', address)
   app.use('/api/*', upgrade)
   app.use('/auth/*', upgrade)
   app.use('/api/*', dropUnreadable)

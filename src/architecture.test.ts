@@ -57,7 +57,7 @@ const LAYERS: readonly { name: string; paths: readonly string[] }[] = [
   },
   {
     name: 'foundation',
-    paths: ['config/', 'database/', 'platform/', 'http/', 'errors.ts', 'logging.ts', 'deadline.ts'],
+    paths: ['config/', 'database/', 'platform/', 'http/', 'crypto/', 'errors.ts', 'logging.ts', 'deadline.ts'],
   },
 ]
 

@@ -12,6 +12,7 @@ import { type Auth, buildAuth } from './auth/index.ts'
 import type { EnvBindings } from './config/env.ts'
 import { type Config, type ConfigProblem, parseConfig } from './config/index.ts'
 import { secretFingerprint } from './config/secrets.ts'
+import { type RequestCredentials, readCredentials } from './credentials/request-credential.ts'
 import { createTokenSigner, type TokenSigner } from './credentials/signed-token.ts'
 import { createDatabaseClient, type DatabaseClient } from './database/index.ts'
 import { type AuthEventLog, createAuthEventLog } from './event-log.ts'
@@ -37,8 +38,10 @@ export interface ServiceContext {
   readonly sessionCookie: Promise<CookieSpec>
   /** The names and attributes of BetterAuth's cookies (session, session cache, don't-remember). */
   readonly authCookies: Promise<AuthCookies>
-  /** "Why is my session null?" for a request's headers. */
-  diagnoseSession(headers: Headers): Promise<SessionDiagnosis>
+  /** "Why is my session null?" for a request's headers and credential (read from the headers when not given). */
+  diagnoseSession(headers: Headers, credentials?: RequestCredentials): Promise<SessionDiagnosis>
+  /** The client's address as the platform vouches for it (TRUST_PROXY applied); undefined when unknown. */
+  clientAddress(request: Request): string | undefined
   /** Rate limits and sign-in throttling shared through the database (limits/). */
   readonly limits: LimitService
   /** The service's own published JWKS, for verifying its JWTs in-process. */
@@ -56,7 +59,11 @@ export interface ServiceContext {
 }
 
 /** Hono's environment for every route: the bindings, and the context once configuration is valid. */
-export type AppEnv = { Bindings: EnvBindings; Variables: { service: ServiceContext } }
+export type AppEnv = {
+  Bindings: EnvBindings
+  /** `credentials`: the request's credential, read once (middleware/credential.ts). */
+  Variables: { service: ServiceContext; credentials: RequestCredentials }
+}
 
 export type AuthCookies = Awaited<Auth['$context']>['authCookies']
 
@@ -65,8 +72,11 @@ export type ContextResult = { ok: true; service: ServiceContext } | { ok: false;
 function buildContext(config: Config, platform: Platform): ServiceContext {
   const database = createDatabaseClient(config)
   const signer = createTokenSigner(config.secrets)
-  const diagnose = createSessionDiagnosis({ config, signer, db: database.db })
-  const limits = createLimits({ config, database, platform, sessionCookieName: async () => (await sessionCookie).name })
+  const diagnosis = createSessionDiagnosis({ config, db: database.db })
+  const diagnose = async (headers: Headers, credentials?: RequestCredentials) =>
+    diagnosis(headers, credentials ?? readCredentials(headers, (await sessionCookie).name, signer))
+  const clientAddress = (request: Request) => platform.clientAddress?.(request, config.trustProxy)
+  const limits = createLimits({ config, database, platform, clientAddress })
   const authEvents = createAuthEventLog({ db: database.db, secret: config.secrets[0]!.value, platform })
   const mailer = createServiceMailer(config.mail, platform)
   const auth = buildAuth({
@@ -90,7 +100,8 @@ function buildContext(config: Config, platform: Platform): ServiceContext {
     signer,
     sessionCookie,
     authCookies,
-    diagnoseSession: async (headers) => diagnose(headers, (await sessionCookie).name),
+    diagnoseSession: diagnose,
+    clientAddress,
     limits,
     mailer,
     publishedKeys: publishedKeySet(() => auth.api.getJwks()),

@@ -10,6 +10,8 @@
  */
 import { and, desc, eq, lt, or, sql } from 'drizzle-orm'
 import { AUTH_EVENT_TYPES, authEvent } from '../db/schema.ts'
+import { encodeBase64 } from './crypto/base64.ts'
+import { hmac, importHmacKey } from './crypto/hmac.ts'
 import type { Database } from './database/index.ts'
 import { FOREIGN_KEY_VIOLATION, sqlState } from './database/unavailable.ts'
 import { logEvent } from './logging.ts'
@@ -48,24 +50,9 @@ export interface EventCursor {
   id: string
 }
 
-function base64url(bytes: ArrayBuffer): string {
-  let binary = ''
-  for (const byte of new Uint8Array(bytes)) binary += String.fromCharCode(byte)
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
-}
-
 /** The address key: HMAC(secret, label), so it is neither the secret nor usable to sign anything else. */
 async function addressKey(secret: string): Promise<CryptoKey> {
-  const encoder = new TextEncoder()
-  const secretKey = await crypto.subtle.importKey(
-    'raw',
-    encoder.encode(secret),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  )
-  const derived = await crypto.subtle.sign('HMAC', secretKey, encoder.encode('edge-auth auth_event address v1'))
-  return crypto.subtle.importKey('raw', derived, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+  return importHmacKey(await hmac(secret, 'edge-auth auth_event address v1'))
 }
 
 /**
@@ -82,7 +69,7 @@ export function createAuthEventLog(dependencies: { db: Database; secret: string;
 
   async function hashAddress(address: string): Promise<string> {
     key ??= addressKey(secret)
-    return base64url(await crypto.subtle.sign('HMAC', await key, new TextEncoder().encode(address)))
+    return encodeBase64(await hmac(await key, address), 'base64url')
   }
 
   async function write(event: AuthEventInput): Promise<void> {

@@ -5,10 +5,9 @@
 import { eq } from 'drizzle-orm'
 import { session as sessionTable } from '../db/schema.ts'
 import type { Config } from './config/index.ts'
-import type { TokenSigner } from './credentials/signed-token.ts'
+import type { RequestCredentials } from './credentials/request-credential.ts'
 import type { Database } from './database/index.ts'
-import { parseCookieHeader } from './http/cookies.ts'
-import { bearerToken, HEADERS } from './http/headers.ts'
+import { HEADERS } from './http/headers.ts'
 import { isCrossSite } from './http/site.ts'
 
 export type SessionStatus = 'valid' | 'no_credentials' | 'bad_signature' | 'not_found' | 'expired'
@@ -43,10 +42,9 @@ export function originNotTrusted(origin: string): Cause {
   }
 }
 
-/** What a diagnosis reads: the deployment's configuration, its signer and its database. */
+/** What a diagnosis reads: the deployment's configuration and its database. */
 export interface DiagnosisDependencies {
   readonly config: Config
-  readonly signer: TokenSigner
   readonly db: Database
 }
 
@@ -54,7 +52,7 @@ function noCredentialCauses(
   config: Config,
   headers: Headers,
   cookieName: string,
-  cookies: Map<string, string>,
+  cookies: ReadonlyMap<string, string>,
 ): Cause[] {
   const causes: Cause[] = []
   const origin = headers.get(HEADERS.origin)
@@ -101,22 +99,20 @@ function noCredentialCauses(
 }
 
 /**
- * The diagnosis of the session credentials in a request's headers, for a deployment; `cookieName`
- * is the session cookie's name as BetterAuth derived it.
+ * The diagnosis of a request's session credential (its one reading, credentials/request-credential.ts)
+ * for a deployment; the headers give the request's origin.
  *
  * @example
- * const diagnose = createSessionDiagnosis({ config, signer, db })
- * await diagnose(request.headers, '__Secure-better-auth.session_token') // { status: 'bad_signature', … }
+ * const diagnose = createSessionDiagnosis({ config, db })
+ * await diagnose(request.headers, c.var.credentials) // { status: 'bad_signature', … }
  */
-export function createSessionDiagnosis({ config, signer, db }: DiagnosisDependencies) {
-  return async function diagnoseSession(headers: Headers, cookieName: string): Promise<SessionDiagnosis> {
-    const cookies = parseCookieHeader(headers.get(HEADERS.cookie))
-    const bearer = bearerToken(headers)
-    const cookieValue = cookies.get(cookieName)
+export function createSessionDiagnosis({ config, db }: DiagnosisDependencies) {
+  return async function diagnoseSession(headers: Headers, credentials: RequestCredentials): Promise<SessionDiagnosis> {
+    const { cookies, cookieName, cookie, bearer } = credentials
     // As BetterAuth's bearer plugin does: a bearer token with a valid signature replaces the cookie.
-    const bearerVerified = bearer?.includes('.') ? await signer.verify(bearer) : null
-    const credential = bearerVerified ? 'bearer' : cookieValue ? 'cookie' : bearer ? 'bearer' : null
-    const presented = credential === 'bearer' ? bearer : cookieValue
+    const bearerVerified = (await bearer?.verified()) ?? null
+    const credential = bearerVerified ? 'bearer' : cookie ? 'cookie' : bearer ? 'bearer' : null
+    const presented = credential === 'bearer' ? bearer : cookie
     if (!credential || !presented) {
       return {
         status: 'no_credentials',
@@ -125,8 +121,7 @@ export function createSessionDiagnosis({ config, signer, db }: DiagnosisDependen
       }
     }
 
-    const verified =
-      bearerVerified ?? (presented.includes('.') || presented.includes('%') ? await signer.verify(presented) : null)
+    const verified = bearerVerified ?? (await presented.verified())
     if (!verified) {
       return {
         status: 'bad_signature',

@@ -9,16 +9,19 @@ import { bearer } from 'better-auth/plugins/bearer'
 import { oneTimeToken } from 'better-auth/plugins/one-time-token'
 import * as schema from '../../db/schema.ts'
 import type { Config } from '../config/index.ts'
+import type { RequestCredentials } from '../credentials/request-credential.ts'
 import type { TokenSigner } from '../credentials/signed-token.ts'
 import { withBatchedTransactions } from '../database/batched-writes.ts'
 import type { DatabaseClient } from '../database/index.ts'
 import type { AuthEventLog } from '../event-log.ts'
+import { HEADERS } from '../http/headers.ts'
 import { SOCIAL_ERROR_PATH } from '../http/social-params.ts'
 import type { LimitService } from '../limits/index.ts'
 import { betterAuthLogger } from '../logging.ts'
 import type { Mailer } from '../mail/mailer.ts'
 import type { Platform } from '../platform/index.ts'
 import { authEventHooks } from '../plugins/auth-events.ts'
+import { normalizeEmails } from '../plugins/email-spelling.ts'
 import { inputLimits } from '../plugins/input-limits.ts'
 import { jwtPlugins } from '../plugins/jwt.ts'
 import { type NullSessionLogger, nullSessionReport } from '../plugins/null-session-report.ts'
@@ -35,17 +38,6 @@ export const PASSWORD_MIN_LENGTH = 8
 export const PASSWORD_MAX_LENGTH = 128
 export const ONE_TIME_TOKEN_MINUTES = 3
 
-/**
- * The header BetterAuth records as a session's IP address (shown by the sessions API). Limits do
- * not use it: they take the address from the platform (limits/). CF-Connecting-IP is trusted only
- * on Workers, where Cloudflare overwrites it.
- */
-function clientIpHeaders(): string[] {
-  return globalThis.navigator?.userAgent === 'Cloudflare-Workers'
-    ? ['cf-connecting-ip']
-    : ['x-real-ip', 'x-forwarded-for']
-}
-
 /** What the BetterAuth instance is built from, all of it per isolate. */
 export interface AuthDependencies {
   readonly config: Config
@@ -53,7 +45,7 @@ export interface AuthDependencies {
   readonly platform: Platform
   /** Null without a mail transport: no verification, reset or sign-in codes. */
   readonly mailer: Mailer | null
-  readonly diagnose: (headers: Headers, cookieName: string) => Promise<SessionDiagnosis>
+  readonly diagnose: (headers: Headers, credentials?: RequestCredentials) => Promise<SessionDiagnosis>
   readonly reportNullSession: NullSessionLogger
   /** Verifies signed session tokens (a bearer client's sign-out). */
   readonly signer: TokenSigner
@@ -119,7 +111,8 @@ function authOptions(dependencies: AuthDependencies) {
       crossSubDomainCookies: cookies.domain ? { enabled: true, domain: cookies.domain } : undefined,
       // BetterAuth skips its origin (CSRF) check when NODE_ENV=test or TEST is set; the service's never does.
       disableOriginCheck: false,
-      ipAddress: { ipAddressHeaders: clientIpHeaders() },
+      // The platform's client address, as the limits count it (middleware/client-address.ts).
+      ipAddress: { ipAddressHeaders: [HEADERS.clientAddress] },
       // One query for a session and its user (Drizzle relations in db/schema.ts), not two round trips.
       database: { joins: true },
       // BetterAuth's work after the response (and ours in its hooks) goes to the platform's waitUntil.
@@ -136,6 +129,7 @@ function authOptions(dependencies: AuthDependencies) {
     telemetry: { enabled: false },
     logger: betterAuthLogger,
     plugins: [
+      normalizeEmails,
       inputLimits,
       // A user an older version left without an account gives its email back to sign-up (plugins/orphans.ts).
       repairOrphansOnSignUp(database.db),

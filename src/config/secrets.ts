@@ -1,6 +1,7 @@
 /**
  * Signing secrets: `BETTER_AUTH_SECRETS` (versioned, current first) and/or `BETTER_AUTH_SECRET`.
  */
+import { fingerprint } from '../crypto/hmac.ts'
 
 /** One secret the service knows. `version` is null for the unversioned `BETTER_AUTH_SECRET`. */
 export interface SigningSecret {
@@ -85,10 +86,5 @@ const FINGERPRINT_LABEL = 'edge-auth secret fingerprint v1'
  * await secretFingerprint('…') // 'a1b2c3d4e5f6'
  */
 export async function secretFingerprint(secret: string): Promise<string> {
-  const encoder = new TextEncoder()
-  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-    'sign',
-  ])
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(FINGERPRINT_LABEL)))
-  return Array.from(mac.slice(0, 6), (byte) => byte.toString(16).padStart(2, '0')).join('')
+  return fingerprint(secret, FINGERPRINT_LABEL)
 }

@@ -4,8 +4,9 @@
  * the current one before BetterAuth sees it, and the client receives the re-signed credential
  * (`Set-Cookie`, `set-auth-token`) unless the response already sets a new one.
  */
-import { type CookieSpec, cookiePairs, serializeCookie, setsCookie } from '../http/cookies.ts'
-import { bearerToken, HEADERS } from '../http/headers.ts'
+import { type CookieSpec, serializeCookie, setsCookie } from '../http/cookies.ts'
+import { HEADERS } from '../http/headers.ts'
+import type { RequestCredentials } from './request-credential.ts'
 import type { TokenSigner } from './signed-token.ts'
 
 /** A request whose credentials were re-signed, and what its response must carry back. */
@@ -15,8 +16,8 @@ export interface UpgradedRequest {
   finish(headers: Headers): void
 }
 
-/** Re-signs a request's credentials; null when nothing needed it (the common case). */
-export type CredentialUpgrader = (request: Request) => Promise<UpgradedRequest | null>
+/** Re-signs a request's credentials (as read once); null when nothing needed it (the common case). */
+export type CredentialUpgrader = (request: Request, credentials: RequestCredentials) => Promise<UpgradedRequest | null>
 
 /**
  * Builds the upgrader for the session cookies and signer of one deployment. With a single
@@ -24,19 +25,19 @@ export type CredentialUpgrader = (request: Request) => Promise<UpgradedRequest |
  *
  * @example
  * const upgrade = createCredentialUpgrader(signer, [sessionCookie, dontRememberCookie])
- * const upgraded = await upgrade(request) // UpgradedRequest | null
+ * const upgraded = await upgrade(request, credentials) // UpgradedRequest | null
  */
 export function createCredentialUpgrader(signer: TokenSigner, cookies: readonly CookieSpec[]): CredentialUpgrader {
   const specsByName = new Map(cookies.map((spec) => [spec.name, spec]))
 
-  return async function upgradeCredentials(request) {
+  return async function upgradeCredentials(request, credentials) {
     if (signer.secretCount < 2) return null
     const refreshedCookies: { spec: CookieSpec; line: string }[] = []
     // Pairs, not a map: a browser may send two cookies of one name (say, two partitions).
-    const pairs = [...cookiePairs(request.headers.get(HEADERS.cookie))]
+    const pairs = credentials.cookiePairs.map((pair) => ({ ...pair }))
     for (const pair of pairs) {
       const spec = specsByName.get(pair.name)
-      const verified = spec ? await signer.verify(pair.value) : null
+      const verified = spec ? await credentials.verify(pair.value) : null
       if (!spec || !verified || verified.secretIndex === 0) continue
       const resigned = await signer.sign(verified.token)
       pair.value = encodeURIComponent(resigned)
@@ -44,8 +45,7 @@ export function createCredentialUpgrader(signer: TokenSigner, cookies: readonly 
     }
 
     let refreshedBearer: string | undefined
-    const bearer = bearerToken(request.headers)
-    const verifiedBearer = bearer?.includes('.') ? await signer.verify(bearer) : null
+    const verifiedBearer = (await credentials.bearer?.verified()) ?? null
     if (verifiedBearer && verifiedBearer.secretIndex > 0) refreshedBearer = await signer.sign(verifiedBearer.token)
 
     if (refreshedCookies.length === 0 && !refreshedBearer) return null

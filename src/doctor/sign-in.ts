@@ -31,7 +31,7 @@ export async function checkSignIn(options: DoctorOptions, report: Report, doFetc
     })
     return
   }
-  const { name, attributes } = parseSetCookie(line)
+  const { name, value, attributes } = parseSetCookie(line)
   const crossSite = isCrossSite(options.origin, options.serviceUrl)
   const sameSite = (attributes.get('samesite') ?? 'lax').toLowerCase()
   const problems: string[] = []
@@ -65,7 +65,7 @@ export async function checkSignIn(options: DoctorOptions, report: Report, doFetc
         },
   )
 
-  const cookie = line.split(';')[0]!
+  const cookie = `${name}=${value}`
   const session = await doFetch(`${options.serviceUrl}/health/session`, { headers: { origin: options.origin, cookie } })
   const diagnosis = (await session.json()) as { status: string; causes: { message: string; fix: string }[] }
   report(

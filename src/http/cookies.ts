@@ -37,8 +37,13 @@ export function* cookiePairs(header: string | null | undefined): Generator<{ nam
  * parseCookieHeader('a=1; b=2').get('b') // '2'
  */
 export function parseCookieHeader(header: string | null | undefined): Map<string, string> {
+  return cookieMap(cookiePairs(header))
+}
+
+/** Cookie pairs by name, the first of a repeated name winning (as better-call reads them). */
+export function cookieMap(pairs: Iterable<{ name: string; value: string }>): Map<string, string> {
   const cookies = new Map<string, string>()
-  for (const { name, value } of cookiePairs(header)) if (!cookies.has(name)) cookies.set(name, value)
+  for (const { name, value } of pairs) if (!cookies.has(name)) cookies.set(name, value)
   return cookies
 }
 
@@ -79,17 +84,18 @@ export function serializeCookie(spec: CookieSpec, value: string): string {
 }
 
 /**
- * A cookie value URI-decoded once, as browsers and better-call write them; a value that is not
- * valid URI encoding is kept as it is.
+ * A cookie value as better-call reads it: surrounding quotes dropped, URI-decoded once; a value
+ * that is not valid URI encoding is kept as it is.
  *
  * @example
  * decodeCookieValue('abc.def%3D') // 'abc.def='
  */
 export function decodeCookieValue(value: string): string {
-  if (!value.includes('%')) return value
+  const unquoted = value.startsWith('"') ? value.slice(1, -1) : value
+  if (!unquoted.includes('%')) return unquoted
   try {
-    return decodeURIComponent(value)
+    return decodeURIComponent(unquoted)
   } catch {
-    return value
+    return unquoted
   }
 }

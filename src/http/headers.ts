@@ -11,6 +11,8 @@ export const HEADERS = {
   referer: 'referer',
   secFetchSite: 'sec-fetch-site',
   cacheControl: 'cache-control',
+  /** The platform's client address, written by the app for BetterAuth (middleware/client-address.ts). */
+  clientAddress: 'x-edge-auth-client-address',
 } as const
 
 const BEARER = /^bearer\s+(.+)$/i

@@ -9,11 +9,12 @@
  * per isolate): one shared bucket would let three requests lock everyone out.
  */
 import type { Config } from '../config/index.ts'
+import type { RequestCredentials } from '../credentials/request-credential.ts'
+import { encodeBase64 } from '../crypto/base64.ts'
 import type { DatabaseClient } from '../database/index.ts'
 import { errorResponse } from '../errors.ts'
 import { addressGroups, parseAddress } from '../http/client-address.ts'
-import { parseCookieHeader } from '../http/cookies.ts'
-import { bearerToken } from '../http/headers.ts'
+import { normalizeEmail } from '../http/email.ts'
 import { logEvent } from '../logging.ts'
 import type { Platform } from '../platform/index.ts'
 import { ACCOUNT_THROTTLE, MAIL_RECIPIENT_RULE, planFor, type RoutePlan } from './rules.ts'
@@ -25,15 +26,7 @@ const RECIPIENT_STAGE = 3
 
 async function hashKey(kind: string, value: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value))
-  const bytes = new Uint8Array(digest, 0, 18)
-  return `${kind}:${btoa(String.fromCharCode(...bytes))
-    .replaceAll('+', '-')
-    .replaceAll('/', '_')}`
-}
-
-/** An email as the limits see it: one bucket however it is spelled. */
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase()
+  return `${kind}:${encodeBase64(new Uint8Array(digest, 0, 18), 'base64url')}`
 }
 
 /** The body's fields, read from a clone so BetterAuth still gets the body. */
@@ -51,8 +44,8 @@ export interface LimitDependencies {
   readonly config: Config
   readonly database: DatabaseClient
   readonly platform: Platform
-  /** The session cookie's name (for verify-password's per-session throttle). */
-  readonly sessionCookieName: () => Promise<string>
+  /** The client's address as the platform vouches for it (context.ts). */
+  readonly clientAddress: (request: Request) => string | undefined
 }
 
 /** A counted request's verdict. */
@@ -65,8 +58,15 @@ export interface Admission {
 
 /** The limits of one isolate: what the middleware and other parts of the service call. */
 export interface LimitService {
-  /** Counts a request to `/api/auth/<path>`; null when the route is not counted (or limits are off). */
-  admit(request: Request, path: string): Promise<Admission | null>
+  /**
+   * Counts a request to `/api/auth/<path>` (its credential keys verify-password's per-session
+   * throttle); null when the route is not counted (or limits are off).
+   */
+  admit(
+    request: Request,
+    path: string,
+    credentials: Pick<RequestCredentials, 'bearer' | 'cookie'>,
+  ): Promise<Admission | null>
   /** Forgets the failed sign-ins of an account (after a successful password reset); logs, never throws. */
   clearAccount(email: string): Promise<void>
   /**
@@ -76,7 +76,8 @@ export interface LimitService {
   takeMailBudget(email: string): Promise<Verdict>
 }
 
-export function createLimits({ config, database, platform, sessionCookieName }: LimitDependencies): LimitService {
+export function createLimits(dependencies: LimitDependencies): LimitService {
+  const { config, database, platform, clientAddress } = dependencies
   const store: LimitStore = databaseLimitStore(database)
   let unknownAddressLogged = false
   const accountKey = (email: string) => hashKey('account', normalizeEmail(email))
@@ -87,7 +88,7 @@ export function createLimits({ config, database, platform, sessionCookieName }: 
   })
 
   async function addressBuckets(request: Request, plan: RoutePlan): Promise<Bucket[]> {
-    const address = parseAddress(platform.clientAddress?.(request, config.trustProxy))
+    const address = parseAddress(clientAddress(request))
     if (!address) {
       if (!unknownAddressLogged) {
         unknownAddressLogged = true
@@ -111,19 +112,22 @@ export function createLimits({ config, database, platform, sessionCookieName }: 
   }
 
   async function throttleKey(
-    request: Request,
     plan: RoutePlan,
     body: Record<string, unknown>,
+    credentials: Pick<RequestCredentials, 'bearer' | 'cookie'>,
   ): Promise<string | undefined> {
     if (plan.throttle === 'email') return typeof body.email === 'string' ? accountKey(body.email) : undefined
     if (plan.throttle !== 'session') return undefined
-    const headers = request.headers
-    const credential = bearerToken(headers) ?? parseCookieHeader(headers.get('cookie')).get(await sessionCookieName())
+    const credential = credentials.bearer ?? credentials.cookie
     // The token without its signature: the same session however it is presented.
-    return credential ? hashKey('session', credential.split('.')[0]!) : undefined
+    return credential ? hashKey('session', credential.value.split('.')[0]!) : undefined
   }
 
-  async function admit(request: Request, path: string): Promise<Admission | null> {
+  async function admit(
+    request: Request,
+    path: string,
+    credentials: Pick<RequestCredentials, 'bearer' | 'cookie'>,
+  ): Promise<Admission | null> {
     if (!config.rateLimit) return null
     const plan = planFor(path.slice(AUTH_BASE.length))
     if (!plan) return null
@@ -131,7 +135,7 @@ export function createLimits({ config, database, platform, sessionCookieName }: 
     const buckets = await addressBuckets(request, plan)
     const recipient = plan.recipientField ? body[plan.recipientField] : undefined
     if (typeof recipient === 'string') buckets.push(await recipientBucket(recipient))
-    const key = await throttleKey(request, plan, body)
+    const key = await throttleKey(plan, body, credentials)
     const account: AccountThrottle | undefined = key ? { key, ...ACCOUNT_THROTTLE } : undefined
 
     let verdict: Verdict

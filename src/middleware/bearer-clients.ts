@@ -6,9 +6,8 @@
  * session data, in a client that keeps none. Its Set-Cookie lines are dropped from such answers.
  */
 import type { MiddlewareHandler } from 'hono'
-import type { ServiceContext } from '../context.ts'
-import { parseCookieHeader } from '../http/cookies.ts'
-import { bearerToken, HEADERS } from '../http/headers.ts'
+import type { AppEnv, ServiceContext } from '../context.ts'
+import { HEADERS } from '../http/headers.ts'
 
 /** Whether a Set-Cookie line sets the cache cookie `name` (or one of its chunks `name.0`, …). */
 function setsCache(line: string, name: string): boolean {
@@ -16,14 +15,13 @@ function setsCache(line: string, name: string): boolean {
   return cookie === name || cookie.startsWith(`${name}.`)
 }
 
-export function noCacheForBearer({ authCookies }: ServiceContext): MiddlewareHandler {
-  const names = authCookies.then((c) => ({ session: c.sessionToken.name, cache: c.sessionData.name }))
+export function noCacheForBearer({ authCookies }: ServiceContext): MiddlewareHandler<AppEnv> {
+  const cacheName = authCookies.then((c) => c.sessionData.name)
   return async function noSessionCacheForBearer(c, next) {
     await next()
-    const { headers } = c.req.raw
-    if (!bearerToken(headers)) return
-    const { session, cache } = await names
-    if (parseCookieHeader(headers.get(HEADERS.cookie)).has(session)) return
+    const { bearer, cookies, cookieName } = c.var.credentials
+    if (!bearer || cookies.has(cookieName)) return
+    const cache = await cacheName
     const lines = c.res.headers.getSetCookie()
     if (!lines.some((line) => setsCache(line, cache))) return
     c.res = new Response(c.res.body, c.res)

@@ -9,8 +9,7 @@ import { session } from '../../db/schema.ts'
 import type { AppEnv, ServiceContext } from '../context.ts'
 import type { Database } from '../database/index.ts'
 import { serviceError } from '../errors.ts'
-import { parseCookieHeader } from '../http/cookies.ts'
-import { bearerToken, HEADERS } from '../http/headers.ts'
+import { HEADERS } from '../http/headers.ts'
 import { AccessTokenError } from '../verify/errors.ts'
 import { type AccessTokenClaims, verifyWithKeySet } from '../verify/verify.ts'
 
@@ -29,10 +28,6 @@ export type GuardVariables = AppEnv['Variables'] & {
 export type GuardEnv = { Bindings: AppEnv['Bindings']; Variables: GuardVariables }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
-
-function isJwt(token: string): boolean {
-  return token.split('.').length === 3
-}
 
 function isFromTrustedPage(service: ServiceContext, headers: Headers): boolean {
   const origin = headers.get(HEADERS.origin)
@@ -61,18 +56,15 @@ export function requireUser() {
 }
 
 const guard = createMiddleware<GuardEnv>(async function guard(c, next) {
-  const { service } = c.var
+  const { service, credentials } = c.var
   const headers = c.req.raw.headers
-  const cookieName = (await service.sessionCookie).name
-  const bearer = bearerToken(headers)
+  const { bearer } = credentials
 
   const attempts: { method: AuthMethod; headers: Headers }[] = []
   const cookie = headers.get(HEADERS.cookie)
-  if (cookie && parseCookieHeader(cookie).has(cookieName)) {
-    attempts.push({ method: 'cookie', headers: new Headers({ cookie }) })
-  }
-  if (bearer && !isJwt(bearer)) {
-    attempts.push({ method: 'bearer', headers: new Headers({ authorization: `Bearer ${bearer}` }) })
+  if (cookie && credentials.cookie) attempts.push({ method: 'cookie', headers: new Headers({ cookie }) })
+  if (bearer?.kind === 'bearer') {
+    attempts.push({ method: 'bearer', headers: new Headers({ authorization: `Bearer ${bearer.value}` }) })
   }
 
   for (const attempt of attempts) {
@@ -94,11 +86,11 @@ const guard = createMiddleware<GuardEnv>(async function guard(c, next) {
     return
   }
 
-  if (bearer && isJwt(bearer)) {
+  if (bearer?.kind === 'jwt') {
     const { issuer, audience } = service.config.jwt
     let claims: AccessTokenClaims
     try {
-      claims = await verifyWithKeySet(bearer, service.publishedKeys, { issuer, audience })
+      claims = await verifyWithKeySet(bearer.value, service.publishedKeys, { issuer, audience })
     } catch (error) {
       const reason = error instanceof AccessTokenError ? error.code : 'TOKEN_MALFORMED'
       if (reason === 'JWKS_UNAVAILABLE') throw serviceError('DATABASE_UNAVAILABLE')

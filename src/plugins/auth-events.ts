@@ -17,6 +17,7 @@ import { eq } from 'drizzle-orm'
 import { user } from '../../db/schema.ts'
 import type { Database } from '../database/index.ts'
 import type { AuthEventLog, AuthEventType } from '../event-log.ts'
+import { normalizeEmail } from '../http/email.ts'
 
 /** HTTP routes whose answer is an event, each with where its user comes from. */
 const ROUTE_EVENTS: Record<string, AuthEventType> = {
@@ -64,7 +65,7 @@ export function recordForRequest(
 
 function emailOf(body: unknown): string | null {
   const email = (body as { email?: unknown } | undefined)?.email
-  return typeof email === 'string' ? email.trim().toLowerCase() : null
+  return typeof email === 'string' ? normalizeEmail(email) : null
 }
 
 /** The user with this email, or null: after the response, for failed sign-ins only. */

@@ -6,6 +6,7 @@
  */
 import type { BetterAuthPlugin } from 'better-auth'
 import { createAuthMiddleware } from 'better-auth/api'
+import { credentialsOf, type RequestCredentials } from '../credentials/request-credential.ts'
 import { logEvent } from '../logging.ts'
 import type { SessionDiagnosis } from '../session-diagnosis.ts'
 
@@ -79,7 +80,7 @@ export type NullSessionLogger = ReturnType<typeof createNullSessionLogger>
  * `auth.api.getSession` calls (the guard trying a cookie, then a bearer token) are not user-facing.
  */
 export function nullSessionReport(
-  diagnose: (headers: Headers, cookieName: string) => Promise<SessionDiagnosis>,
+  diagnose: (headers: Headers, credentials?: RequestCredentials) => Promise<SessionDiagnosis>,
   report: NullSessionLogger,
 ) {
   return {
@@ -91,8 +92,8 @@ export function nullSessionReport(
             context.path === '/get-session' && context.request !== undefined,
           handler: createAuthMiddleware(async function reportNullSession(ctx) {
             if (ctx.context.returned !== null || !ctx.headers || !report.admit()) return
-            const cookieName = ctx.context.authCookies.sessionToken.name
-            ctx.context.runInBackground(diagnose(ctx.headers, cookieName).then((d) => void report.log(d)))
+            const diagnosis = diagnose(ctx.headers, credentialsOf(ctx.request))
+            ctx.context.runInBackground(diagnosis.then((d) => void report.log(d)))
           }),
         },
       ],

@@ -30,7 +30,9 @@ import type { BetterAuthPlugin } from 'better-auth'
 import { createAuthMiddleware } from 'better-auth/api'
 import { and, eq, lt, notExists } from 'drizzle-orm'
 import { account, user, verification } from '../../db/schema.ts'
+import { fingerprint } from '../crypto/hmac.ts'
 import type { Database } from '../database/index.ts'
+import { normalizeEmail } from '../http/email.ts'
 import { logEvent } from '../logging.ts'
 
 /** How old a user without an account must be before sign-up takes its email back. */
@@ -75,12 +77,7 @@ export async function deleteIfOrphan(db: Database, id: string, now: Date): Promi
  * await emailFingerprint(secret, 'ada@example.com') // '3f2a9c0b1d4e'
  */
 export async function emailFingerprint(secret: string, email: string): Promise<string> {
-  const encoder = new TextEncoder()
-  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-    'sign',
-  ])
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(email.toLowerCase())))
-  return Array.from(mac.slice(0, 6), (byte) => byte.toString(16).padStart(2, '0')).join('')
+  return fingerprint(secret, normalizeEmail(email))
 }
 
 export function repairOrphansOnSignUp(db: Database) {

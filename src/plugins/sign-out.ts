@@ -19,9 +19,9 @@ import { createAuthMiddleware } from 'better-auth/api'
 import { deleteSessionCookie } from 'better-auth/cookies'
 import { eq } from 'drizzle-orm'
 import { session } from '../../db/schema.ts'
+import { credentialsOf, readCredentials } from '../credentials/request-credential.ts'
 import type { TokenSigner } from '../credentials/signed-token.ts'
 import type { Database } from '../database/index.ts'
-import { bearerToken } from '../http/headers.ts'
 
 export interface SignOutOptions {
   readonly signer: TokenSigner
@@ -31,10 +31,6 @@ export interface SignOutOptions {
 }
 
 export function signOutInOneTrip({ signer, db, onSignOut }: SignOutOptions) {
-  async function bearerSessionToken(headers: Headers | undefined): Promise<string | null> {
-    const signed = headers && bearerToken(headers)
-    return signed ? ((await signer.verify(signed))?.token ?? null) : null
-  }
   return {
     id: 'edge-auth-sign-out',
     hooks: {
@@ -43,9 +39,10 @@ export function signOutInOneTrip({ signer, db, onSignOut }: SignOutOptions) {
           matcher: (context: { path?: string }) => context.path === '/sign-out',
           handler: createAuthMiddleware(async function signOut(ctx) {
             if (ctx.context.socialProviders.some((provider) => provider.createEndSessionURL)) return
-            const token =
-              (await ctx.getSignedCookie(ctx.context.authCookies.sessionToken.name, ctx.context.secret)) ||
-              (await bearerSessionToken(ctx.request?.headers ?? ctx.headers))
+            const headers = ctx.request?.headers ?? ctx.headers ?? new Headers()
+            const { cookie, bearer } =
+              credentialsOf(ctx.request) ?? readCredentials(headers, ctx.context.authCookies.sessionToken.name, signer)
+            const token = (await cookie?.verified())?.token ?? (await bearer?.verified())?.token
             // One DELETE … RETURNING, not internalAdapter.deleteSession: that one first reads the row
             // and, if the read fails, swallows the error and deletes nothing (better-auth db/with-hooks.ts).
             if (token) {

@@ -7,6 +7,7 @@
 import type { Context } from 'hono'
 import { Hono } from 'hono/tiny'
 import type { AppEnv } from '../context.ts'
+import { attachCredentials } from '../credentials/request-credential.ts'
 import { ERRORS, type ErrorCode, handleNotFound } from '../errors.ts'
 
 const CODE_FOR_STATUS: Readonly<Record<number, ErrorCode>> = {
@@ -37,7 +38,7 @@ async function inHouseShape(response: Response, c: Context): Promise<Response> {
 export function authRoutes() {
   const routes = new Hono<AppEnv>()
   routes.on(['GET', 'POST'], '/api/auth/*', async function betterAuth(c) {
-    const response = await c.var.service.auth.handler(c.req.raw)
+    const response = await c.var.service.auth.handler(attachCredentials(c.req.raw, c.var.credentials))
     return response.status >= 400 ? inHouseShape(response, c) : response
   })
   return routes

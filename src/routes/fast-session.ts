@@ -12,7 +12,7 @@ export function fastSessionRoutes() {
   routes.get(GET_SESSION_PATH, async function fastSession(c, next) {
     const answer = c.var.service.fastSession
     // A query (disableCookieCache, disableRefresh) asks for BetterAuth's own handling.
-    const response = answer && !c.req.url.includes('?') ? await (await answer)(c.req.raw) : null
+    const response = answer && !c.req.url.includes('?') ? await (await answer)(c.req.raw, c.var.credentials) : null
     if (!response) return next()
     return response
   })

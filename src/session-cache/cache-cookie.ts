@@ -9,7 +9,9 @@
  */
 import { sessionSchema, userSchema } from '@better-auth/core/db'
 import * as z from 'zod'
-import { fromBase64 } from '../credentials/signed-token.ts'
+import type { RequestCredentials } from '../credentials/request-credential.ts'
+import { decodeBase64 } from '../crypto/base64.ts'
+import { hmacVerify } from '../crypto/hmac.ts'
 import { decodeCookieValue } from '../http/cookies.ts'
 
 /** A session and its user as the cache holds them (dates revived), BetterAuth's `ctx.context.session`. */
@@ -18,14 +20,17 @@ export interface CachedSession {
   readonly user: z.infer<typeof userSchema> & Record<string, unknown>
 }
 
-/** The cookie names and secret of one BetterAuth instance (`context.authCookies`, `context.secret`). */
+/** The cache cookie's name and secret of one BetterAuth instance (`context.authCookies`, `context.secret`). */
 export interface CacheCookieSettings {
-  readonly sessionCookieName: string
   readonly cacheCookieName: string
   readonly secret: string
 }
 
-export type CacheCookieReader = (cookieHeader: string, now: number) => Promise<CachedSession | null>
+/** Reads the cache beside the request's session cookie (its one reading, credentials/request-credential.ts). */
+export type CacheCookieReader = (
+  credentials: Pick<RequestCredentials, 'cookies' | 'cookie'>,
+  now: number,
+) => Promise<CachedSession | null>
 
 // BetterAuth's cookieCachePayloadSchema and compactCookieCacheSchema (better-auth/dist/cookies/cache).
 const payloadSchema = z.looseObject({
@@ -40,7 +45,6 @@ const compactSchema = z.object({
   signature: z.string(),
 })
 
-const SIGNED_COOKIE_SIGNATURE_LENGTH = 44
 /** BetterAuth's cookie cache version when `cookieCache.version` is unset. */
 const CACHE_VERSION = '1'
 
@@ -60,84 +64,33 @@ function parseWithDates(text: string): unknown {
 }
 
 /**
- * The `Cookie` header as better-call reads it for BetterAuth's `ctx.getCookie`: the first of a
- * repeated name wins, surrounding quotes go, values are URI-decoded when they can be. (Its own
- * export would bring better-call's OpenAPI generator into the bundle.)
- */
-function parseCookies(header: string): Map<string, string> {
-  const cookies = new Map<string, string>()
-  let index = 0
-  while (index < header.length) {
-    const eq = header.indexOf('=', index)
-    if (eq === -1) break
-    let end = header.indexOf(';', index)
-    if (end === -1) end = header.length
-    else if (end < eq) {
-      index = header.lastIndexOf(';', eq - 1) + 1
-      continue
-    }
-    const name = header.slice(index, eq).trim()
-    if (!cookies.has(name)) {
-      let value = header.slice(eq + 1, end).trim()
-      if (value.codePointAt(0) === 34) value = value.slice(1, -1)
-      cookies.set(name, decodeCookieValue(value))
-    }
-    index = end + 1
-  }
-  return cookies
-}
-
-function base64UrlBytes(text: string): Uint8Array<ArrayBuffer> | null {
-  return fromBase64(text.replace(/-/g, '+').replace(/_/g, '/'))
-}
-
-/**
  * @example
- * const read = createCacheCookieReader({ sessionCookieName, cacheCookieName, secret })
- * const cached = await read(request.headers.get('cookie') ?? '', Date.now()) // CachedSession | null
+ * const read = createCacheCookieReader({ cacheCookieName, secret })
+ * const cached = await read(c.var.credentials, Date.now()) // CachedSession | null
  */
 export function createCacheCookieReader(settings: CacheCookieSettings): CacheCookieReader {
-  const encoder = new TextEncoder()
   const decoder = new TextDecoder()
-  const key = crypto.subtle.importKey(
-    'raw',
-    encoder.encode(settings.secret),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['verify'],
-  )
-  const verify = async (signature: Uint8Array<ArrayBuffer>, data: string) =>
-    crypto.subtle.verify('HMAC', await key, signature, encoder.encode(data))
 
-  async function signedSessionToken(value: string): Promise<string | null> {
-    const dot = value.lastIndexOf('.')
-    if (dot < 1) return null
-    const token = value.slice(0, dot)
-    const signature = value.slice(dot + 1)
-    if (signature.length !== SIGNED_COOKIE_SIGNATURE_LENGTH || !signature.endsWith('=')) return null
-    const mac = fromBase64(signature)
-    return mac && (await verify(mac, token)) ? token : null
-  }
-
-  return async function readCacheCookie(cookieHeader, now) {
-    const cookies = parseCookies(cookieHeader)
-    const cached = cookies.get(settings.cacheCookieName)
-    const signedToken = cookies.get(settings.sessionCookieName)
+  return async function readCacheCookie(credentials, now) {
+    const cached = credentials.cookies.get(settings.cacheCookieName)
+    const sessionCookie = credentials.cookie
     // A chunked cache (`name.0`, …; BetterAuth chunks past 4 KB) is left to BetterAuth.
-    if (!cached || !signedToken) return null
+    if (!cached || !sessionCookie) return null
 
-    const bytes = base64UrlBytes(cached)
+    const bytes = decodeBase64(decodeCookieValue(cached), 'base64url')
     if (!bytes) return null
     const compact = compactSchema.safeParse(parseWithDates(decoder.decode(bytes)))
     if (!compact.success) return null
     const { session: signedData, expiresAt, signature } = compact.data
-    const mac = base64UrlBytes(signature)
-    if (!mac || !(await verify(mac, JSON.stringify({ ...signedData, expiresAt })))) return null
+    const mac = decodeBase64(signature, 'base64url')
+    if (!mac || !(await hmacVerify(settings.secret, mac, JSON.stringify({ ...signedData, expiresAt })))) return null
     // Dates were revived by the parse above, as in BetterAuth.
     const payload = payloadSchema.safeParse(signedData)
     if (!payload.success) return null
 
-    const token = await signedSessionToken(signedToken)
+    // Signed with the current secret, as BetterAuth reads it (an older one is re-signed first: credentials/upgrade.ts).
+    const verified = await sessionCookie.verified()
+    const token = verified?.secretIndex === 0 ? verified.token : undefined
     const { session, user, version } = payload.data
     if (!token || session.token !== token || (version ?? CACHE_VERSION) !== CACHE_VERSION) return null
     const sessionExpiresAt = new Date(session.expiresAt).getTime()

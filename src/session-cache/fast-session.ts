@@ -11,12 +11,13 @@
  * (it costs no database work; the 429 would cost as much CPU as the answer).
  */
 import { getAuthTables } from '@better-auth/core/db'
+import type { RequestCredentials } from '../credentials/request-credential.ts'
 import { logEvent } from '../logging.ts'
 import { type CachedSession, createCacheCookieReader } from './cache-cookie.ts'
 import { type AuthContext, createSessionJwtSigner, jwtPluginOptions } from './session-jwt.ts'
 
-/** Answers a request from the session cache, or null when BetterAuth must. */
-export type FastSession = (request: Request) => Promise<Response | null>
+/** Answers a request (with its credential as read once) from the session cache, or null when BetterAuth must. */
+export type FastSession = (request: Request, credentials: RequestCredentials) => Promise<Response | null>
 
 type Model = 'session' | 'user'
 
@@ -48,17 +49,13 @@ const dates = <T extends { createdAt: Date; updatedAt: Date }>(record: T) => ({
  *
  * @example
  * const answer = await createFastSession(auth)
- * const response = (await answer(request)) ?? (await auth.handler(request))
+ * const response = (await answer(request, c.var.credentials)) ?? (await auth.handler(request))
  */
 export async function createFastSession(auth: { readonly $context: Promise<unknown> }): Promise<FastSession> {
   // The instance's own context, typed as plugins see it.
   const context = (await auth.$context) as unknown as AuthContext
   const { options, authCookies } = context
-  const read = createCacheCookieReader({
-    sessionCookieName: authCookies.sessionToken.name,
-    cacheCookieName: authCookies.sessionData.name,
-    secret: context.secret,
-  })
+  const read = createCacheCookieReader({ cacheCookieName: authCookies.sessionData.name, secret: context.secret })
   const jwtOptions = jwtPluginOptions(context)
   const signJwt = jwtOptions ? createSessionJwtSigner(context, jwtOptions) : undefined
 
@@ -73,10 +70,9 @@ export async function createFastSession(auth: { readonly $context: Promise<unkno
     }
   }
 
-  return async function answerFromCache(request) {
-    const cookie = request.headers.get('cookie')
-    if (!cookie || request.headers.has('authorization')) return null
-    const cached = await read(cookie, Date.now())
+  return async function answerFromCache(request, credentials) {
+    if (request.headers.has('authorization')) return null
+    const cached = await read(credentials, Date.now())
     if (!cached) return null
     const headers = new Headers({ 'cache-control': 'no-store', pragma: 'no-cache' })
     if (signJwt) {

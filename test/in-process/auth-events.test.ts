@@ -144,7 +144,9 @@ describe.each(backendNames)('auth event log on %s', (backendName) => {
     expect(kinds(await eventsOf(service, client, userId))).toEqual(['sign_up:ok'])
   })
 
-  it('stores a keyed hash of the address (the same for the same address, never the address) and a bounded user agent', async () => {
+  // The platform's address (one per target) is what is hashed: the in-process target knows none, so
+  // different addresses giving different hashes is tested where they exist (test/integration/client-address.test.ts).
+  it('stores a keyed hash of the address (the same for the same client) and a bounded user agent', async () => {
     const { service } = running
     const headers = { 'x-real-ip': ADDRESS, 'user-agent': `Agent/${'x'.repeat(1000)}` }
     const { client, email, userId } = await signedUp(service, headers)
@@ -155,18 +157,9 @@ describe.each(backendNames)('auth event log on %s', (backendName) => {
           .request('/api/auth/sign-in/email', { json: { email, password: 'correct horse battery' }, headers })
       ).status,
     ).toBe(200)
-    expect(
-      (
-        await service.client().request('/api/auth/sign-in/email', {
-          json: { email, password: 'correct horse battery' },
-          headers: { 'x-real-ip': '198.51.100.9' },
-        })
-      ).status,
-    ).toBe(200)
-    const [other, same, first] = await eventsOf(service, client, userId)
+    const [same, first] = await eventsOf(service, client, userId)
     expect(first!.addressHash).toMatch(/^[A-Za-z0-9_-]{43}$/)
     expect(same!.addressHash).toBe(first!.addressHash)
-    expect(other!.addressHash).not.toBe(first!.addressHash)
     expect(first!.userAgent).toHaveLength(256)
     const stored = await queryEndpoint(
       service.endpoint,

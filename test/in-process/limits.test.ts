@@ -98,7 +98,7 @@ describe.each(backendNames)('limits shared through the database (%s)', (backendN
       config: parsed.config,
       database: createDatabaseClient(parsed.config),
       platform: { waitUntil: () => undefined },
-      sessionCookieName: async () => 'unused',
+      clientAddress: () => undefined,
     })
     await limits.clearAccount(`  ${email.toUpperCase()} `)
     expect((await signIn(1, email, 'guess')).status).toBe(401)

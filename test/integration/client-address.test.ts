@@ -10,7 +10,7 @@
  * minute's window leaves the tricks time to run.
  */
 import { describe, expect, it } from 'vitest'
-import { backendNames } from '../support/backends.ts'
+import { backendNames, queryEndpoint } from '../support/backends.ts'
 import { startService, type TestService, uniqueEmail, useService } from '../support/service.ts'
 
 const FRONTEND = 'http://localhost:3000'
@@ -78,6 +78,33 @@ async function expectNoTrickHelps(
   }
 }
 
+/** The address hashes of a new user's events (sign-up, then one sign-in per header set), once all are written. */
+async function recordedAddresses(
+  service: TestService,
+  signUpHeaders: Record<string, string>,
+  ...signIns: Record<string, string>[]
+) {
+  const client = service.client()
+  const email = uniqueEmail('address')
+  const password = 'correct horse battery'
+  const signUp = await client.request('/api/auth/sign-up/email', {
+    json: { email, password, name: 'Address' },
+    headers: signUpHeaders,
+  })
+  expect(signUp.status).toBe(200)
+  const { user } = (await signUp.json()) as { user: { id: string } }
+  for (const headers of signIns) {
+    expect((await client.request('/api/auth/sign-in/email', { json: { email, password }, headers })).status).toBe(200)
+  }
+  // Events are written after the response: wait until every one is there.
+  for (;;) {
+    const response = await client.request(`/api/users/${user.id}/events?limit=100`)
+    const { events } = (await response.json()) as { events: { addressHash: string | null }[] }
+    if (events.length > signIns.length) return events.map((event) => event.addressHash).reverse()
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
 describe('client address on Workers (workerd): CF-Connecting-IP', () => {
   const running = useService('pglite', { RATE_LIMIT: '' })
 
@@ -123,6 +150,18 @@ describe('client address on Node: the socket peer', () => {
     await exhaust(running.service)
     await expectNoTrickHelps(running.service, {}, [])
   })
+
+  it("records the socket peer as BetterAuth's address, whatever X-Real-IP or X-Forwarded-For say", async () => {
+    const hashes = await recordedAddresses(
+      running.service,
+      { 'x-real-ip': fresh() },
+      { 'x-forwarded-for': fresh() },
+      { 'x-real-ip': fresh(), 'x-forwarded-for': fresh() },
+      {},
+    )
+    expect(hashes[0]).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(new Set(hashes).size).toBe(1)
+  })
 })
 
 describe('client address on Node behind a proxy: TRUST_PROXY=loopback', () => {
@@ -136,6 +175,21 @@ describe('client address on Node behind a proxy: TRUST_PROXY=loopback', () => {
     await expectNoTrickHelps(running.service, base, ['x-forwarded-for'])
     // The proxy's word is the address: another client behind it has its own budget.
     expect(await attempt(running.service, { 'x-forwarded-for': '203.0.113.31' })).not.toBe(429)
+  })
+
+  it("records the client the proxy vouches for as BetterAuth's address, not X-Real-IP", async () => {
+    const [signUp, same, forgedRealIp, other] = await recordedAddresses(
+      running.service,
+      { 'x-forwarded-for': '203.0.113.40' },
+      { 'x-forwarded-for': '203.0.113.40' },
+      { 'x-forwarded-for': '203.0.113.40', 'x-real-ip': fresh() },
+      { 'x-forwarded-for': '203.0.113.41' },
+    )
+    expect(same).toBe(signUp)
+    expect(forgedRealIp).toBe(signUp)
+    expect(other).not.toBe(signUp)
+    const stored = JSON.stringify(await queryEndpoint(running.service.endpoint, 'select * from auth_event'))
+    expect(stored).not.toContain('203.0.113.4')
   })
 })
 

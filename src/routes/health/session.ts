@@ -45,7 +45,7 @@ export function sessionHealthRoutes(cors: MiddlewareHandler<AppEnv>) {
     const origin = untrustedOrigin(c)
     const diagnosis: SessionDiagnosis = origin
       ? { status: 'no_credentials', credential: null, causes: [originNotTrusted(origin)] }
-      : await c.var.service.diagnoseSession(c.req.raw.headers)
+      : await c.var.service.diagnoseSession(c.req.raw.headers, c.var.credentials)
     return c.json(diagnosis)
   })
   return routes
