@@ -1,6 +1,6 @@
 /**
  * Property-based fuzz over every public route (read from the app: test/support/public-routes.ts),
- * in-process on each database backend: odd paths, query strings, Origin, forged and junk cookies,
+ * in-process on PGlite: odd paths, query strings, Origin, forged and junk cookies,
  * junk bearers and JWT shapes, Content-Types and bodies (see test/support/fuzz-requests.ts).
  * Every answer is below 500; every error is JSON in the house shape `{code, message}`; no response
  * gives back a secret the request carried (a junk or forged cookie, a bearer token, a password).
@@ -10,7 +10,7 @@
  */
 import fc from 'fast-check'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { backendNames } from '../support/backends.ts'
+import { embeddedBackendNames } from '../support/backends.ts'
 import { buildRequest } from '../support/fuzz-build.ts'
 import { type FuzzCredentials, type FuzzRequest, fuzzRequest } from '../support/fuzz-requests.ts'
 import { publicRoutes } from '../support/public-routes.ts'
@@ -93,7 +93,7 @@ function captureLog(): string[] {
   return lines
 }
 
-describe.each(backendNames)('fuzz on %s', (backendName) => {
+describe.each(embeddedBackendNames)('fuzz on %s', (backendName) => {
   const running = useService(backendName, {}, { target: 'in-process' })
   afterEach(() => vi.restoreAllMocks())
 

@@ -102,8 +102,19 @@ function postgresUrl(): string | undefined {
   return url || undefined
 }
 
-/** The database backends this run covers: `pglite`, and `postgres` when TEST_DATABASE_URL is set. */
+/**
+ * Every database backend this run covers: `pglite`, and `postgres` when TEST_DATABASE_URL is set.
+ * For the suites where PostgreSQL can behave otherwise than PGlite, which serves one query at a
+ * time on one connection: the write path (batches, failures, rollbacks), limits (counters shared
+ * by concurrent requests and isolates), migrations, concurrency, and the local-neon driver.
+ */
 export const backendNames: readonly TestDatabase['name'][] = postgresUrl() ? ['pglite', 'postgres'] : ['pglite']
+
+/**
+ * PGlite alone, for the suites whose outcome the database cannot change (one request at a time,
+ * statements both run alike): running them on PostgreSQL too would test nothing more.
+ */
+export const embeddedBackendNames: readonly TestDatabase['name'][] = ['pglite']
 
 /**
  * A new test database on a backend, so `describe.each(backendNames)` gets one per suite.
