@@ -12,6 +12,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default is one worker per core less one: a single worker on a 2-core machine, idle
+    // while its file waits on a child process, workerd, a mail server or a deadline. Most of the
+    // suite waits more than it computes, so three files run at once.
+    maxWorkers: 3,
     projects: [
       {
         extends: true,
