@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config'
+import SkippedPartsReporter from './test/support/skipped-parts-reporter.ts'
 
 /**
  * Two projects. `unit` (modules, the local endpoint, and the app in-process against it) needs no
@@ -16,6 +17,8 @@ export default defineConfig({
     // while its file waits on a child process, workerd, a mail server or a deadline. Most of the
     // suite waits more than it computes, so three files run at once.
     maxWorkers: 3,
+    // The summary's last lines name what this machine could not test (no Chromium) and how to fix it.
+    reporters: ['default', new SkippedPartsReporter()],
     projects: [
       {
         extends: true,
