@@ -40,6 +40,8 @@ export default defineConfig({
           // defaults: each file in a fresh module graph, so no file sees what Drizzle set in another.
           name: 'local-neon',
           include: ['db/**/*.test.ts'],
+          // Several of these start PGlite from initdb (seconds of WASM work), slow on a busy machine.
+          testTimeout: 60_000,
           globalSetup: ['test/support/template-setup.ts'],
         },
       },
