@@ -1,23 +1,47 @@
 import { defineConfig } from 'vitest/config'
+import SkippedPartsReporter from './test/support/skipped-parts-reporter.ts'
 
 /**
- * Two projects. `unit` (modules, the local endpoint, and the app in-process against it) needs no
- * build, so a single file runs in seconds. `runtime` runs what was built for deployment (the Worker
- * bundle in workerd, the Vercel Edge output, Node, Chromium), built once per run by its global setup,
- * and the README's snippets and package against it. Both start test databases from one migrated
- * PGlite template (test/support/pglite-template.ts).
+ * Three projects. `unit` (modules and the app in-process) and `local-neon` (the local endpoint and
+ * the driver against it) need no build, so a single file runs in seconds; `npm run test:unit` runs
+ * both. `runtime` runs what was built for deployment (the Worker bundle in workerd, the Vercel
+ * Edge output, Node, Chromium), built once per run by its global setup, and the README's snippets
+ * and package against it. All start test databases from one migrated PGlite template
+ * (test/support/pglite-template.ts).
  */
 export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default is one worker per core less one: a single worker on a 2-core machine, idle
+    // while its file waits on a child process, workerd, a mail server or a deadline. Most of the
+    // suite waits more than it computes, so three files run at once.
+    maxWorkers: 3,
+    // The summary's last lines name what this machine could not test (no Chromium) and how to fix it.
+    reporters: ['default', new SkippedPartsReporter()],
     projects: [
       {
         extends: true,
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'db/**/*.test.ts', 'scripts/**/*.test.ts', 'test/in-process/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'scripts/**/*.test.ts', 'test/in-process/**/*.test.ts'],
+          // Files share their worker's modules instead of importing BetterAuth, Drizzle and the app
+          // afresh each: a third less CPU for the tier. Everything here runs the app as deployed,
+          // through Drizzle, whose neon-http driver sets the Neon driver's type parsers globally.
+          isolate: false,
+          globalSetup: ['test/support/template-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The local Neon endpoint and the bare Neon driver, whose type parsers must be its own
+          // defaults: each file in a fresh module graph, so no file sees what Drizzle set in another.
+          name: 'local-neon',
+          include: ['db/**/*.test.ts'],
+          // Several of these start PGlite from initdb (seconds of WASM work), slow on a busy machine.
+          testTimeout: 60_000,
           globalSetup: ['test/support/template-setup.ts'],
         },
       },

@@ -35,8 +35,11 @@ export { statsKey } from './stats.ts'
 
 /** Which database serves the endpoint. */
 export type LocalNeonBackendOptions =
-  /** Embedded PGlite, persisted in `dataDir` (created if missing), or in memory without one. */
-  | { kind: 'pglite'; dataDir?: string }
+  /**
+   * Embedded PGlite, persisted in `dataDir` (created if missing), or in memory without one; in
+   * memory, `loadDataDir` (a tarball of PGlite's `dumpDataDir`) is the database it starts from.
+   */
+  | { kind: 'pglite'; dataDir?: string; loadDataDir?: Blob }
   /** A real PostgreSQL server, e.g. `postgres://postgres@127.0.0.1:5432/test`. */
   | { kind: 'postgres'; url: string }
 
@@ -117,7 +120,7 @@ export async function startLocalNeon(options: LocalNeonOptions = {}): Promise<Lo
 
 function openBackend(options: LocalNeonBackendOptions): Promise<Backend> {
   if (options.kind === 'postgres') return createPostgresBackend({ url: options.url })
-  return createPgliteBackend({ dataDir: options.dataDir })
+  return createPgliteBackend({ dataDir: options.dataDir, loadDataDir: options.loadDataDir })
 }
 
 function listen(server: ReturnType<typeof createServer>, port: number): Promise<number> {

@@ -35,16 +35,20 @@ import { describeField, PostgresError, parseCommandTag, toPostgresError } from '
 const sessionSetup = "SET TIME ZONE 'UTC'; SET DateStyle TO 'ISO, MDY'"
 
 /**
- * Opens PGlite at `dataDir` (created if missing; in memory when omitted).
+ * Opens PGlite at `dataDir` (created if missing; in memory when omitted, from the `loadDataDir`
+ * tarball when given).
  *
  * @example
  * const backend = await createPgliteBackend({ dataDir: '.data/pglite' })
  * await backend.withSession((session) => session.run({ query: 'SELECT 1', params: [] }))
  * await backend.close()
  */
-export async function createPgliteBackend(options: { dataDir?: string } = {}): Promise<Backend> {
+export async function createPgliteBackend(options: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<Backend> {
+  if (options.dataDir && options.loadDataDir) throw new Error('local-neon PGlite: dataDir or loadDataDir, not both')
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true })
-  const db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {})
+  const db = await PGlite.create(
+    options.dataDir ? { dataDir: options.dataDir } : options.loadDataDir ? { loadDataDir: options.loadDataDir } : {},
+  )
   await db.exec(sessionSetup)
 
   let status: TransactionStatus = 'I'

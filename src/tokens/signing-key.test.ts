@@ -2,11 +2,11 @@ import { eq } from 'drizzle-orm'
 import { decodeProtectedHeader } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { jwks } from '../../db/schema.ts'
-import { backendNames } from '../../test/support/backends.ts'
+import { embeddedBackendNames } from '../../test/support/backends.ts'
 import { type DeploymentSecrets, deployment, randomSecret, useKeyDatabase } from '../../test/support/jwt-deployments.ts'
 import { checkSigningKey } from './signing-key.ts'
 
-describe.each(backendNames)('checkSigningKey on %s', (backendName) => {
+describe.each(embeddedBackendNames)('checkSigningKey on %s', (backendName) => {
   const database = useKeyDatabase(backendName)
   const kid = (token: string) => decodeProtectedHeader(token).kid!
 

@@ -1,10 +1,11 @@
 /**
- * One HTTP acceptance suite for every deployment target (workerd, Vercel Edge, Node) on every
- * database backend: the session lifecycle, CORS for trusted and untrusted origins, the health
+ * One HTTP acceptance suite for every deployment target (workerd, Vercel Edge, Node) on PGlite
+ * (no step here depends on the database): the session lifecycle, CORS for trusted and untrusted origins, the health
  * report, and JWTs that verify against the service's own JWKS.
  */
 import { createRemoteJWKSet, jwtVerify } from 'jose'
 import { describe, expect, it } from 'vitest'
+import { embeddedBackendNames } from '../support/backends.ts'
 import {
   backendsAndTargets,
   deployedTargets,
@@ -36,7 +37,10 @@ function headerList(response: Response, name: string): string[] {
     .filter(Boolean)
 }
 
-describe.each(backendsAndTargets(deployedTargets))('acceptance on %s, %s', (backendName, targetName) => {
+// The database cannot change what these check: PGlite alone.
+const onPglite = backendsAndTargets(deployedTargets, embeddedBackendNames)
+
+describe.each(onPglite)('acceptance on %s, %s', (backendName, targetName) => {
   const running = useService(
     backendName,
     { BETTER_AUTH_URL: SERVICE_URL, TRUSTED_ORIGINS: FRONTEND },

@@ -1,11 +1,11 @@
 /**
  * Mail on the deployed targets: workerd (worker-mailer over `cloudflare:sockets`) and Node
- * (nodemailer) sending through SMTP to a real maildev, on every database backend: sign-up mails a
+ * (nodemailer) sending through SMTP to a real maildev, on PGlite: sign-up mails a
  * verification link that signs the user in; a code mailed for sign-in signs in by fetch. On Vercel
  * Edge, SMTP is a configuration problem naming it.
  */
 import { describe, expect, it } from 'vitest'
-import { backendNames } from '../support/backends.ts'
+import { embeddedBackendNames } from '../support/backends.ts'
 import { pathOf, useMailService } from '../support/mail-service.ts'
 import { codeIn, linkIn } from '../support/maildev.ts'
 import { FULL_HEALTH, uniqueEmail, useService } from '../support/service.ts'
@@ -13,7 +13,7 @@ import { FULL_HEALTH, uniqueEmail, useService } from '../support/service.ts'
 const FRONTEND = 'http://localhost:3000'
 const targets = ['workerd', 'node'] as const
 
-describe.each(backendNames.flatMap((b) => targets.map((t) => [b, t] as const)))(
+describe.each(embeddedBackendNames.flatMap((b) => targets.map((t) => [b, t] as const)))(
   'mail on %s, %s',
   (backendName, target) => {
     const running = useMailService(backendName, { TRUSTED_ORIGINS: FRONTEND }, { target })

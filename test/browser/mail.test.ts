@@ -4,11 +4,11 @@
  * Worker bundle in workerd at https://auth.service.test, which sends by SMTP to a real maildev.
  * A verification link followed in the browser goes through the hand-off and lands on the page
  * signed in (the cookie in the page's partition); a reset link leads to the page, which posts the
- * new password; a mailed code typed into the page signs in by fetch. On every database backend.
+ * new password; a mailed code typed into the page signs in by fetch. On PGlite.
  */
 import type { BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { backendNames } from '../support/backends.ts'
+import { embeddedBackendNames } from '../support/backends.ts'
 import { describeBrowser } from '../support/browser.ts'
 import { rememberSecret } from '../support/log-capture.ts'
 import { mailBindings, pathOf } from '../support/mail-service.ts'
@@ -39,7 +39,7 @@ async function newTabSession(context: BrowserContext, url: string) {
 }
 
 describeBrowser('mail flows in Chromium (docs.other.test -> auth.service.test, SMTP to maildev)', () => {
-  describe.each(backendNames)('on %s', (backend) => {
+  describe.each(embeddedBackendNames)('on %s', (backend) => {
     const scenario = useBrowserScenario({
       mode: `mail-${backend}`,
       pageHost: 'docs.other.test',

@@ -1,11 +1,11 @@
 /**
- * The auth event log, in-process on every database backend: each event type recorded with its
+ * The auth event log, in-process on PGlite: each event type recorded with its
  * outcome and user, written after the response and never failing it, listed to its own user only
  * (paginated), the client address kept only as a keyed hash, and the retention prune.
  */
 import { randomBytes } from 'node:crypto'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { backendNames, queryEndpoint } from '../support/backends.ts'
+import { embeddedBackendNames, queryEndpoint } from '../support/backends.ts'
 import { TEST_SECRET, type TestService, uniqueEmail, useService } from '../support/service.ts'
 
 const CRON_SECRET = randomBytes(32).toString('base64url')
@@ -44,7 +44,7 @@ function kinds(events: EventView[]): string[] {
   return events.map((e) => `${e.type}:${e.outcome}`).reverse()
 }
 
-describe.each(backendNames)('auth event log on %s', (backendName) => {
+describe.each(embeddedBackendNames)('auth event log on %s', (backendName) => {
   const running = useService(backendName, { CRON_SECRET }, { target: 'in-process' })
   afterEach(() => {
     running.service.endpoint.faults.clear()

@@ -2,7 +2,7 @@
  * Bad input anywhere gets a clear 4xx JSON error: never a 5xx, never an HTML page.
  */
 import { describe, expect, it } from 'vitest'
-import { backendNames } from '../support/backends.ts'
+import { embeddedBackendNames } from '../support/backends.ts'
 import { uniqueEmail, useService } from '../support/service.ts'
 
 type BadRequest = [
@@ -90,7 +90,7 @@ const BAD_REQUESTS: BadRequest[] = [
   ['PUT on sign-in', '/api/auth/sign-in/email', { method: 'PUT', headers: json, body: '{}' }],
 ]
 
-describe.each(backendNames)('bad input on %s', (backendName) => {
+describe.each(embeddedBackendNames)('bad input on %s', (backendName) => {
   const running = useService(backendName, {}, { target: 'in-process' })
 
   it.each(BAD_REQUESTS)('%s: 4xx JSON {code, message}', async (_label, path, init) => {

@@ -1,11 +1,12 @@
 /**
- * Mail-driven flows in-process, with real mail through a real maildev on every database backend:
+ * Mail-driven flows in-process, with real mail through a real maildev, on PGlite (the mail
+ * budget, a limit, on every backend):
  * verification required (sign-up sends a link and creates no session, an unverified sign-in is
  * refused with a fresh link, the link signs the user in), sign-up with an existing email answering
  * like a new one, password reset, and sign-in by emailed code.
  */
 import { describe, expect, it, vi } from 'vitest'
-import { backendNames, queryEndpoint } from '../support/backends.ts'
+import { backendNames, embeddedBackendNames, queryEndpoint } from '../support/backends.ts'
 import { pathOf, useMailService } from '../support/mail-service.ts'
 import { codeIn, linkIn } from '../support/maildev.ts'
 import { uniqueEmail } from '../support/service.ts'
@@ -20,7 +21,7 @@ function sessionCookieSet(response: Response): boolean {
   return response.headers.getSetCookie().some((line) => /session_token=[^;]+/.test(line))
 }
 
-describe.each(backendNames)('mail flows on %s', (backendName) => {
+describe.each(embeddedBackendNames)('mail flows on %s', (backendName) => {
   const running = useMailService(backendName, {}, { target: 'in-process' })
 
   describe('email verification (required: the default with a transport)', () => {
@@ -241,7 +242,7 @@ describe.each(backendNames)('the verification resend of a refused sign-in, with 
   })
 })
 
-describe.each(backendNames)('verification across sites on %s', (backendName) => {
+describe.each(embeddedBackendNames)('verification across sites on %s', (backendName) => {
   const DOCS = 'https://docs.other.org'
   const AUTH = 'https://auth.example.com'
   const running = useMailService(

@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage } from 'node:http'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { backendNames } from '../support/backends.ts'
+import { embeddedBackendNames } from '../support/backends.ts'
 import { MAIL_FROM, useMailService } from '../support/mail-service.ts'
 import { FULL_HEALTH, uniqueEmail, useService } from '../support/service.ts'
 
@@ -15,7 +15,7 @@ async function mailHealth(request: (path: string, init: RequestInit) => Promise<
   return ((await health.json()) as { mail: Record<string, unknown> }).mail
 }
 
-describe.each(backendNames)('an SMTP server that is down, on %s', (backendName) => {
+describe.each(embeddedBackendNames)('an SMTP server that is down, on %s', (backendName) => {
   const running = useMailService(backendName, {}, { target: 'in-process' })
   afterEach(() => running.service.restart())
 

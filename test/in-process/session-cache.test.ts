@@ -1,5 +1,5 @@
 /**
- * The session cache, in-process, on every database backend: a cookie client's get-session, the
+ * The session cache, in-process, on PGlite: a cookie client's get-session, the
  * guard and `/api/auth/token` need no round trip while the cache is fresh; the fast path answers
  * as BetterAuth answers the same request; revoking on this device clears the cache at once;
  * password change reads the database; a session revoked elsewhere is gone once the TTL passes.
@@ -9,7 +9,7 @@ import { decodeJwt, decodeProtectedHeader } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { createContextResolver, type ServiceContext } from '../../src/context.ts'
 import { readCredentials } from '../../src/credentials/request-credential.ts'
-import { backendNames } from '../support/backends.ts'
+import { embeddedBackendNames } from '../support/backends.ts'
 import type { TestClient } from '../support/client.ts'
 import { answerRoundTrips } from '../support/round-trips.ts'
 import { type TestService, uniqueEmail, useService } from '../support/service.ts'
@@ -51,7 +51,7 @@ function getSessionRequest(tab: TestClient) {
   })
 }
 
-describe.each(backendNames)('session cache on %s', (backendName) => {
+describe.each(embeddedBackendNames)('session cache on %s', (backendName) => {
   const running = useService(backendName, {}, { target: 'in-process' })
 
   it('sets the cache cookie with the session cookie’s attributes at sign-up', async () => {
@@ -168,7 +168,7 @@ describe.each(backendNames)('session cache on %s', (backendName) => {
   })
 })
 
-describe.each(backendNames)('a short session cache on %s', (backendName) => {
+describe.each(embeddedBackendNames)('a short session cache on %s', (backendName) => {
   const running = useService(backendName, { SESSION_CACHE_TTL: '1' }, { target: 'in-process' })
 
   it('stops seeing a session revoked elsewhere once the TTL has passed', async () => {
@@ -186,7 +186,7 @@ describe.each(backendNames)('a short session cache on %s', (backendName) => {
   })
 })
 
-describe.each(backendNames)('no session cache (SESSION_CACHE_TTL=0) on %s', (backendName) => {
+describe.each(embeddedBackendNames)('no session cache (SESSION_CACHE_TTL=0) on %s', (backendName) => {
   const running = useService(backendName, { SESSION_CACHE_TTL: '0' }, { target: 'in-process' })
 
   it('sets no cache cookie and reads the database on every get-session', async () => {

@@ -1,15 +1,15 @@
 /**
- * The foundation end to end, in-process, on every database backend: sign-up, sign-in,
+ * The foundation end to end, in-process, on PGlite: sign-up, sign-in,
  * get-session, sign-out, refusals that write nothing, account and session management, and
  * sessions that survive restarts.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { afterAll, describe, expect, it } from 'vitest'
-import { backendNamed, backendNames, queryEndpoint } from '../support/backends.ts'
+import { backendNamed, embeddedBackendNames, queryEndpoint } from '../support/backends.ts'
 import { FULL_HEALTH, startService, TEST_SECRET, uniqueEmail, useService } from '../support/service.ts'
 
-describe.each(backendNames)('sessions on %s', (backendName) => {
+describe.each(embeddedBackendNames)('sessions on %s', (backendName) => {
   const running = useService(backendName, {}, { target: 'in-process' })
   const client = () => running.service.client()
   const countUsers = async (email: string) =>
@@ -195,7 +195,7 @@ describe.each(backendNames)('sessions on %s', (backendName) => {
   })
 })
 
-describe.each(backendNames)('restarts on %s', (backendName) => {
+describe.each(embeddedBackendNames)('restarts on %s', (backendName) => {
   const backend = backendNamed(backendName)
   const dataDir = mkdtempSync(`${tmpdir()}/edge-auth-restart-`)
   afterAll(async () => {

@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { backendNames } from '../support/backends.ts'
+import { embeddedBackendNames } from '../support/backends.ts'
 import { startIdentityProvider, type TestIdentityProvider } from '../support/oidc-provider.ts'
 import { FULL_HEALTH, TEST_HEALTH_TOKEN, useService } from '../support/service.ts'
 
@@ -34,7 +34,7 @@ function doctor(...args: string[]): Promise<{ code: number; output: string }> {
   })
 }
 
-describe.each(backendNames)('GitHub and Google from configuration (%s)', (backendName) => {
+describe.each(embeddedBackendNames)('GitHub and Google from configuration (%s)', (backendName) => {
   const running = useService(backendName, SOCIAL, { target: 'in-process' })
 
   it.each([

@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto'
 import { symmetricDecrypt } from 'better-auth/crypto'
 import { decodeJwt, decodeProtectedHeader, importJWK, type JWK, SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { backendNames, queryEndpoint } from '../support/backends.ts'
+import { embeddedBackendNames, queryEndpoint } from '../support/backends.ts'
 import type { TestClient } from '../support/client.ts'
 import { type Downstream, startDownstream } from '../support/downstream.ts'
 import { TEST_SECRET, type TestService, uniqueEmail, useService } from '../support/service.ts'
@@ -42,7 +42,7 @@ async function callDownstream(api: Downstream, token: string) {
 const downstreamOf = (service: TestService) =>
   startDownstream({ jwksUrl: `${service.url}/.well-known/jwks.json`, issuer: ISSUER, audience: ISSUER })
 
-describe.each(backendNames)('tokens on %s', (backendName) => {
+describe.each(embeddedBackendNames)('tokens on %s', (backendName) => {
   const running = useService(backendName, {}, { target: 'in-process' })
   let downstream: Downstream
   const tab = () => running.service.client()
@@ -281,7 +281,7 @@ describe.each(backendNames)('tokens on %s', (backendName) => {
 })
 
 // Writes keys behind the isolate's back, so it gets a service and a database of its own.
-describe.each(backendNames)('the key store on %s', (backendName) => {
+describe.each(embeddedBackendNames)('the key store on %s', (backendName) => {
   const running = useService(backendName, {}, { target: 'in-process' })
 
   it('publishes a key made by another isolate at once, at both JWKS URLs', async () => {
@@ -310,7 +310,7 @@ describe.each(backendNames)('the key store on %s', (backendName) => {
 })
 
 // Restarts the service and ages keys, so it gets a service and a database of its own.
-describe.each(backendNames)('key retirement on %s', (backendName) => {
+describe.each(embeddedBackendNames)('key retirement on %s', (backendName) => {
   const running = useService(backendName, {}, { target: 'in-process' })
 
   it('keeps a retired key published through its grace period, and drops it after', async () => {

@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { backendNames } from '../support/backends.ts'
+import { embeddedBackendNames } from '../support/backends.ts'
 import { FULL_HEALTH, type TestService, useService } from '../support/service.ts'
 
 const HEALTH_DEADLINE_MS = 3000
@@ -16,7 +16,7 @@ async function timed(service: TestService, path: string, init?: RequestInit) {
   return { response, body: await response.json(), ms: performance.now() - started }
 }
 
-describe.each(backendNames)('health when the database endpoint stops (%s)', (backendName) => {
+describe.each(embeddedBackendNames)('health when the database endpoint stops (%s)', (backendName) => {
   const running = useService(backendName)
 
   it('answers 503 within 3 s once the endpoint is gone, 200 before', async () => {

@@ -5,12 +5,16 @@
  * passwords, session tokens, cookie values, JWTs, password hashes and secrets of this file.
  */
 import { afterEach, describe, expect, it } from 'vitest'
+import { embeddedBackendNames } from '../support/backends.ts'
 import { capturedLineCount, findLeaks } from '../support/log-capture.ts'
 import { backendsAndTargets, deployedTargets, uniqueEmail, useService } from '../support/service.ts'
 
 const PASSWORD = 'log capture password 1'
 
-describe.each(backendsAndTargets(deployedTargets))('no secret in the logs on %s, %s', (backendName, target) => {
+// The database cannot change what these check: PGlite alone.
+const onPglite = backendsAndTargets(deployedTargets, embeddedBackendNames)
+
+describe.each(onPglite)('no secret in the logs on %s, %s', (backendName, target) => {
   const running = useService(backendName, {}, { target })
   afterEach(() => running.service.endpoint.faults.clear())
 
@@ -52,7 +56,9 @@ describe.each(backendsAndTargets(deployedTargets))('no secret in the logs on %s,
   })
 })
 
-describe.each(backendsAndTargets(['workerd'] as const))('the Cron Trigger prune on %s, %s', (backendName, target) => {
+const workerdOnPglite = backendsAndTargets(['workerd'] as const, embeddedBackendNames)
+
+describe.each(workerdOnPglite)('the Cron Trigger prune on %s, %s', (backendName, target) => {
   const running = useService(backendName, { AUTH_EVENT_RETENTION_DAYS: '30' }, { target })
 
   it('deletes the events older than AUTH_EVENT_RETENTION_DAYS when workerd runs the scheduled handler', async () => {

@@ -7,7 +7,7 @@
  */
 import { symmetricDecrypt } from 'better-auth/crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { backendNamed, backendNames, queryEndpoint } from '../support/backends.ts'
+import { backendNamed, embeddedBackendNames, queryEndpoint } from '../support/backends.ts'
 import type { TestClient } from '../support/client.ts'
 import { signInAt, startIdentityProvider, type TestIdentityProvider, type TestUser } from '../support/oidc-provider.ts'
 import { startService, TEST_SECRET, type TestService, uniqueEmail } from '../support/service.ts'
@@ -41,7 +41,7 @@ function expectError(url: string, code: string) {
   expect(ended.searchParams.get('auth_error')).toBe(code)
 }
 
-describe.each(backendNames)('sign-in with an OpenID Connect provider (%s)', (backendName) => {
+describe.each(embeddedBackendNames)('sign-in with an OpenID Connect provider (%s)', (backendName) => {
   const database = backendNamed(backendName)
   let idp: TestIdentityProvider
   let service: TestService<'workerd'>

@@ -4,14 +4,11 @@
  * required: a run that silently tested PGlite only would pass without ever touching PostgreSQL.
  */
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import pg from 'pg'
 import { type LocalNeon, startLocalNeon } from '../../db/local-neon/index.ts'
 import { migrateDatabase } from '../../db/migrate.ts'
 import { UNDER_CI } from './ci.ts'
-import { seedDataDir, WORKER_DATABASE_URL } from './pglite-template.ts'
+import { pgliteTemplateDump, seedDataDir, WORKER_DATABASE_URL } from './pglite-template.ts'
 
 export { WORKER_DATABASE_URL }
 
@@ -38,26 +35,12 @@ function pgliteDatabase(): TestDatabase {
   return {
     name: 'pglite',
     async start(options = {}) {
-      // Without a dataDir of the caller's, a copy of the template that lives as long as the endpoint.
-      const own = options.dataDir === undefined
-      const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'edge-auth-pglite-'))
-      const removeOwn = () => {
-        if (own) rmSync(dataDir, { recursive: true, force: true })
-      }
-      try {
-        await seedDataDir(dataDir)
-        const endpoint = await migrated(await startLocalNeon({ backend: { kind: 'pglite', dataDir } }))
-        return {
-          ...endpoint,
-          async close() {
-            await endpoint.close()
-            removeOwn()
-          },
-        }
-      } catch (error) {
-        removeOwn()
-        throw error
-      }
+      // Without a dataDir of the caller's, the template in memory, living as long as the endpoint.
+      if (options.dataDir === undefined)
+        return migrated(await startLocalNeon({ backend: { kind: 'pglite', loadDataDir: await pgliteTemplateDump() } }))
+      const { dataDir } = options
+      await seedDataDir(dataDir)
+      return migrated(await startLocalNeon({ backend: { kind: 'pglite', dataDir } }))
     },
     async cleanup() {},
   }
@@ -102,8 +85,19 @@ function postgresUrl(): string | undefined {
   return url || undefined
 }
 
-/** The database backends this run covers: `pglite`, and `postgres` when TEST_DATABASE_URL is set. */
+/**
+ * Every database backend this run covers: `pglite`, and `postgres` when TEST_DATABASE_URL is set.
+ * For the suites where PostgreSQL can behave otherwise than PGlite, which serves one query at a
+ * time on one connection: the write path (batches, failures, rollbacks), limits (counters shared
+ * by concurrent requests and isolates), migrations, concurrency, and the local-neon driver.
+ */
 export const backendNames: readonly TestDatabase['name'][] = postgresUrl() ? ['pglite', 'postgres'] : ['pglite']
+
+/**
+ * PGlite alone, for the suites whose outcome the database cannot change (one request at a time,
+ * statements both run alike): running them on PostgreSQL too would test nothing more.
+ */
+export const embeddedBackendNames: readonly TestDatabase['name'][] = ['pglite']
 
 /**
  * A new test database on a backend, so `describe.each(backendNames)` gets one per suite.

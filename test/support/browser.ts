@@ -12,17 +12,16 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { type Browser, chromium } from 'playwright-core'
 import { describe } from 'vitest'
-import { UNDER_CI } from './ci.ts'
-
-export const CHROMIUM_PATH = '/usr/bin/chromium'
+import { CHROMIUM_INSTALL, CHROMIUM_PATH, UNDER_CI } from './ci.ts'
 
 /**
  * `describe` for the browser suites. Without Debian's Chromium they are skipped with a notice on a
- * developer's machine (`apt-get install chromium` enables them); under CI=true they always run,
- * so a missing browser fails instead of passing silently.
+ * developer's machine (`apt-get install chromium` enables them; the run's summary says so too, see
+ * skipped-parts-reporter.ts); under CI=true they always run, so a missing browser fails instead of
+ * passing silently.
  */
 const browserRuns = existsSync(CHROMIUM_PATH) || UNDER_CI
-if (!browserRuns) console.warn(`browser tests skipped: ${CHROMIUM_PATH} is missing (apt-get install chromium)`)
+if (!browserRuns) console.warn(`browser tests skipped: ${CHROMIUM_PATH} is missing (${CHROMIUM_INSTALL})`)
 export const describeBrowser = describe.skipIf(!browserRuns)
 
 const BASE_ARGS = [

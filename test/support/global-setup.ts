@@ -5,7 +5,7 @@
  */
 import { buildVercelOutput } from '../../scripts/build-vercel.ts'
 import { TEST_VERCEL_OUTPUT_DIR } from './edge-vm.ts'
-import { pgliteTemplate } from './pglite-template.ts'
+import { pgliteTemplate, pgliteTemplateDump } from './pglite-template.ts'
 import { TEST_VERCEL_NODE_OUTPUT_DIR } from './targets.ts'
 import { buildWorkerBundle } from './worker.ts'
 
@@ -14,4 +14,5 @@ export default async function setup() {
   await buildVercelOutput(TEST_VERCEL_OUTPUT_DIR, 'edge')
   await buildVercelOutput(TEST_VERCEL_NODE_OUTPUT_DIR, 'node')
   await pgliteTemplate()
+  await pgliteTemplateDump()
 }

@@ -255,15 +255,18 @@ export function useService<T extends TargetName = 'workerd'>(
 }
 
 /**
- * Every backend of this run with every given target, for `describe.each`.
+ * Every given backend (default: every backend of this run) with every given target, for `describe.each`.
  *
  * @example
- * describe.each(backendsAndTargets(deployedTargets))('acceptance on %s, %s', (backendName, target) => {
+ * describe.each(backendsAndTargets(deployedTargets, embeddedBackendNames))('acceptance on %s, %s', (backendName, target) => {
  *   const running = useService(backendName, {}, { target })
  * })
  */
-export function backendsAndTargets<T extends TargetName>(targets: readonly T[]): [string, T][] {
-  return backendNames.flatMap((backendName) => targets.map((target): [string, T] => [backendName, target]))
+export function backendsAndTargets<T extends TargetName>(
+  targets: readonly T[],
+  backends: readonly string[] = backendNames,
+): [string, T][] {
+  return backends.flatMap((backendName) => targets.map((target): [string, T] => [backendName, target]))
 }
 
 /** A unique, valid email for this test run. */
