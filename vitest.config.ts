@@ -2,13 +2,15 @@ import { defineConfig } from 'vitest/config'
 import SkippedPartsReporter from './test/support/skipped-parts-reporter.ts'
 
 /**
- * Three projects. `unit` (modules and the app in-process) and `local-neon` (the local endpoint and
+ * Four projects. `unit` (modules and the app in-process) and `local-neon` (the local endpoint and
  * the driver against it) need no build, so a single file runs in seconds; `npm run test:unit` runs
- * both. `runtime` runs what was built for deployment (the Worker bundle in workerd, the Vercel
- * Edge output, Node, Chromium), built once per run by its global setup, and the README's snippets
- * and package against it. All start test databases from one migrated PGlite template
+ * both. `initdb` starts the local endpoint on fresh data directories. `runtime` runs what was
+ * built for deployment (the Worker bundle in workerd, the Vercel Edge output, Node, Chromium), built
+ * once per run by its global setup, and the README's snippets and package against it. All start test databases from one migrated PGlite template
  * (test/support/pglite-template.ts).
  */
+const INITDB_FILES = ['db/local-neon/pglite.test.ts', 'db/local-neon/cli.test.ts']
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
@@ -40,7 +42,17 @@ export default defineConfig({
           // defaults: each file in a fresh module graph, so no file sees what Drizzle set in another.
           name: 'local-neon',
           include: ['db/**/*.test.ts'],
-          // Several of these start PGlite from initdb (seconds of WASM work), slow on a busy machine.
+          exclude: INITDB_FILES,
+          globalSetup: ['test/support/template-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The local endpoint on a fresh PGlite data directory, as `npm run dev` starts it the first
+          // time: each runs initdb (tens of seconds of WASM work on 2 cores), so not in test:unit.
+          name: 'initdb',
+          include: INITDB_FILES,
           testTimeout: 60_000,
           globalSetup: ['test/support/template-setup.ts'],
         },

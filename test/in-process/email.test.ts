@@ -294,37 +294,23 @@ describe.each(embeddedBackendNames)('verification across sites on %s', (backendN
   })
 })
 
-describe('sign-up timing, existing against new emails', () => {
+describe('sign-up for existing and new emails, interleaved', () => {
   const running = useMailService('pglite', {}, { target: 'in-process' })
 
-  // The shape is asserted; the time is measured and printed, not asserted (2 shared cores make a
-  // timed assertion flaky). The figure in the report is this test's output.
-  it('answers 50 interleaved tries of each alike, and reports the mean time of each', async () => {
+  // The answers are asserted here; their timing is a measurement, not a test (docs/email.md).
+  it('answers 5 interleaved tries of each alike', async () => {
     const { service } = running
     const existing = uniqueEmail('existing')
     await service.client().signUp(existing)
-    const times = { existing: [] as number[], fresh: [] as number[] }
-    for (let i = 0; i < 50; i++) {
+    for (let i = 0; i < 5; i++) {
       for (const kind of i % 2 === 0 ? (['existing', 'fresh'] as const) : (['fresh', 'existing'] as const)) {
         const email = kind === 'existing' ? existing : uniqueEmail('fresh')
-        const started = performance.now()
         const response = await service.client().signUp(email, 'another password 2')
-        times[kind].push(performance.now() - started)
         expect(response.status).toBe(200)
         expect(sessionCookieSet(response)).toBe(false)
         expect(await response.json()).toMatchObject({ token: null, user: { email, emailVerified: false } })
       }
     }
     await service.settle!()
-    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
-    const report = {
-      existingMeanMs: +mean(times.existing).toFixed(1),
-      freshMeanMs: +mean(times.fresh).toFixed(1),
-      existingMedianMs: +median(times.existing).toFixed(1),
-      freshMedianMs: +median(times.fresh).toFixed(1),
-      meanDifferencePercent: +((100 * (mean(times.existing) - mean(times.fresh))) / mean(times.fresh)).toFixed(1),
-    }
-    console.log(JSON.stringify({ event: 'sign_up_timing', ...report }))
-  }, 120_000)
+  })
 })
