@@ -86,6 +86,7 @@ function authOptions(dependencies: AuthDependencies) {
       autoSignIn: true,
       minPasswordLength: PASSWORD_MIN_LENGTH,
       maxPasswordLength: PASSWORD_MAX_LENGTH,
+      password: platform.passwordHash,
       ...email.emailAndPassword,
       // A reset proves the mailbox: the account's failed sign-ins stop throttling it; the event log
       // learns whose password changed (see plugins/auth-events.ts).

@@ -16,4 +16,15 @@ export interface Platform {
   readonly runtime?: 'Cloudflare Workers' | 'Vercel Edge' | 'Node'
   /** The runtime's SMTP client; absent where there are no TCP sockets (Vercel Edge). */
   readonly smtp?: SmtpTransportFactory
+  /**
+   * How passwords are hashed and checked. Absent, as on every deployed target: BetterAuth's scrypt
+   * (N=2^14, r=16), whose hashes existing users have. The in-process test platform passes scrypt at
+   * a lower cost, since most tests hash passwords only to have a user.
+   */
+  readonly passwordHash?: PasswordHash
+}
+
+export interface PasswordHash {
+  hash(password: string): Promise<string>
+  verify(data: { hash: string; password: string }): Promise<boolean>
 }

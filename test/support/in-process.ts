@@ -16,6 +16,7 @@ import type { LocalNeon } from '../../db/local-neon/index.ts'
 import { createApp } from '../../src/app.ts'
 import type { EnvBindings } from '../../src/config/env.ts'
 import { nodeSmtpTransport } from '../../src/platform/smtp-node.ts'
+import { testPasswordHash } from './test-password-hash.ts'
 
 // The app gets its environment as bindings, but BetterAuth also reads BETTER_AUTH_SECRET(S) from
 // process.env when the config gives it no versioned secrets: a developer's exported ones must not
@@ -79,6 +80,7 @@ export async function openInProcessHost(endpoint: LocalNeon, host = '127.0.0.1')
         waitUntil: (promise) => void background.push(promise.catch(() => undefined)),
         runtime: 'Node',
         smtp: nodeSmtpTransport,
+        passwordHash: testPasswordHash,
       })
       const env: EnvBindings = { ...bindings }
       const own = { app, env }
