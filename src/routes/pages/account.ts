@@ -16,7 +16,7 @@ import { callAuth } from './form-call.ts'
 import type { Markup } from './layout.ts'
 import { noticeMessage } from './messages.ts'
 import { field, formFields, notice, seeOther } from './parts.ts'
-import { type PageRoute, render, withCallback, withPost } from './route.ts'
+import { currentSession, type PageRoute, render, type SignedIn, withCallback, withPost } from './route.ts'
 
 const PROVIDER_NAMES: Readonly<Record<string, string>> = {
   credential: 'Password',
@@ -31,12 +31,6 @@ const EVENT_NAMES: Readonly<Record<string, string>> = {
   session_revoked: 'Session ended',
   password_changed: 'Password changed',
   password_reset: 'Password reset',
-}
-
-type SignedIn = NonNullable<Awaited<ReturnType<AppEnv['Variables']['service']['auth']['api']['getSession']>>>
-
-async function signedIn(c: Context<AppEnv>): Promise<SignedIn | null> {
-  return c.var.service.auth.api.getSession({ headers: c.req.raw.headers })
 }
 
 /** A short device name from a user agent: browser and platform, enough to recognise a session. */
@@ -106,7 +100,7 @@ async function eventsSection(c: Context<AppEnv>, userId: string): Promise<Markup
 }
 
 const account: PageRoute = async (c) => {
-  const current = await signedIn(c)
+  const current = await currentSession(c)
   if (!current) return seeOther('/sign-in')
   const { user } = current
   const [sessions, providers, events] = await Promise.all([
@@ -134,7 +128,7 @@ function action(
   run: (c: Context<AppEnv>, current: SignedIn) => Promise<{ code?: string; retry?: number; cookies?: string[] }>,
 ) {
   return withPost(async (c) => {
-    const current = await signedIn(c)
+    const current = await currentSession(c)
     if (!current) return seeOther(pagePath('/sign-in', undefined, { error: 'UNAUTHORIZED' }))
     const { code, retry, cookies } = await run(c, current)
     const key = noticeMessage(code) ? 'message' : 'error'
@@ -196,7 +190,7 @@ export function accountPages(routes: Hono<AppEnv>): void {
   routes.post(
     '/account/link',
     withPost(async (c) => {
-      if (!(await signedIn(c))) return seeOther('/sign-in')
+      if (!(await currentSession(c))) return seeOther('/sign-in')
       const provider = (await formFields(c))('provider')
       const back = `${c.var.service.config.baseURL}/account`
       const result = await callAuth(c, '/link-social', { provider, callbackURL: back, errorCallbackURL: back })

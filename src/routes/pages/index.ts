@@ -11,6 +11,7 @@ import type { AppEnv, ContextResult } from '../../context.ts'
 import { handleNotFound } from '../../errors.ts'
 import { accountPages } from './account.ts'
 import { passwordPages } from './password.ts'
+import { currentSession } from './route.ts'
 import { signInPages } from './sign-in.ts'
 
 /** The paths the pages answer, for the middlewares app.ts mounts in front of them. */
@@ -52,7 +53,8 @@ export function pagesRoot(resolveContext: (env: EnvBindings) => ContextResult): 
     if (!result.ok || !result.service.config.pages.enabled) return next()
     const error = c.req.query('error')
     if (error) return c.redirect(`/verified?${new URLSearchParams({ error })}`, 303)
-    const session = await result.service.auth.api.getSession({ headers: c.req.raw.headers })
+    c.set('service', result.service)
+    const session = await currentSession(c)
     return c.redirect(session ? '/account' : '/sign-in', 303)
   }
 }

@@ -12,6 +12,16 @@ import { errorMessage } from './messages.ts'
 import { formFields } from './parts.ts'
 import { isSameOriginPost } from './same-origin.ts'
 
+export type SignedIn = NonNullable<Awaited<ReturnType<AppEnv['Variables']['service']['auth']['api']['getSession']>>>
+
+/**
+ * The visitor's session from the database, never the session cache cookie (SESSION_CACHE_TTL):
+ * a session ended elsewhere reaches no page as signed in.
+ */
+export function currentSession(c: Context<AppEnv>): Promise<SignedIn | null> {
+  return c.var.service.auth.api.getSession({ headers: c.req.raw.headers, query: { disableCookieCache: true } })
+}
+
 export type PageRoute = (c: Context<AppEnv>, callback: URL | undefined) => Promise<Response>
 
 export function render(c: Context<AppEnv>, parts: PageParts): Promise<Response> {

@@ -10,7 +10,7 @@ import { HANDOFF_PATH } from '../../http/handoff-params.ts'
 import { destination, pagePath } from './callback.ts'
 import { callAuth } from './form-call.ts'
 import { callbackInput, devFooter, field, formFields, notice, providerButtons, seeOther } from './parts.ts'
-import { type PageRoute, render, withCallback, withPost } from './route.ts'
+import { currentSession, type PageRoute, render, withCallback, withPost } from './route.ts'
 
 const CODE_EMAIL_COOKIE = 'edge-auth.code-email'
 
@@ -25,8 +25,8 @@ function failed(
 }
 
 const signIn: PageRoute = async (c, callback) => {
-  const { auth, config } = c.var.service
-  const session = await auth.api.getSession({ headers: c.req.raw.headers })
+  const { config } = c.var.service
+  const session = await currentSession(c)
   if (session && !callback) return c.redirect('/account', 303)
   if (session) {
     return render(c, {
@@ -96,7 +96,7 @@ const postSignUp: PageRoute = async (c, callback) => {
 }
 
 const verified: PageRoute = async (c, callback) => {
-  const session = await c.var.service.auth.api.getSession({ headers: c.req.raw.headers })
+  const session = await currentSession(c)
   const failedLink = c.req.query('error')
   return render(c, {
     title: failedLink ? 'This link did not work' : 'Email confirmed',
