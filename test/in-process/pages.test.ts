@@ -8,6 +8,7 @@ import { ERRORS } from '../../src/errors.ts'
 import { errorMessage } from '../../src/routes/pages/messages.ts'
 import { backendNames } from '../support/backends.ts'
 import type { TestClient } from '../support/client.ts'
+import { codeBlock, DOCS_SERVICE_URL, replaceExactly } from '../support/docs.ts'
 import { pathOf, useMailService } from '../support/mail-service.ts'
 import { linkIn } from '../support/maildev.ts'
 import { uniqueEmail } from '../support/service.ts'
@@ -66,6 +67,20 @@ describe.each(backendNames)('hosted pages on %s', (backendName) => {
       expect(refused.headers.get('content-type')).toMatch(/^text\/html/)
       expect(await refused.text()).toContain(code)
     }
+  })
+
+  it("opens docs/pages.md's link-only integration as a page that comes back to the frontend", async () => {
+    const snippet = codeBlock('docs/pages.md', '## Link-only integration', 'html')
+    const adapted = replaceExactly(
+      replaceExactly(snippet, DOCS_SERVICE_URL, '', 1),
+      encodeURIComponent('https://docs.example.com/after'),
+      encodeURIComponent(AFTER),
+      1,
+    )
+    const href = /href="([^"]+)"/.exec(adapted)![1]!
+    const response = await page().request(href)
+    expect(response.status).toBe(200)
+    expect(await response.text()).toContain(`<input type="hidden" name="callbackURL" value="${AFTER}">`)
   })
 
   it('accepts a form post only from its own origin (Origin: null with Sec-Fetch-Site: same-origin too)', async () => {
