@@ -68,7 +68,7 @@ export function createApp(
   app.use('/api/auth/*', perContext(rateLimits))
 
   app.use('/api/users/:userId/*', requireUser(), requireOwnUserId())
-  for (const path of PAGE_PATHS) app.use(path, limitBody(), upgrade, dropUnreadable)
+  for (const path of PAGE_PATHS) app.use(path, upgrade, dropUnreadable)
   app.route('/', pagesRoutes())
 
   app.route('/', handoffRoutes())

@@ -93,6 +93,16 @@ function captureLog(): string[] {
   return lines
 }
 
+/** The hosted pages (src/routes/pages/): errors there are pages, not JSON. */
+/**
+ * What answers before the pages do, as JSON: an unknown path below them (404), and a Cookie or
+ * Authorization header with bytes outside printable ASCII (refused first of all, in app.ts).
+ */
+function answeredBeforePages(status: number, text: string): boolean {
+  return status === 404 || text.includes('"INVALID_CREDENTIAL_HEADER"')
+}
+const HOSTED_PAGE = /^\/(sign-in|sign-up|verified|forgot-password|reset-password|account|sign-out)(\/|$)/
+
 describe.each(backendNames)('fuzz on %s', (backendName) => {
   const running = useService(backendName, {}, { target: 'in-process' })
   afterEach(() => vi.restoreAllMocks())
@@ -120,7 +130,15 @@ describe.each(backendNames)('fuzz on %s', (backendName) => {
         if (STATE_CHANGING.has(request.method) && response.status < 400) session.markStale()
 
         expect(response.status, `${where} answered ${response.status}: ${text.slice(0, 300)}`).toBeLessThan(500)
-        if (response.status >= 400) {
+        if (
+          response.status >= 400 &&
+          HOSTED_PAGE.test(request.route.path) &&
+          !answeredBeforePages(response.status, text)
+        ) {
+          // The hosted pages answer a person: an HTML page that says what went wrong, never JSON.
+          expect(response.headers.get('content-type'), `${where}: ${response.status} not HTML`).toMatch(/^text\/html/)
+          if (request.method !== 'HEAD') expect(text, `${where}: ${text.slice(0, 300)}`).toContain('role="alert"')
+        } else if (response.status >= 400) {
           expect(response.headers.get('content-type'), `${where}: ${response.status} not JSON`).toMatch(
             /^application\/json/,
           )

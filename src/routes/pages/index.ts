@@ -9,9 +9,10 @@ import { Hono } from 'hono/tiny'
 import type { EnvBindings } from '../../config/env.ts'
 import type { AppEnv, ContextResult } from '../../context.ts'
 import { handleNotFound } from '../../errors.ts'
+import { limitBody } from '../../middleware/body-limit.ts'
 import { accountPages } from './account.ts'
 import { passwordPages } from './password.ts'
-import { currentSession } from './route.ts'
+import { currentSession, errorsAsPages } from './route.ts'
 import { signInPages } from './sign-in.ts'
 
 /** The paths the pages answer, for the middlewares app.ts mounts in front of them. */
@@ -35,7 +36,7 @@ const pagesOn: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 export function pagesRoutes() {
   const routes = new Hono<AppEnv>()
-  for (const path of PAGE_PATHS) routes.use(path, pagesOn)
+  for (const path of PAGE_PATHS) routes.use(path, pagesOn, errorsAsPages, limitBody())
   signInPages(routes)
   passwordPages(routes)
   accountPages(routes)

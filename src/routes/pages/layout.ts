@@ -6,6 +6,7 @@
 import type { Context } from 'hono'
 import { html, raw } from 'hono/html'
 import type { HtmlEscapedString } from 'hono/utils/html'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { Config } from '../../config/index.ts'
 
 export type Markup = HtmlEscapedString | Promise<HtmlEscapedString>
@@ -55,7 +56,7 @@ function themed(brandColor: string, logoUrl: string | undefined) {
 export interface PageParts {
   readonly title: string
   readonly body: Markup
-  readonly status?: 200 | 400 | 403 | 404 | 429 | 500 | 503
+  readonly status?: ContentfulStatusCode
   /** A footer for development (the inbox of npm run dev). */
   readonly footer?: Markup
 }

@@ -2,7 +2,7 @@
  * How a page route is wrapped: its callbackURL checked first (an untrusted one gets an error page,
  * 400, never a redirect), a POST's origin checked (same-origin.ts), and any failure shown as a page.
  */
-import type { Context } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import { html } from 'hono/html'
 import type { AppEnv } from '../../context.ts'
 import { ERRORS, type ErrorCode } from '../../errors.ts'
@@ -30,13 +30,33 @@ export function render(c: Context<AppEnv>, parts: PageParts): Promise<Response> 
 
 /** A whole page for an error of the registry, with its status. */
 export function errorPage(c: Context<AppEnv>, code: ErrorCode): Promise<Response> {
-  const status = ERRORS[code].status as 400 | 403 | 404
   return render(c, {
     title: 'Something is wrong',
-    status: status as PageParts['status'],
+    status: ERRORS[code].status,
     body: html`<div role="alert"><p class="notice error">${errorMessage(code)}</p></div>
 <p><a href="/sign-in">Go to sign-in</a></p>`,
   })
+}
+
+/**
+ * An error answered as JSON in front of or behind a page (the body limit, a database failure in
+ * the app's error handler) becomes the page for its code, its Retry-After kept. An unknown path
+ * below the pages stays the JSON 404 of any unknown route.
+ */
+export const errorsAsPages: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next()
+  const { res } = c
+  if (res.status < 400 || res.status === 404 || !res.headers.get('content-type')?.startsWith('application/json')) return
+  const { code } = (await res
+    .clone()
+    .json()
+    .catch(() => ({}))) as { code?: string }
+  const known: ErrorCode = code && code in ERRORS ? (code as ErrorCode) : 'INTERNAL_ERROR'
+  const retry = res.headers.get('retry-after')
+  const page = await errorPage(c, known)
+  if (retry) page.headers.set('retry-after', retry)
+  c.res = undefined
+  c.res = page
 }
 
 export function withCallback(route: PageRoute) {
