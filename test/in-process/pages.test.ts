@@ -183,6 +183,25 @@ describe.each(backendNames)('hosted pages on %s', (backendName) => {
     expect(signedIn.headers.get('location')).toBe('/account')
   })
 
+  it('shows a rate limit with when to try again (the per-recipient mail budget, alike for any address)', async () => {
+    await running.service.restart({ RATE_LIMIT: '' })
+    try {
+      const email = uniqueEmail('pages-limit')
+      const answers: string[] = []
+      for (let i = 0; i < 4; i++)
+        answers.push((await post(page(), '/forgot-password', { email })).headers.get('location')!)
+      expect(answers.slice(0, 3)).toEqual(Array(3).fill('/forgot-password?message=RESET_SENT'))
+      const limited = new URL(answers[3]!, SERVICE)
+      expect(limited.searchParams.get('error')).toBe('RATE_LIMITED')
+      const retry = Number(limited.searchParams.get('retry'))
+      expect(retry).toBeGreaterThan(0)
+      const shown = await (await page().request(`${limited.pathname}${limited.search}`)).text()
+      expect(shown).toContain(`Too many attempts. Try again in ${retry} seconds.`)
+    } finally {
+      await running.service.restart()
+    }
+  })
+
   it('turns off with PAGES=off: /sign-in and /account are JSON 404s, GET / the developer page', async () => {
     await running.service.restart({ PAGES: 'off' })
     try {
