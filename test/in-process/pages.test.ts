@@ -184,6 +184,39 @@ describe.each(backendNames)('hosted pages on %s', (backendName) => {
     expect(signedIn.headers.get('location')).toBe('/account')
   })
 
+  it('account actions: change password, end other sessions, resend is refused once confirmed, sign out everywhere', async () => {
+    const email = uniqueEmail('pages-account')
+    const here = page()
+    await post(here, '/sign-up', { name: 'Ada', email, password: PASSWORD })
+    await here.request(pathOf(linkIn(await running.inbox.next(email), `${SERVICE}/api/auth/verify-email?`)))
+    const elsewhere = page()
+    expect((await post(elsewhere, '/sign-in', { email, password: PASSWORD })).headers.get('location')).toBe('/account')
+
+    const resend = await post(here, '/account/verify-email', {})
+    expect(resend.headers.get('location')).toBe('/account?error=EMAIL_ALREADY_VERIFIED')
+    const changed = await post(here, '/account/password', {
+      currentPassword: PASSWORD,
+      newPassword: 'another good password',
+    })
+    expect(changed.headers.get('location')).toBe('/account?message=PASSWORD_CHANGED')
+    expect(await (await here.request('/account?message=PASSWORD_CHANGED')).text()).toContain('Password changed.')
+    // The password change ended the other session: its account page sends it to sign-in.
+    expect((await elsewhere.request('/account')).headers.get('location')).toBe('/sign-in')
+
+    const third = page()
+    await post(third, '/sign-in', { email, password: 'another good password' })
+    expect((await post(here, '/account/sessions/revoke-others', {})).headers.get('location')).toBe(
+      '/account?message=OTHERS_REVOKED',
+    )
+    expect((await third.request('/account')).headers.get('location')).toBe('/sign-in')
+    const unlinkLast = await post(here, '/account/unlink', { accountId: 'any' })
+    expect(unlinkLast.headers.get('location')).toBe('/account?error=FAILED_TO_UNLINK_LAST_ACCOUNT')
+
+    const out = await post(here, '/sign-out/everywhere', {})
+    expect(out.headers.get('location')).toBe('/sign-in?message=SIGNED_OUT')
+    expect((await here.request('/account')).headers.get('location')).toBe('/sign-in')
+  })
+
   it('shows a rate limit with when to try again (the per-recipient mail budget, alike for any address)', async () => {
     await running.service.restart({ RATE_LIMIT: '' })
     try {

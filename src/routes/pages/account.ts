@@ -78,7 +78,7 @@ async function providersSection(c: Context<AppEnv>): Promise<Markup> {
       html`<li>${PROVIDER_NAMES[a.providerId] ?? a.providerId}${
         a.providerId === 'credential' || last
           ? ''
-          : html` <form class="inline" method="post" action="/account/unlink"><input type="hidden" name="providerId" value="${a.providerId}"><button class="secondary" type="submit">Unlink ${PROVIDER_NAMES[a.providerId] ?? a.providerId}</button></form>`
+          : html` <form class="inline" method="post" action="/account/unlink"><input type="hidden" name="accountId" value="${a.id}"><button class="secondary" type="submit">Unlink ${PROVIDER_NAMES[a.providerId] ?? a.providerId}</button></form>`
       }</li>`,
   )
   const linkable = config.providers.enabled.filter((id) => !linked.has(id))
@@ -183,8 +183,8 @@ export function accountPages(routes: Hono<AppEnv>): void {
   routes.post(
     '/account/unlink',
     action(async (c) => {
-      const providerId = (await formFields(c))('providerId')
-      return outcome(await callAuth(c, '/unlink-account', { providerId }), 'UNLINKED')
+      const accountId = (await formFields(c))('accountId')
+      return outcome(await callAuth(c, '/unlink-account', { accountId }), 'UNLINKED')
     }),
   )
   routes.post(

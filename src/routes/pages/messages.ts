@@ -60,6 +60,8 @@ const BETTER_AUTH: Readonly<Record<string, string>> = {
   FAILED_TO_UNLINK_LAST_ACCOUNT: 'This is your only way to sign in, so it stays linked.',
   ACCOUNT_NOT_FOUND: 'That provider is not linked to your account.',
   SESSION_EXPIRED: 'Your session has ended. Please sign in again.',
+  SESSION_NOT_FRESH: 'For this change, please sign out and sign in again first.',
+  VALIDATION_ERROR: 'Something in the form was not valid. Please check it and try again.',
   EMAIL_ALREADY_VERIFIED: 'Your email address is already confirmed.',
   RESET_PASSWORD_DISABLED: 'Password reset is not available on this service.',
 }
