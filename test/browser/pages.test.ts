@@ -255,6 +255,29 @@ describeBrowser('hosted pages in Chromium (docs.other.test -> auth.service.test/
       }
     })
 
+    it.runIf(backend === BROWSER_BACKEND)('links the OIDC provider on the account page, then unlinks it', async () => {
+      const email = await verifiedAccount('pages-link')
+      const user = idp!.addUser({ email, emailVerified: true, name: 'Ada' })
+      const { context, page } = await fresh(scenario.browser)
+      try {
+        await page.goto(`${scenario.service.url}/sign-in`)
+        await fillAndSubmit(page, { Email: email, Password: PASSWORD }, 'Sign in')
+        await page.waitForURL(`${scenario.service.url}/account`)
+        await page.getByRole('button', { name: 'Link single sign-on' }).click()
+        await page.waitForURL(`${idp!.issuer}/interaction/**`)
+        await page.locator('select[name=user]').selectOption(user.id)
+        await page.getByRole('button', { name: 'Sign in' }).click()
+        await page.waitForURL(`${idp!.issuer}/interaction/**`)
+        await page.getByRole('button', { name: 'Allow' }).click()
+        await page.waitForURL(`${scenario.service.url}/account`)
+        await page.getByRole('button', { name: 'Unlink single sign-on' }).click()
+        expect(await page.getByRole('status').textContent()).toContain('The provider is no longer linked.')
+        await expect(page.getByRole('button', { name: 'Link single sign-on' }).count()).resolves.toBe(1)
+      } finally {
+        await context.close()
+      }
+    })
+
     it('axe-core finds no serious or critical violation on any page', async () => {
       const email = await verifiedAccount('pages-axe')
       const { context, page } = await fresh(scenario.browser, { bypassCSP: true })
