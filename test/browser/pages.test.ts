@@ -303,6 +303,10 @@ describeBrowser('hosted pages in Chromium (docs.other.test -> auth.service.test/
         await page.waitForURL(`${base}/account`)
         await check('account')
         await check('continue as', signInLink())
+        // The dark scheme (prefers-color-scheme) has its own colours: contrast is checked there too.
+        await page.emulateMedia({ colorScheme: 'dark' })
+        await check('account, dark', `${base}/account?error=RATE_LIMITED&retry=5`)
+        await check('sign-up, dark', `${base}/sign-up`)
         expect(found).toEqual(Object.fromEntries(Object.keys(found).map((name) => [name, []])))
       } finally {
         await context.close()
