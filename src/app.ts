@@ -27,6 +27,7 @@ import { healthRoutes } from './routes/health/index.ts'
 import { sessionHealthRoutes } from './routes/health/session.ts'
 import { homeRoutes } from './routes/home.ts'
 import { jwksRoutes } from './routes/jwks.ts'
+import { PAGE_PATHS, pagesRoot, pagesRoutes } from './routes/pages/index.ts'
 import { pruneRoutes } from './routes/prune.ts'
 import { sessionsRoutes } from './routes/sessions.ts'
 import { socialSignInRoutes } from './routes/social-sign-in/index.ts'
@@ -50,6 +51,7 @@ export function createApp(
 
   app.use('*', refuseNonAsciiCredentials())
   app.route('/', healthRoutes(resolveContext))
+  app.get('/', pagesRoot(resolveContext))
   app.route('/', homeRoutes())
 
   app.use('*', async function serviceContext(c, next) {
@@ -72,6 +74,8 @@ export function createApp(
   app.use('/api/auth/*', perContext(rateLimits))
 
   app.use('/api/users/:userId/*', requireUser(), requireOwnUserId())
+  for (const path of PAGE_PATHS) app.use(path, address, upgrade, dropUnreadable)
+  app.route('/', pagesRoutes())
 
   app.route('/', handoffRoutes())
   app.route('/', socialSignInRoutes())

@@ -1,5 +1,8 @@
 // @ts-check
-/** A minimal Docusaurus 3 site: a home page, a sign-in page, and a "who am I" badge on every page. */
+/**
+ * A minimal Docusaurus 3 site: a home page, "Sign in" through the service's hosted pages, a sign-in
+ * form of its own, and a "who am I" badge on every page.
+ */
 
 /** @type {import('@docusaurus/types').Config} */
 const config = {
@@ -18,7 +21,17 @@ const config = {
   themeConfig: {
     navbar: {
       title: 'edge-auth example',
-      items: [{ to: '/sign-in', label: 'Sign in', position: 'left' }],
+      items: [
+        // The service's hosted sign-in page (docs/pages.md): it comes back here signed in.
+        {
+          href: 'http://localhost:8787/sign-in?callbackURL=http%3A%2F%2Flocalhost%3A3000%2F',
+          label: 'Sign in',
+          position: 'left',
+          target: '_self',
+        },
+        // The site's own form, with edge-auth/client (docs/frontend.md).
+        { to: '/sign-in', label: 'Sign-in form', position: 'left' },
+      ],
     },
   },
 }

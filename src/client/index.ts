@@ -27,6 +27,7 @@ import {
 import { oneTimeTokenClient } from 'better-auth/client/plugins'
 import { createDiagnose, type SessionDiagnosis } from './diagnose.ts'
 import { completeHandoff, type HandoffResult, readHandoff, type VerifyOneTimeToken } from './handoff.ts'
+import { type HostedPage, hostedPageURL } from './hosted-pages.ts'
 import { createSessionFetch, type FetchLike } from './session-fetch.ts'
 import { type SignInURLOptions, socialSignInURL } from './sign-in-url.ts'
 import { createTokenStore, type TokenStorage } from './token-store.ts'
@@ -34,6 +35,7 @@ import { createTokenStore, type TokenStorage } from './token-store.ts'
 export type { SessionCause, SessionDiagnosis, SessionStatus } from './diagnose.ts'
 export { EdgeAuthError, type EdgeAuthErrorCode } from './errors.ts'
 export type { HandoffResult } from './handoff.ts'
+export type { HostedPage } from './hosted-pages.ts'
 export type { FetchLike } from './session-fetch.ts'
 export type { SignInURLOptions } from './sign-in-url.ts'
 export type { TokenStorage, TokenStore } from './token-store.ts'
@@ -55,6 +57,13 @@ export interface EdgeAuthActions {
    * navigation (not a fetch), so the provider flow works across sites. The URLs default to this page.
    */
   signInURL(provider: string, options?: SignInURLOptions): string
+  /**
+   * The service's hosted page (`/sign-in`, `/sign-up`, `/account`; docs/pages.md), coming back to
+   * `callbackURL` (default: this page) signed in.
+   */
+  pageURL(page?: HostedPage, callbackURL?: string): string
+  /** Navigates to the hosted sign-in page, which comes back to `callbackURL` (default: this page). */
+  redirectToSignIn(callbackURL?: string): void
 }
 
 function edgeAuthPlugin(actions: EdgeAuthActions) {
@@ -147,6 +156,12 @@ export function createEdgeAuthClient<const Plugins extends BetterAuthClientPlugi
     bearerToken: () => store.get(),
     signInURL: (provider, signInOptions) =>
       socialSignInURL(root, provider, signInOptions, currentPage()?.location.href),
+    pageURL: (page = 'sign-in', callbackURL) => hostedPageURL(root, page, callbackURL ?? currentPage()?.location.href),
+    redirectToSignIn(callbackURL) {
+      const page = currentPage()
+      if (!page) throw new TypeError('edge-auth/client: redirectToSignIn needs a browser page')
+      page.location.assign(hostedPageURL(root, 'sign-in', callbackURL ?? page.location.href))
+    },
   }
   const client = createAuthClient({
     ...rest,

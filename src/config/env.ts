@@ -38,6 +38,9 @@ export const ENV_VARIABLES = [
   'OIDC_CLIENT_SECRET',
   'OIDC_SCOPES',
   'ACCOUNT_LINKING',
+  'PAGES',
+  'BRAND_COLOR',
+  'LOGO_URL',
 ] as const
 
 export type EnvVariable = (typeof ENV_VARIABLES)[number]

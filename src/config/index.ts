@@ -10,6 +10,7 @@ import type { EnvBindings } from './env.ts'
 import { type MailConfig, parseMailConfig } from './mail.ts'
 import { type OperatorSettings, parseOperatorSettings } from './operator.ts'
 import { createOriginMatcher, type OriginPattern, parseOriginPattern } from './origins.ts'
+import { type PagesConfig, parsePagesConfig } from './pages.ts'
 import { type ProvidersConfig, parseProviders } from './providers.ts'
 import { parseSecrets, type SigningSecret } from './secrets.ts'
 
@@ -48,6 +49,8 @@ export interface Config {
   readonly mail: MailConfig
   /** Sign-in providers (GitHub, Google, OpenID Connect) and the account linking policy. */
   readonly providers: ProvidersConfig
+  /** The hosted pages: on or off, and their theme (PAGES, BRAND_COLOR, LOGO_URL). */
+  readonly pages: PagesConfig
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] }
@@ -191,6 +194,7 @@ export function parseConfig(env: EnvBindings): ConfigResult {
   if (!trustProxy.ok) problems.push({ variable: 'TRUST_PROXY', problem: trustProxy.problem })
   const mail = parseMailConfig(env, problems)
   const providers = parseProviders(env)
+  const pages = parsePagesConfig(env, problems)
   problems.push(...providers.problems)
   const cookies = parseCookiePolicy(env, baseUrl, trustedOrigins, problems)
 
@@ -218,6 +222,7 @@ export function parseConfig(env: EnvBindings): ConfigResult {
     sessionCacheSeconds,
     mail,
     providers: providers.config,
+    pages,
   }
   return { ok: true, config: Object.freeze(config) }
 }

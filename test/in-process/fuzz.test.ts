@@ -101,6 +101,15 @@ function captureLog(): string[] {
   return lines
 }
 
+/**
+ * What answers before the pages do, as JSON: an unknown path below them (404), and a Cookie or
+ * Authorization header with bytes outside printable ASCII (refused first of all, in app.ts).
+ */
+function answeredBeforePages(status: number, text: string): boolean {
+  return status === 404 || text.includes('"INVALID_CREDENTIAL_HEADER"')
+}
+const HOSTED_PAGE = /^\/(sign-in|sign-up|verified|forgot-password|reset-password|account|sign-out)(\/|$)/
+
 describe.each(FULL ? backendNames : embeddedBackendNames)('fuzz on %s', (backendName) => {
   const running = useService(backendName, {}, { target: 'in-process' })
   afterEach(() => vi.restoreAllMocks())
@@ -128,7 +137,15 @@ describe.each(FULL ? backendNames : embeddedBackendNames)('fuzz on %s', (backend
         if (STATE_CHANGING.has(request.method) && response.status < 400) session.markStale()
 
         expect(response.status, `${where} answered ${response.status}: ${text.slice(0, 300)}`).toBeLessThan(500)
-        if (response.status >= 400) {
+        if (
+          response.status >= 400 &&
+          HOSTED_PAGE.test(request.route.path) &&
+          !answeredBeforePages(response.status, text)
+        ) {
+          // The hosted pages answer a person: an HTML page that says what went wrong, never JSON.
+          expect(response.headers.get('content-type'), `${where}: ${response.status} not HTML`).toMatch(/^text\/html/)
+          if (request.method !== 'HEAD') expect(text, `${where}: ${text.slice(0, 300)}`).toContain('role="alert"')
+        } else if (response.status >= 400) {
           expect(response.headers.get('content-type'), `${where}: ${response.status} not JSON`).toMatch(
             /^application\/json/,
           )

@@ -162,6 +162,38 @@ describe('client address on Node: the socket peer', () => {
     expect(hashes[0]).toMatch(/^[A-Za-z0-9_-]{43}$/)
     expect(new Set(hashes).size).toBe(1)
   })
+
+  it('records the socket peer for a sign-in on the hosted page, whatever address header the form sends', async () => {
+    const { service } = running
+    const client = service.client()
+    const email = uniqueEmail('page-address')
+    const password = 'correct horse battery'
+    const signUp = await client.request('/api/auth/sign-up/email', { json: { email, password, name: 'Page' } })
+    const { user } = (await signUp.json()) as { user: { id: string } }
+    const signIn = await service.request('/sign-in', {
+      method: 'POST',
+      redirect: 'manual',
+      headers: {
+        origin: service.bindings.BETTER_AUTH_URL!,
+        'content-type': 'application/x-www-form-urlencoded',
+        // The header the service itself hands BetterAuth (src/middleware/client-address.ts), forged.
+        'x-edge-auth-client-address': fresh(),
+        'x-real-ip': fresh(),
+      },
+      body: new URLSearchParams({ email, password }).toString(),
+    })
+    expect(signIn.status).toBe(303)
+    for (;;) {
+      const response = await client.request(`/api/users/${user.id}/events?limit=100`)
+      const { events } = (await response.json()) as { events: { addressHash: string | null }[] }
+      if (events.length >= 2) {
+        expect(events[0]!.addressHash).toMatch(/^[A-Za-z0-9_-]{43}$/)
+        expect(new Set(events.map((event) => event.addressHash)).size).toBe(1)
+        return
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+  })
 })
 
 describe('client address on Node behind a proxy: TRUST_PROXY=loopback', () => {

@@ -49,7 +49,8 @@ function trustedURL(config: Config, raw: string | undefined, parameter: Paramete
       parameter,
     })
   }
-  if (!config.isTrustedOrigin(url.origin)) {
+  // The service's own pages (routes/pages/) start flows that end on them.
+  if (!config.isOwnOrTrustedOrigin(url.origin)) {
     throw serviceError('UNTRUSTED_CALLBACK_URL', `${parameter} is not on an origin listed in TRUSTED_ORIGINS.`, {
       parameter,
     })
@@ -61,7 +62,7 @@ function trustedOrNull(config: Config, raw: string | undefined): URL | null {
   if (!raw) return null
   try {
     const url = new URL(raw)
-    return config.isTrustedOrigin(url.origin) ? url : null
+    return config.isOwnOrTrustedOrigin(url.origin) ? url : null
   } catch {
     return null
   }
@@ -103,7 +104,7 @@ function flowTargets(config: Config, query: (name: string) => string | undefined
 /** BetterAuth's callback URLs for the flow: after signing in, through the hand-off in cross-site mode. */
 function betterAuthCallbacks(config: Config, { callback, errorCallback, newUser }: ReturnType<typeof flowTargets>) {
   const landing = (url: URL) =>
-    config.cookies.mode === 'cross-site'
+    config.cookies.mode === 'cross-site' && url.origin !== config.baseURL
       ? `${config.baseURL}${HANDOFF_PATH}?callbackURL=${encodeURIComponent(url.toString())}`
       : url.toString()
   return {
