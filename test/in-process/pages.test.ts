@@ -236,6 +236,13 @@ describe.each(backendNames)('hosted pages on %s', (backendName) => {
     }
   })
 
+  it('answers an unknown path below the pages with a page, not JSON', async () => {
+    const response = await page().request('/account/no-such-page')
+    expect(response.status).toBe(404)
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/)
+    expect(await response.text()).toContain(errorMessage('NOT_FOUND'))
+  })
+
   it('turns off with PAGES=off: /sign-in and /account are JSON 404s, GET / the developer page', async () => {
     await running.service.restart({ PAGES: 'off' })
     try {

@@ -15,19 +15,13 @@ import { passwordPages } from './password.ts'
 import { currentSession, errorsAsPages } from './route.ts'
 import { signInPages } from './sign-in.ts'
 
-/** The paths the pages answer, for the middlewares app.ts mounts in front of them. */
-export const PAGE_PATHS = [
-  '/sign-in',
-  '/sign-in/*',
-  '/sign-up',
-  '/verified',
-  '/forgot-password',
-  '/reset-password',
-  '/account',
-  '/account/*',
-  '/sign-out',
-  '/sign-out/*',
-] as const
+const PAGES = ['/sign-in', '/sign-up', '/verified', '/forgot-password', '/reset-password', '/account', '/sign-out']
+
+/**
+ * The paths the pages answer, for the middlewares app.ts mounts in front of them: each page and
+ * everything below it, so a person who mistypes a page's path gets a page too.
+ */
+export const PAGE_PATHS = PAGES.flatMap((page) => [page, `${page}/*`])
 
 const pagesOn: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!c.var.service.config.pages.enabled) return handleNotFound(c)

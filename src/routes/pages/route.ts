@@ -40,13 +40,13 @@ export function errorPage(c: Context<AppEnv>, code: ErrorCode): Promise<Response
 
 /**
  * An error answered as JSON in front of or behind a page (the body limit, a database failure in
- * the app's error handler) becomes the page for its code, its Retry-After kept. An unknown path
- * below the pages stays the JSON 404 of any unknown route.
+ * the app's error handler, an unknown path below the pages) becomes the page for its code, its
+ * Retry-After kept.
  */
 export const errorsAsPages: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next()
   const { res } = c
-  if (res.status < 400 || res.status === 404 || !res.headers.get('content-type')?.startsWith('application/json')) return
+  if (res.status < 400 || !res.headers.get('content-type')?.startsWith('application/json')) return
   const { code } = (await res
     .clone()
     .json()
