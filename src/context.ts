@@ -96,7 +96,7 @@ function buildContext(config: Config, platform: Platform): ServiceContext {
     publishedKeys: publishedKeySet(() => auth.api.getJwks()),
     authEvents,
     expiredSessionCookies: authCookies.then(expiredSessionCookies),
-    fastSession: config.sessionCacheSeconds > 0 ? createFastSession(auth) : null,
+    fastSession: config.sessionCacheSeconds > 0 ? createFastSession(auth, (work) => platform.waitUntil(work)) : null,
     get secretFingerprints() {
       fingerprints ??= Promise.all(config.secrets.map((secret) => secretFingerprint(secret.value)))
       return fingerprints

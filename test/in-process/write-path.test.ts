@@ -116,6 +116,7 @@ describe.each(backendNames)('the write path on %s', (backendName) => {
         ['sign-up', () => running.service.client().signUp(uniqueEmail())],
         ['sign-in', () => running.service.client().signIn(email)],
         ['sessions API', () => tab.request(`/api/users/${me.user.id}/sessions`)],
+        ['get-session', () => tab.request('/api/auth/get-session?disableCookieCache=true')],
         ['sign-out', () => tab.request('/api/auth/sign-out', { method: 'POST', json: {} })],
       ]
       for (const [family, send] of requests) {
@@ -135,4 +136,24 @@ describe.each(backendNames)('the write path on %s', (backendName) => {
       expect((await again.session())?.user.email).toBe(email)
     },
   )
+
+  it('answers a cache-hit get-session in a fresh isolate with the database down at once, and signs its JWT again once it is back', async () => {
+    const tab = running.service.client()
+    const email = uniqueEmail()
+    await tab.signUp(email)
+    // A deadline far beyond the test's own timeout: an answer at all shows nobody waited for it.
+    await running.service.restart({ DATABASE_TIMEOUT_MS: '30000' })
+    endpoint().faults.inject({ action: { kind: 'hang' } })
+    for (let request = 0; request < 3; request++) {
+      const response = await tab.request('/api/auth/get-session')
+      expect(response.status, await response.clone().text()).toBe(200)
+      expect((await response.json()).user.email).toBe(email)
+      expect(response.headers.get('set-auth-jwt')).toBeNull()
+    }
+    endpoint().faults.clear()
+    await running.service.settle()
+    await expect
+      .poll(async () => (await tab.request('/api/auth/get-session')).headers.get('set-auth-jwt'), { timeout: 5000 })
+      .toBeTruthy()
+  }, 20_000)
 })

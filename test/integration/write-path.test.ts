@@ -99,11 +99,13 @@ describe.each(backendsAndTargets(['workerd', 'node'] as const))('the write path 
 
   it('answers 503 JSON with Retry-After while the database hangs, then recovers by itself', async () => {
     const email = uniqueEmail()
-    await running.service.client().signUp(email)
+    const tab = running.service.client()
+    await tab.signUp(email)
     endpoint().faults.inject({ action: { kind: 'hang' } })
     for (const send of [
       () => running.service.client().signIn(email),
       () => running.service.client().signUp(uniqueEmail()),
+      () => tab.request('/api/auth/get-session?disableCookieCache=true'),
     ]) {
       const started = performance.now()
       const response = await send()
