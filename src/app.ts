@@ -12,6 +12,7 @@ import { corsMiddleware } from './middleware/cors.ts'
 import { refuseNonAsciiCredentials } from './middleware/credential-bytes.ts'
 import { upgradeCredentials } from './middleware/credential-upgrade.ts'
 import { refuseCrossSiteSocialFetch } from './middleware/cross-site-social-fetch.ts'
+import { databaseBudget } from './middleware/database-budget.ts'
 import { requireOwnUserId, requireUser } from './middleware/guard.ts'
 import { perContext } from './middleware/per-context.ts'
 import { rateLimits } from './middleware/rate-limits.ts'
@@ -55,6 +56,7 @@ export function createApp(
     c.set('service', result.service)
     await next()
   })
+  app.use('*', perContext(databaseBudget))
   app.route('/', sessionHealthRoutes(cors))
   app.use('*', cors)
   app.use('/api/*', limitBody())
