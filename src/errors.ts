@@ -9,6 +9,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import {
   DATA_EXCEPTION_CLASS,
   isDatabaseUnavailable,
+  isRefusedByCarried,
   isWriteOutcomeUnknown,
   sqlState,
   UNIQUE_VIOLATION,
@@ -118,6 +119,8 @@ export function serviceError(code: ErrorCode, message?: string, details?: Record
  */
 export function handleError(error: Error, c: Context): Response {
   if (error instanceof HTTPException) return error.getResponse()
+  // The limits refused the request on its first read; their middleware answers in its place.
+  if (isRefusedByCarried(error)) return errorResponse('RATE_LIMITED')
   if (isWriteOutcomeUnknown(error)) {
     logEvent('warn', 'write_outcome_unknown', { method: c.req.method, route: c.req.routePath, error })
     return errorResponse('WRITE_OUTCOME_UNKNOWN')

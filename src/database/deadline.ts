@@ -23,12 +23,19 @@
  * client's `fetchOptions` into each of its fetches: the client's deadline travels there.
  */
 import { getAsyncLocalStorage } from '@better-auth/core/async_hooks'
+import { RefusedByCarried, type Rider, sendWithRiders, writesAnything } from './carried.ts'
 
-/** The database time a request has spent and may spend; closed once its answer is sent. */
+/**
+ * A request's trips: the database time spent and allowed, the statements waiting to ride on the
+ * next trip (database/carried.ts), and whether one of them refused the request. Closed once its
+ * answer is sent.
+ */
 interface Budget {
   readonly limitMs: number
   spentMs: number
   closed: boolean
+  riders: Rider[]
+  refused: boolean
 }
 
 type Budgets = { run<R>(store: Budget, fn: () => R): R; getStore(): Budget | undefined }
@@ -49,8 +56,6 @@ export class WriteOutcomeUnknown extends Error {
   override readonly name = 'WriteOutcomeUnknown'
 }
 
-const WRITE = /"query":"\s*(insert|update|delete)\b/i
-
 function timeoutError(message: string): Error {
   return new DOMException(message, 'TimeoutError')
 }
@@ -59,13 +64,39 @@ function timeoutError(message: string): Error {
 export async function withDatabaseBudget<T>(tripDeadlineMs: number, fn: () => Promise<T>): Promise<T> {
   await budgetsReady
   if (!budgets) return fn()
-  const budget: Budget = { limitMs: tripDeadlineMs * BUDGET_TRIPS, spentMs: 0, closed: false }
+  const budget: Budget = {
+    limitMs: tripDeadlineMs * BUDGET_TRIPS,
+    spentMs: 0,
+    closed: false,
+    riders: [],
+    refused: false,
+  }
   try {
     return await budgets.run(budget, fn)
   } finally {
     // Work after the answer (waitUntil) keeps only the per-trip deadline.
     budget.closed = true
   }
+}
+
+/**
+ * Puts `rider` on the request's next round trip; false outside a request's handling (the caller
+ * sends its statement itself).
+ */
+export function carry(rider: Rider): boolean {
+  const budget = budgets?.getStore()
+  if (!budget || budget.closed) return false
+  budget.riders.push(rider)
+  return true
+}
+
+/** Takes `rider` back if no trip has carried it yet; true when it was still waiting. */
+export function uncarry(rider: Rider): boolean {
+  const budget = budgets?.getStore()
+  const index = budget?.riders.indexOf(rider) ?? -1
+  if (index < 0) return false
+  budget!.riders.splice(index, 1)
+  return true
 }
 
 /** The client's `fetchOptions`: its per-trip deadline, read by {@link deadlineFetch}. */
@@ -107,6 +138,19 @@ export async function deadlineFetch(input: string | URL | Request, init?: Reques
   if (deadlineMs === undefined) return fetch(input, rest)
   const budget = budgets?.getStore()
   const open = budget && !budget.closed ? budget : undefined
+  if (open?.refused) throw new RefusedByCarried('the request was refused; nothing more is sent')
+  const riders = open?.riders.splice(0) ?? []
+  if (riders.length === 0 || typeof rest.body !== 'string') return trip(input, rest, deadlineMs, open)
+  try {
+    return await sendWithRiders(rest.body, riders, (body) => trip(input, { ...rest, body }, deadlineMs, open))
+  } catch (error) {
+    if (open && error instanceof RefusedByCarried) open.refused = true
+    throw error
+  }
+}
+
+/** One round trip, within its deadline and what is left of the request's budget. */
+async function trip(input: string | URL | Request, init: RequestInit, deadlineMs: number, open?: Budget) {
   const allowedMs = open ? Math.min(deadlineMs, open.limitMs - open.spentMs) : deadlineMs
   // Not sent at all: a known failure, whatever the statement.
   if (allowedMs <= 0) throw timeoutError('The request spent its database budget')
@@ -114,12 +158,12 @@ export async function deadlineFetch(input: string | URL | Request, init?: Reques
   const deadline = tickingDeadline(allowedMs, controller)
   let spentMs = 0
   try {
-    const response = await fetch(input, { ...rest, signal: controller.signal })
+    const response = await fetch(input, { ...init, signal: controller.signal })
     spentMs = deadline.stop()
     return response
   } catch (error) {
     spentMs = deadline.stop()
-    if (typeof rest.body === 'string' && WRITE.test(rest.body)) {
+    if (typeof init.body === 'string' && writesAnything(init.body)) {
       throw new WriteOutcomeUnknown('A write was sent and no answer came back', { cause: error })
     }
     throw error

@@ -55,10 +55,16 @@ export interface LimitDependencies {
   readonly sessionCookieName: () => Promise<string>
 }
 
-/** A counted request's verdict. */
+/**
+ * A counted request's verdict. The count travels with the route's first database read (one round
+ * trip for both, limits/store.ts `takeWithNextTrip`), so the verdict is known after the route ran:
+ * over a budget, that read was discarded and nothing was written, and `refusal` replaces the answer.
+ */
 export interface Admission {
+  /** Sends the count alone if the route made no trip to carry it. */
+  send(): void
   /** The answer in place of the route's: 429 over budget, 503 when the store did not answer. */
-  readonly refusal: Response | null
+  readonly refusal: Promise<Response | null>
   /** After the route answered: an attempt that was no wrong password is given back. */
   settle(status: number): void
 }
@@ -134,26 +140,30 @@ export function createLimits({ config, database, platform, sessionCookieName }: 
     const key = await throttleKey(request, plan, body)
     const account: AccountThrottle | undefined = key ? { key, ...ACCOUNT_THROTTLE } : undefined
 
-    let verdict: Verdict
-    try {
-      verdict = await store.take(buckets, account)
-    } catch (error) {
-      logEvent('error', 'rate_limit_store_failed', { path: plan.path, error })
-      return { refusal: errorResponse('DATABASE_UNAVAILABLE'), settle: () => undefined }
-    }
+    const counting = store.takeWithNextTrip(buckets, account)
+    let verdict: Verdict | undefined
+    const refusal = counting.verdict.then(
+      (counted) => {
+        verdict = counted
+        if (counted.retryAfter <= 0) return null
+        if (counted.attemptCounted) giveBack()
+        return errorResponse('RATE_LIMITED', undefined, {}, counted.retryAfter)
+      },
+      (error: unknown) => {
+        logEvent('error', 'rate_limit_store_failed', { path: plan.path, error })
+        return errorResponse('DATABASE_UNAVAILABLE')
+      },
+    )
     const giveBack = () =>
       platform.waitUntil(
         store.giveBack(key!).catch((error) => logEvent('error', 'rate_limit_store_failed', { path: plan.path, error })),
       )
-    if (verdict.retryAfter > 0) {
-      if (verdict.attemptCounted) giveBack()
-      return { refusal: errorResponse('RATE_LIMITED', undefined, {}, verdict.retryAfter), settle: () => undefined }
-    }
     return {
-      refusal: null,
+      send: counting.sendNow,
+      refusal,
       settle(status) {
         // The throttle counts wrong passwords (400/401); anything else was no failed guess.
-        if (verdict.attemptCounted && status !== 400 && status !== 401) giveBack()
+        if (verdict?.attemptCounted && status !== 400 && status !== 401) giveBack()
       },
     }
   }

@@ -31,4 +31,44 @@ describe('rate limiting (RATE_LIMIT unset, as deployed)', () => {
     })
     expect(forged.status).toBe(429)
   })
+
+  it('counts a sign-in in the same round trip as its first read, and a refusal writes nothing', async () => {
+    const email = uniqueEmail()
+    await running.service.client('http://localhost:3000').signUp(email)
+    const endpoint = running.service.endpoint
+    // The after-response writes of the sign-up (its event) land before counting starts.
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    endpoint.resetStats()
+    const tab = running.service.client()
+    const headers = { 'cf-connecting-ip': '203.0.113.77' }
+    expect(
+      (await tab.request('/api/auth/sign-in/email', { json: { email, password: 'correct horse battery' }, headers }))
+        .status,
+    ).toBe(200)
+    const answered = endpoint.requests()
+    const first = answered[0]!
+    expect(first.some((sql) => sql.includes('rate_limit'))).toBe(true)
+    expect(first.some((sql) => sql.includes('from "user"'))).toBe(true)
+    expect(
+      answered.filter((request) => request.some((sql) => sql.includes('rate_limit ')) && request.length === 1),
+    ).toEqual([])
+
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await tab.request('/api/auth/sign-in/email', { json: { email, password: `wrong ${attempt}` }, headers })
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    endpoint.resetStats()
+    const refused = await tab.request('/api/auth/sign-in/email', {
+      json: { email, password: 'another guess' },
+      headers,
+    })
+    expect(refused.status).toBe(429)
+    expect(refused.headers.getSetCookie()).toEqual([])
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const writes = endpoint
+      .requests()
+      .flat()
+      .filter((sql) => /^\s*(insert|update|delete)/i.test(sql))
+    expect(writes).toEqual([])
+  })
 })
