@@ -48,12 +48,15 @@ async function results(response: Response): Promise<RawResult[]> {
 
 function settleAll(riders: readonly Rider[], found: RawResult[] | undefined, error?: unknown): boolean {
   let refused = false
-  riders.forEach((rider, index) => {
+  for (const [index, rider] of riders.entries()) {
     const result = found?.[index]
-    if (!result) return rider.settle({ error: error ?? new Error('no result for a carried statement') })
+    if (!result) {
+      rider.settle({ error: error ?? new Error('no result for a carried statement') })
+      continue
+    }
     rider.settle({ result })
     refused ||= rider.refuses(result)
-  })
+  }
   return refused
 }
 
