@@ -16,6 +16,7 @@ import { createTokenSigner, type TokenSigner } from './credentials/signed-token.
 import { createDatabaseClient, type DatabaseClient } from './database/index.ts'
 import { type AuthEventLog, createAuthEventLog } from './event-log.ts'
 import type { CookieSpec } from './http/cookies.ts'
+import { edgeGate } from './limits/edge-gate.ts'
 import { createLimits, type LimitService } from './limits/index.ts'
 import { logEvent } from './logging.ts'
 import { createServiceMailer, mailTransportProblem } from './mail/index.ts'
@@ -62,11 +63,17 @@ export type AuthCookies = Awaited<Auth['$context']>['authCookies']
 
 export type ContextResult = { ok: true; service: ServiceContext } | { ok: false; problems: ConfigProblem[] }
 
-function buildContext(config: Config, platform: Platform): ServiceContext {
+function buildContext(config: Config, platform: Platform, env: EnvBindings): ServiceContext {
   const database = createDatabaseClient(config)
   const signer = createTokenSigner(config.secrets)
   const diagnose = createSessionDiagnosis({ config, signer, db: database.db })
-  const limits = createLimits({ config, database, platform, sessionCookieName: async () => (await sessionCookie).name })
+  const limits = createLimits({
+    config,
+    database,
+    platform,
+    gate: edgeGate(env),
+    sessionCookieName: async () => (await sessionCookie).name,
+  })
   const authEvents = createAuthEventLog({ db: database.db, secret: config.secrets[0]!.value, platform })
   const mailer = createServiceMailer(config.mail, platform)
   const auth = buildAuth({
@@ -119,7 +126,7 @@ export function createContextResolver(platform: Platform): (env: EnvBindings) =>
     if (!result) {
       const parsed = parseConfig(env)
       const problem = parsed.ok ? mailTransportProblem(parsed.config.mail, platform) : null
-      if (parsed.ok && !problem) result = { ok: true, service: buildContext(parsed.config, platform) }
+      if (parsed.ok && !problem) result = { ok: true, service: buildContext(parsed.config, platform, env) }
       else {
         const problems = parsed.ok ? [problem!] : parsed.problems
         result = { ok: false, problems }

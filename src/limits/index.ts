@@ -16,6 +16,7 @@ import { parseCookieHeader } from '../http/cookies.ts'
 import { bearerToken } from '../http/headers.ts'
 import { logEvent } from '../logging.ts'
 import type { Platform } from '../platform/index.ts'
+import { EDGE_PERIOD_SECONDS, type EdgeGate } from './edge-gate.ts'
 import { ACCOUNT_THROTTLE, MAIL_RECIPIENT_RULE, planFor, type RoutePlan } from './rules.ts'
 import { type AccountThrottle, type Bucket, databaseLimitStore, type LimitStore, type Verdict } from './store.ts'
 
@@ -49,6 +50,8 @@ async function bodyOf(request: Request): Promise<Record<string, unknown>> {
 
 export interface LimitDependencies {
   readonly config: Config
+  /** The coarse per-address limit in front of the database (limits/edge-gate.ts); none when absent. */
+  readonly gate?: EdgeGate
   readonly database: DatabaseClient
   readonly platform: Platform
   /** The session cookie's name (for verify-password's per-session throttle). */
@@ -61,6 +64,8 @@ export interface LimitDependencies {
  * over a budget, that read was discarded and nothing was written, and `refusal` replaces the answer.
  */
 export interface Admission {
+  /** A refusal before the route and before any database work: the address is over the edge limit. */
+  readonly early?: Response
   /** Sends the count alone if the route made no trip to carry it. */
   send(): void
   /** The answer in place of the route's: 429 over budget, 503 when the store did not answer. */
@@ -82,7 +87,7 @@ export interface LimitService {
   takeMailBudget(email: string): Promise<Verdict>
 }
 
-export function createLimits({ config, database, platform, sessionCookieName }: LimitDependencies): LimitService {
+export function createLimits({ config, database, platform, gate, sessionCookieName }: LimitDependencies): LimitService {
   const store: LimitStore = databaseLimitStore(database)
   let unknownAddressLogged = false
   const accountKey = (email: string) => hashKey('account', normalizeEmail(email))
@@ -91,6 +96,13 @@ export function createLimits({ config, database, platform, sessionCookieName }: 
     ...MAIL_RECIPIENT_RULE,
     stage: RECIPIENT_STAGE,
   })
+
+  /** The edge's refusal when the address group is over the coarse limit: no database work at all. */
+  async function overEdgeLimit(request: Request): Promise<Response | undefined> {
+    const address = gate && parseAddress(platform.clientAddress?.(request, config.trustProxy))
+    if (!address || (await gate!(addressGroups(address)[0]!.group))) return undefined
+    return errorResponse('RATE_LIMITED', undefined, {}, EDGE_PERIOD_SECONDS)
+  }
 
   async function addressBuckets(request: Request, plan: RoutePlan): Promise<Bucket[]> {
     const address = parseAddress(platform.clientAddress?.(request, config.trustProxy))
@@ -133,6 +145,8 @@ export function createLimits({ config, database, platform, sessionCookieName }: 
     if (!config.rateLimit) return null
     const plan = planFor(path.slice(AUTH_BASE.length))
     if (!plan) return null
+    const early = await overEdgeLimit(request)
+    if (early) return { early, send: () => undefined, refusal: Promise.resolve(null), settle: () => undefined }
     const body = plan.recipientField || plan.throttle === 'email' ? await bodyOf(request) : {}
     const buckets = await addressBuckets(request, plan)
     const recipient = plan.recipientField ? body[plan.recipientField] : undefined

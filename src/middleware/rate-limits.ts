@@ -7,10 +7,28 @@
 import type { MiddlewareHandler } from 'hono'
 import type { ServiceContext } from '../context.ts'
 
-export function rateLimits({ limits }: ServiceContext): MiddlewareHandler {
+const AUTH_BASE = '/api/auth'
+
+/** Whether BetterAuth has an endpoint at this path below /api/auth: a made-up path is never counted (no database write). */
+function knownPaths(api: object): (path: string) => boolean {
+  const paths = Object.values(api).flatMap((endpoint) => {
+    const path = (endpoint as { path?: unknown }).path
+    return typeof path === 'string' ? [path] : []
+  })
+  const exact = new Set(paths.filter((path) => !path.includes(':')))
+  const patterns = paths
+    .filter((path) => path.includes(':'))
+    .map((path) => new RegExp(`^${path.replace(/:[^/]+/g, '[^/]+')}$`))
+  return (path) => exact.has(path) || patterns.some((pattern) => pattern.test(path))
+}
+
+export function rateLimits({ limits, auth }: ServiceContext): MiddlewareHandler {
+  const isKnown = knownPaths(auth.api)
   return async function rateLimits(c, next) {
+    if (!isKnown(c.req.path.slice(AUTH_BASE.length))) return next()
     const admission = await limits.admit(c.req.raw, c.req.path)
     if (!admission) return next()
+    if (admission.early) return admission.early
     await next()
     admission.send()
     const refusal = await admission.refusal

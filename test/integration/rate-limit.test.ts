@@ -71,4 +71,35 @@ describe('rate limiting (RATE_LIMIT unset, as deployed)', () => {
       .filter((sql) => /^\s*(insert|update|delete)/i.test(sql))
     expect(writes).toEqual([])
   })
+
+  it('refuses a flood from one address at the edge without a database statement, and another address still signs in', async () => {
+    const email = uniqueEmail()
+    await running.service.client().signUp(email, 'correct horse battery', 'Flood Target')
+    const endpoint = running.service.endpoint
+    const flood = { 'cf-connecting-ip': '198.51.100.23' }
+    const attempt = (headers: Record<string, string>, password: string) =>
+      running.service.client().request('/api/auth/sign-in/email', { json: { email, password }, headers })
+    for (let i = 0; i < 20; i++) await attempt(flood, `guess ${i}`)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    endpoint.resetStats()
+    const refused = await Promise.all(Array.from({ length: 10 }, (_, i) => attempt(flood, `more ${i}`)))
+    expect(refused.map((response) => response.status)).toEqual(Array(10).fill(429))
+    expect(endpoint.requests()).toEqual([])
+    // The account's own throttle has not seen 10 failures: 3 per address got through the per-route counter.
+    expect((await attempt({ 'cf-connecting-ip': '203.0.113.200' }, 'correct horse battery')).status).toBe(200)
+  })
+
+  it('costs the database nothing for a made-up path under a counted prefix', async () => {
+    const endpoint = running.service.endpoint
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    endpoint.resetStats()
+    for (let i = 0; i < 5; i++) {
+      const response = await running.service.client().request(`/api/auth/sign-in/made-up-${i}`, {
+        json: { email: 'someone@example.com', password: 'whatever it is' },
+        headers: { 'cf-connecting-ip': '192.0.2.77' },
+      })
+      expect(response.status).toBe(404)
+    }
+    expect(endpoint.requests()).toEqual([])
+  })
 })
