@@ -2,7 +2,7 @@
  * A coarse per-address limit in front of the database's counters, so a flood from one address is
  * refused before it costs the database anything. The database keeps the exact counts (per route,
  * per account, per recipient); this gate only caps how many counted requests one address group
- * (an IPv4 address, an IPv6 /64) may send at all: 20 per 10 s, well above any exact budget.
+ * (an IPv4 address, an IPv6 /64) may send at all: 20 per minute, above any exact budget.
  *
  * On Cloudflare Workers it is the Rate Limiting binding `EDGE_RATE_LIMIT` declared in
  * wrangler.toml (counted by Cloudflare per location, for every isolate there). Where there is no
@@ -12,7 +12,7 @@
 
 /** The coarse budget: counted requests per address group and period. */
 export const EDGE_LIMIT = 20
-export const EDGE_PERIOD_SECONDS = 10
+export const EDGE_PERIOD_SECONDS = 60
 /** Addresses an isolate remembers per period, at most; beyond them, new addresses pass uncounted. */
 const MAX_TRACKED = 50_000
 

@@ -37,6 +37,38 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase()
 }
 
+/** Counters the database said are over their budget, remembered until they allow again, at most this many. */
+const MAX_REMEMBERED = 10_000
+
+/**
+ * The isolate's memory of the database's refusals by address and recipient counters: a request
+ * counted by one that refused is refused again here, without a database trip, until it allows
+ * again. Such a count only rises until its window ends and nothing clears it, so the answer is the
+ * one the database would give. (The account throttle is not remembered: a password reset in any
+ * isolate clears it.)
+ */
+function refusalMemory(now = Date.now) {
+  const until = new Map<string, number>()
+  return {
+    /** Seconds until every one of these counters allows again; 0 when none is known to refuse. */
+    waitFor(keys: readonly string[]): number {
+      const at = now()
+      let wait = 0
+      for (const key of keys) {
+        const end = until.get(key)
+        if (end === undefined) continue
+        if (end <= at) until.delete(key)
+        else wait = Math.max(wait, Math.ceil((end - at) / 1000))
+      }
+      return wait
+    },
+    remember(refused: readonly { key: string; retryAfter: number }[]): void {
+      if (until.size >= MAX_REMEMBERED) until.clear()
+      for (const { key, retryAfter } of refused) until.set(key, now() + retryAfter * 1000)
+    },
+  }
+}
+
 /** The body's fields, read from a clone so BetterAuth still gets the body. */
 async function bodyOf(request: Request): Promise<Record<string, unknown>> {
   if (request.method !== 'POST') return {}
@@ -89,6 +121,7 @@ export interface LimitService {
 
 export function createLimits({ config, database, platform, gate, sessionCookieName }: LimitDependencies): LimitService {
   const store: LimitStore = databaseLimitStore(database)
+  const refusals = refusalMemory()
   let unknownAddressLogged = false
   const accountKey = (email: string) => hashKey('account', normalizeEmail(email))
   const recipientBucket = async (email: string): Promise<Bucket> => ({
@@ -101,7 +134,7 @@ export function createLimits({ config, database, platform, gate, sessionCookieNa
   async function overEdgeLimit(request: Request): Promise<Response | undefined> {
     const address = gate && parseAddress(platform.clientAddress?.(request, config.trustProxy))
     if (!address || (await gate!(addressGroups(address)[0]!.group))) return undefined
-    return errorResponse('RATE_LIMITED', undefined, {}, EDGE_PERIOD_SECONDS)
+    return errorResponse('RATE_LIMITED', undefined, { edge: true }, EDGE_PERIOD_SECONDS)
   }
 
   async function addressBuckets(request: Request, plan: RoutePlan): Promise<Bucket[]> {
@@ -153,6 +186,11 @@ export function createLimits({ config, database, platform, gate, sessionCookieNa
     if (typeof recipient === 'string') buckets.push(await recipientBucket(recipient))
     const key = await throttleKey(request, plan, body)
     const account: AccountThrottle | undefined = key ? { key, ...ACCOUNT_THROTTLE } : undefined
+    const known = refusals.waitFor(buckets.map((b) => b.key))
+    if (known > 0) {
+      const refused = errorResponse('RATE_LIMITED', undefined, {}, known)
+      return { early: refused, send: () => undefined, refusal: Promise.resolve(null), settle: () => undefined }
+    }
 
     const counting = store.takeWithNextTrip(buckets, account)
     let verdict: Verdict | undefined
@@ -160,6 +198,8 @@ export function createLimits({ config, database, platform, gate, sessionCookieNa
       (counted) => {
         verdict = counted
         if (counted.retryAfter <= 0) return null
+        // Not the account's throttle: a password reset in another isolate clears it at once.
+        refusals.remember((counted.refusedBy ?? []).filter((refused) => refused.key !== key))
         if (counted.attemptCounted) giveBack()
         return errorResponse('RATE_LIMITED', undefined, {}, counted.retryAfter)
       },

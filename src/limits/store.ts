@@ -43,6 +43,8 @@ export interface AccountThrottle {
 export interface Verdict {
   readonly retryAfter: number
   readonly attemptCounted: boolean
+  /** The counters that refused, each with the seconds until it would allow again. */
+  readonly refusedBy?: readonly { readonly key: string; readonly retryAfter: number }[]
 }
 
 /** Expired rows pruned by each counted request, at most: bounded work, skipped when locked. */
@@ -125,13 +127,17 @@ const NOTHING_COUNTED: Verdict = { retryAfter: 0, attemptCounted: false }
 function judge(buckets: readonly Bucket[], rows: readonly Row[]): Verdict {
   let retryAfter = 0
   let attemptCounted = false
+  const refusedBy: { key: string; retryAfter: number }[] = []
   for (const row of rows) {
     const bucket = buckets.find((b) => b.key === row.key)
     if (!bucket) attemptCounted = row.counted
     const refused = bucket ? row.count > bucket.max : !row.counted
-    if (refused) retryAfter = Math.max(retryAfter, row.retry_after, 1)
+    if (!refused) continue
+    const wait = Math.max(row.retry_after, 1)
+    retryAfter = Math.max(retryAfter, wait)
+    refusedBy.push({ key: row.key, retryAfter: wait })
   }
-  return { retryAfter, attemptCounted }
+  return { retryAfter, attemptCounted, refusedBy }
 }
 
 /** The statement's rows from Neon's raw answer (every value as text). */
