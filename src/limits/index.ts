@@ -39,32 +39,44 @@ export function normalizeEmail(email: string): string {
 
 /** Counters the database said are over their budget, remembered until they allow again, at most this many. */
 const MAX_REMEMBERED = 10_000
+/**
+ * An account's throttle is remembered this long at most: a password reset in another isolate
+ * clears it in the database, and the owner should not wait longer than this for this isolate to see it.
+ */
+const ACCOUNT_MEMORY_SECONDS = 1
 
 /**
- * The isolate's memory of the database's refusals by address and recipient counters: a request
- * counted by one that refused is refused again here, without a database trip, until it allows
- * again. Such a count only rises until its window ends and nothing clears it, so the answer is the
- * one the database would give. (The account throttle is not remembered: a password reset in any
- * isolate clears it.)
+ * The isolate's memory of the database's refusals: a request counted by a counter that refused is
+ * refused again here, without a database trip, until that counter allows again. An address or
+ * recipient count only rises until its window ends and nothing clears it, so the answer is the one
+ * the database would give; an account's throttle is remembered for a few seconds only, as a
+ * password reset anywhere clears it.
  */
 function refusalMemory(now = Date.now) {
-  const until = new Map<string, number>()
+  const memory = new Map<string, { refuseUntil: number; retryAt: number }>()
   return {
-    /** Seconds until every one of these counters allows again; 0 when none is known to refuse. */
+    /** Seconds to tell the client to wait, when one of these counters is known to refuse; else 0. */
     waitFor(keys: readonly string[]): number {
       const at = now()
-      let wait = 0
+      let retryAt = 0
       for (const key of keys) {
-        const end = until.get(key)
-        if (end === undefined) continue
-        if (end <= at) until.delete(key)
-        else wait = Math.max(wait, Math.ceil((end - at) / 1000))
+        const known = memory.get(key)
+        if (!known) continue
+        if (known.refuseUntil <= at) memory.delete(key)
+        else retryAt = Math.max(retryAt, known.retryAt)
       }
-      return wait
+      return retryAt > at ? Math.ceil((retryAt - at) / 1000) : 0
     },
-    remember(refused: readonly { key: string; retryAfter: number }[]): void {
-      if (until.size >= MAX_REMEMBERED) until.clear()
-      for (const { key, retryAfter } of refused) until.set(key, now() + retryAfter * 1000)
+    forget(key: string): void {
+      memory.delete(key)
+    },
+    remember(refused: readonly { key: string; retryAfter: number }[], accountKey: string | undefined): void {
+      if (memory.size >= MAX_REMEMBERED) memory.clear()
+      const at = now()
+      for (const { key, retryAfter } of refused) {
+        const remembered = key === accountKey ? Math.min(retryAfter, ACCOUNT_MEMORY_SECONDS) : retryAfter
+        memory.set(key, { refuseUntil: at + remembered * 1000, retryAt: at + retryAfter * 1000 })
+      }
     },
   }
 }
@@ -186,7 +198,7 @@ export function createLimits({ config, database, platform, gate, sessionCookieNa
     if (typeof recipient === 'string') buckets.push(await recipientBucket(recipient))
     const key = await throttleKey(request, plan, body)
     const account: AccountThrottle | undefined = key ? { key, ...ACCOUNT_THROTTLE } : undefined
-    const known = refusals.waitFor(buckets.map((b) => b.key))
+    const known = refusals.waitFor([...buckets.map((b) => b.key), ...(key ? [key] : [])])
     if (known > 0) {
       const refused = errorResponse('RATE_LIMITED', undefined, {}, known)
       return { early: refused, send: () => undefined, refusal: Promise.resolve(null), settle: () => undefined }
@@ -198,8 +210,7 @@ export function createLimits({ config, database, platform, gate, sessionCookieNa
       (counted) => {
         verdict = counted
         if (counted.retryAfter <= 0) return null
-        // Not the account's throttle: a password reset in another isolate clears it at once.
-        refusals.remember((counted.refusedBy ?? []).filter((refused) => refused.key !== key))
+        refusals.remember(counted.refusedBy ?? [], key)
         if (counted.attemptCounted) giveBack()
         return errorResponse('RATE_LIMITED', undefined, {}, counted.retryAfter)
       },
@@ -226,8 +237,10 @@ export function createLimits({ config, database, platform, gate, sessionCookieNa
     admit,
     async clearAccount(email) {
       // Never fails the reset it follows: the password is already changed.
+      const key = await accountKey(email)
+      refusals.forget(key)
       await store
-        .clear(await accountKey(email))
+        .clear(key)
         .catch((error) => logEvent('error', 'rate_limit_store_failed', { path: 'clear-account', error }))
     },
     async takeMailBudget(email) {
