@@ -11,6 +11,8 @@
  * // npm run load -- --duration 60 --requests 10000 --concurrency 16
  * // npm run load -- --database-url postgres://postgres@127.0.0.1:5432/load   (migrated first)
  * // npm run load -- --json                                 → the report as JSON on the last line
+ * // npm run load -- --flood                                → 10,000 wrong sign-ins from 100 addresses (scripts/flood.ts)
+ * // npm run load -- --flood --attempts 300 --addresses 10
  */
 import { randomBytes } from 'node:crypto'
 import { cpus, loadavg, totalmem } from 'node:os'
@@ -20,6 +22,7 @@ import { migrateDatabase } from '../db/migrate.ts'
 import { backendNamed, queryEndpoint, WORKER_DATABASE_URL } from '../test/support/backends.ts'
 import { startService, type TestService } from '../test/support/service.ts'
 import { buildWorkerBundle } from '../test/support/worker.ts'
+import { formatFlood, runFlood } from './flood.ts'
 
 export const OPERATIONS = ['sign-up', 'sign-in', 'get-session'] as const
 export type OperationName = (typeof OPERATIONS)[number]
@@ -262,8 +265,23 @@ async function main() {
       'database-url': { type: 'string' },
       'no-build': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      flood: { type: 'boolean', default: false },
+      attempts: { type: 'string', default: '10000' },
+      addresses: { type: 'string', default: '100' },
     },
   })
+  if (values.flood) {
+    if (!values['no-build']) buildWorkerBundle()
+    const report = await runFlood({
+      attempts: Number(values.attempts),
+      addresses: Number(values.addresses),
+      concurrency: Number(values.concurrency),
+    })
+    console.log(formatFlood(report))
+    if (values.json) console.log(JSON.stringify(report))
+    process.exitCode = report.legitimateSignIn === 200 ? 0 : 1
+    return
+  }
   const options: LoadOptions = {
     durationSeconds: Number(values.duration),
     maxRequests: Number(values.requests),

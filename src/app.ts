@@ -14,6 +14,7 @@ import { readCredential } from './middleware/credential.ts'
 import { refuseNonAsciiCredentials } from './middleware/credential-bytes.ts'
 import { upgradeCredentials } from './middleware/credential-upgrade.ts'
 import { refuseCrossSiteSocialFetch } from './middleware/cross-site-social-fetch.ts'
+import { databaseBudget } from './middleware/database-budget.ts'
 import { requireOwnUserId, requireUser } from './middleware/guard.ts'
 import { perContext } from './middleware/per-context.ts'
 import { rateLimits } from './middleware/rate-limits.ts'
@@ -61,6 +62,7 @@ export function createApp(
     await next()
   })
   app.use('*', perContext(readCredential))
+  app.use('*', perContext(databaseBudget))
   app.route('/', sessionHealthRoutes(cors))
   app.use('*', cors)
   app.use('/api/*', limitBody())

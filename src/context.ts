@@ -17,6 +17,7 @@ import { createTokenSigner, type TokenSigner } from './credentials/signed-token.
 import { createDatabaseClient, type DatabaseClient } from './database/index.ts'
 import { type AuthEventLog, createAuthEventLog } from './event-log.ts'
 import type { CookieSpec } from './http/cookies.ts'
+import { edgeGate } from './limits/edge-gate.ts'
 import { createLimits, type LimitService } from './limits/index.ts'
 import { logEvent } from './logging.ts'
 import { createServiceMailer, mailTransportProblem } from './mail/index.ts'
@@ -69,14 +70,14 @@ export type AuthCookies = Awaited<Auth['$context']>['authCookies']
 
 export type ContextResult = { ok: true; service: ServiceContext } | { ok: false; problems: ConfigProblem[] }
 
-function buildContext(config: Config, platform: Platform): ServiceContext {
+function buildContext(config: Config, platform: Platform, env: EnvBindings): ServiceContext {
   const database = createDatabaseClient(config)
   const signer = createTokenSigner(config.secrets)
   const diagnosis = createSessionDiagnosis({ config, db: database.db })
   const diagnose = async (headers: Headers, credentials?: RequestCredentials) =>
     diagnosis(headers, credentials ?? readCredentials(headers, (await sessionCookie).name, signer))
   const clientAddress = (request: Request) => platform.clientAddress?.(request, config.trustProxy)
-  const limits = createLimits({ config, database, platform, clientAddress })
+  const limits = createLimits({ config, database, platform, clientAddress, gate: edgeGate(env) })
   const authEvents = createAuthEventLog({ db: database.db, secret: config.secrets[0]!.value, platform })
   const mailer = createServiceMailer(config.mail, platform)
   const auth = buildAuth({
@@ -107,7 +108,7 @@ function buildContext(config: Config, platform: Platform): ServiceContext {
     publishedKeys: publishedKeySet(() => auth.api.getJwks()),
     authEvents,
     expiredSessionCookies: authCookies.then(expiredSessionCookies),
-    fastSession: config.sessionCacheSeconds > 0 ? createFastSession(auth) : null,
+    fastSession: config.sessionCacheSeconds > 0 ? createFastSession(auth, (work) => platform.waitUntil(work)) : null,
     get secretFingerprints() {
       fingerprints ??= Promise.all(config.secrets.map((secret) => secretFingerprint(secret.value)))
       return fingerprints
@@ -130,7 +131,7 @@ export function createContextResolver(platform: Platform): (env: EnvBindings) =>
     if (!result) {
       const parsed = parseConfig(env)
       const problem = parsed.ok ? mailTransportProblem(parsed.config.mail, platform) : null
-      if (parsed.ok && !problem) result = { ok: true, service: buildContext(parsed.config, platform) }
+      if (parsed.ok && !problem) result = { ok: true, service: buildContext(parsed.config, platform, env) }
       else {
         const problems = parsed.ok ? [problem!] : parsed.problems
         result = { ok: false, problems }

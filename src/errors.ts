@@ -6,7 +6,14 @@
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { DATA_EXCEPTION_CLASS, isDatabaseUnavailable, sqlState, UNIQUE_VIOLATION } from './database/unavailable.ts'
+import {
+  DATA_EXCEPTION_CLASS,
+  isDatabaseUnavailable,
+  isRefusedByCarried,
+  isWriteOutcomeUnknown,
+  sqlState,
+  UNIQUE_VIOLATION,
+} from './database/unavailable.ts'
 import { logEvent } from './logging.ts'
 
 /**
@@ -38,6 +45,11 @@ export const ERRORS = {
     message: 'limit must be an integer from 1 to 100, and before a nextCursor this route returned.',
   },
   DATABASE_UNAVAILABLE: { status: 503, message: 'The database did not answer; try again shortly.' },
+  WRITE_OUTCOME_UNKNOWN: {
+    status: 503,
+    message:
+      'The database did not confirm the change in time, and it may have been made: check (get-session, sign-in) before trying again.',
+  },
   WRITE_CONFLICT: {
     status: 409,
     message: 'A concurrent request changed the same record; nothing was written. Try again.',
@@ -79,13 +91,15 @@ export const DATABASE_RETRY_AFTER_SECONDS = 5
 
 /**
  * The JSON error response for a code; `details` adds fields (never a secret). `retryAfterSeconds`
- * sets Retry-After: DATABASE_UNAVAILABLE's own unless given, none for other codes.
+ * sets Retry-After: the database codes' own unless given, none for other codes.
  */
 export function errorResponse(
   code: ErrorCode,
   message?: string,
   details: Record<string, unknown> = {},
-  retryAfterSeconds = code === 'DATABASE_UNAVAILABLE' ? DATABASE_RETRY_AFTER_SECONDS : undefined,
+  retryAfterSeconds = code === 'DATABASE_UNAVAILABLE' || code === 'WRITE_OUTCOME_UNKNOWN'
+    ? DATABASE_RETRY_AFTER_SECONDS
+    : undefined,
 ): Response {
   const { status, message: fallback } = ERRORS[code]
   const response = Response.json({ code, message: message ?? fallback, ...details }, { status })
@@ -105,6 +119,12 @@ export function serviceError(code: ErrorCode, message?: string, details?: Record
  */
 export function handleError(error: Error, c: Context): Response {
   if (error instanceof HTTPException) return error.getResponse()
+  // The limits refused the request on its first read; their middleware answers in its place.
+  if (isRefusedByCarried(error)) return errorResponse('RATE_LIMITED')
+  if (isWriteOutcomeUnknown(error)) {
+    logEvent('warn', 'write_outcome_unknown', { method: c.req.method, route: c.req.routePath, error })
+    return errorResponse('WRITE_OUTCOME_UNKNOWN')
+  }
   if (isDatabaseUnavailable(error)) {
     logEvent('warn', 'database_unavailable', { method: c.req.method, route: c.req.routePath, error })
     return errorResponse('DATABASE_UNAVAILABLE')

@@ -21,6 +21,7 @@ import { betterAuthLogger } from '../logging.ts'
 import type { Mailer } from '../mail/mailer.ts'
 import type { Platform } from '../platform/index.ts'
 import { authEventHooks } from '../plugins/auth-events.ts'
+import { surfaceDatabaseFailures } from '../plugins/database-failures.ts'
 import { normalizeEmails } from '../plugins/email-spelling.ts'
 import { inputLimits } from '../plugins/input-limits.ts'
 import { jwtPlugins } from '../plugins/jwt.ts'
@@ -130,6 +131,8 @@ function authOptions(dependencies: AuthDependencies) {
     telemetry: { enabled: false },
     logger: betterAuthLogger,
     plugins: [
+      // First: a database failure BetterAuth turned into a 500 answers 503 (plugins/database-failures.ts).
+      surfaceDatabaseFailures,
       normalizeEmails,
       inputLimits,
       // A user an older version left without an account gives its email back to sign-up (plugins/orphans.ts).

@@ -6,7 +6,7 @@ import { type NeonQueryFunction, neon, neonConfig } from '@neondatabase/serverle
 import { drizzle, type NeonHttpDatabase } from 'drizzle-orm/neon-http'
 import * as schema from '../../db/schema.ts'
 import type { Config } from '../config/index.ts'
-import { deadlineFetchOptions } from './deadline.ts'
+import { deadlineFetch, deadlineFetchOptions } from './deadline.ts'
 
 /** The driver's own endpoint (Neon's cloud), for a configuration without NEON_HTTP_ENDPOINT. */
 const NEON_FETCH_ENDPOINT = neonConfig.fetchEndpoint
@@ -23,10 +23,11 @@ export interface DatabaseClient {
  * Creates the database client for a configuration. `NEON_HTTP_ENDPOINT` redirects the driver to a
  * local endpoint; the driver keeps that setting process-wide (`neonConfig.fetchEndpoint` has no
  * per-client form), so one isolate or process talks to one endpoint. Every round trip has a
- * deadline (`DATABASE_TIMEOUT_MS`, database/deadline.ts).
+ * deadline (`DATABASE_TIMEOUT_MS`), and a request a budget for all of them (database/deadline.ts).
  */
 export function createDatabaseClient(config: Config): DatabaseClient {
   neonConfig.fetchEndpoint = config.neonHttpEndpoint ?? NEON_FETCH_ENDPOINT
+  neonConfig.fetchFunction = deadlineFetch
   const sql = neon(config.databaseUrl, { fetchOptions: deadlineFetchOptions(config.databaseTimeoutMs) })
   return { db: drizzle({ client: sql, schema }), sql }
 }

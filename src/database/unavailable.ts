@@ -38,6 +38,18 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false
 }
 
+/** The limits refused the request on its first trip (database/carried.ts): not a failure at all. */
+export function isRefusedByCarried(error: unknown): boolean {
+  for (const failure of chain(error)) if (failure.name === 'RefusedByCarried') return true
+  return false
+}
+
+/** A write was sent and no answer came back (database/deadline.ts): it may have been applied. */
+export function isWriteOutcomeUnknown(error: unknown): boolean {
+  for (const failure of chain(error)) if (failure.name === 'WriteOutcomeUnknown') return true
+  return false
+}
+
 /** The SQLSTATE of a Postgres error anywhere in the chain, if there is one. */
 export function sqlState(error: unknown): string | undefined {
   for (const failure of chain(error)) {

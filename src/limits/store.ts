@@ -6,6 +6,8 @@
  * throttle, and prunes a few expired rows on the way. The database's clock decides every window,
  * so isolates with skewed clocks agree.
  */
+import type { RawResult, Rider } from '../database/carried.ts'
+import { carry, uncarry } from '../database/deadline.ts'
 import type { DatabaseClient } from '../database/index.ts'
 
 /**
@@ -41,6 +43,8 @@ export interface AccountThrottle {
 export interface Verdict {
   readonly retryAfter: number
   readonly attemptCounted: boolean
+  /** The counters that refused, each with the seconds until it would allow again. */
+  readonly refusedBy?: readonly { readonly key: string; readonly retryAfter: number }[]
 }
 
 /** Expired rows pruned by each counted request, at most: bounded work, skipped when locked. */
@@ -65,7 +69,8 @@ function statement(buckets: readonly Bucket[], account: AccountThrottle | undefi
   }
   const keys = [...buckets.map((b) => b.key), ...(account ? [account.key] : [])]
   const parts = [
-    `expired AS (SELECT key FROM rate_limit WHERE reset_at < now() AND key <> ALL(${param(keys, 'text[]')})
+    `expired AS (SELECT key FROM rate_limit WHERE reset_at < now()
+       AND key <> ALL(string_to_array(${param(keys.join(','), 'text')}, ','))
        LIMIT ${PRUNE_BATCH} FOR UPDATE SKIP LOCKED)`,
     'pruned AS (DELETE FROM rate_limit r USING expired e WHERE r.key = e.key)',
   ]
@@ -116,6 +121,37 @@ function statement(buckets: readonly Bucket[], account: AccountThrottle | undefi
   return [`WITH ${parts.join(',\n')}\n${selects.join(' UNION ALL ')}`, params]
 }
 
+const NOTHING_COUNTED: Verdict = { retryAfter: 0, attemptCounted: false }
+
+/** The verdict on the rows the statement returned. */
+function judge(buckets: readonly Bucket[], rows: readonly Row[]): Verdict {
+  let retryAfter = 0
+  let attemptCounted = false
+  const refusedBy: { key: string; retryAfter: number }[] = []
+  for (const row of rows) {
+    const bucket = buckets.find((b) => b.key === row.key)
+    if (!bucket) attemptCounted = row.counted
+    const refused = bucket ? row.count > bucket.max : !row.counted
+    if (!refused) continue
+    const wait = Math.max(row.retry_after, 1)
+    retryAfter = Math.max(retryAfter, wait)
+    refusedBy.push({ key: row.key, retryAfter: wait })
+  }
+  return { retryAfter, attemptCounted, refusedBy }
+}
+
+/** The statement's rows from Neon's raw answer (every value as text). */
+function rowsOf(result: RawResult): Row[] {
+  const at = (name: string) => result.fields.findIndex((field) => field.name === name)
+  const [key, count, retryAfter, counted] = [at('key'), at('count'), at('retry_after'), at('counted')]
+  return result.rows.map((row) => ({
+    key: row[key] ?? '',
+    count: Number(row[count]),
+    retry_after: Number(row[retryAfter] ?? 0),
+    counted: row[counted] === 't' || row[counted] === 'true',
+  }))
+}
+
 /** The shared store of one database; built once per isolate (see limits/index.ts). */
 export interface LimitStore {
   /**
@@ -123,6 +159,14 @@ export interface LimitStore {
    * throttle; refused when any bucket is over its `max` or the account must still wait.
    */
   take(buckets: readonly Bucket[], account?: AccountThrottle): Promise<Verdict>
+  /**
+   * The same count, sent with the request's next round trip (database/carried.ts): a refusal
+   * discards that trip's read. `sendNow()` sends it alone if no trip has carried it yet.
+   */
+  takeWithNextTrip(
+    buckets: readonly Bucket[],
+    account?: AccountThrottle,
+  ): { verdict: Promise<Verdict>; sendNow(): void }
   /** Gives back an attempt that succeeded (the throttle counts failures, not sign-ins). */
   giveBack(accountKey: string): Promise<void>
   /** Forgets a counter: the account's throttle after a password reset. */
@@ -138,18 +182,34 @@ export interface LimitStore {
 export function databaseLimitStore(database: DatabaseClient): LimitStore {
   return {
     async take(buckets, account) {
-      if (buckets.length === 0 && !account) return { retryAfter: 0, attemptCounted: false }
+      if (buckets.length === 0 && !account) return NOTHING_COUNTED
       const [text, params] = statement(buckets, account)
-      const rows = (await database.sql.query(text, params)) as Row[]
-      let retryAfter = 0
-      let attemptCounted = false
-      for (const row of rows) {
-        const bucket = buckets.find((b) => b.key === row.key)
-        if (!bucket) attemptCounted = row.counted
-        const refused = bucket ? row.count > bucket.max : !row.counted
-        if (refused) retryAfter = Math.max(retryAfter, row.retry_after, 1)
+      return judge(buckets, (await database.sql.query(text, params)) as Row[])
+    },
+    takeWithNextTrip(buckets, account) {
+      if (buckets.length === 0 && !account) return { verdict: Promise.resolve(NOTHING_COUNTED), sendNow() {} }
+      const [query, params] = statement(buckets, account)
+      let settle!: (verdict: Verdict | Promise<Verdict>) => void
+      let fail!: (error: unknown) => void
+      const verdict = new Promise<Verdict>((resolve, reject) => {
+        settle = resolve
+        fail = reject
+      })
+      verdict.catch(() => undefined) // awaited after the route; never an unhandled rejection meanwhile
+      const rider: Rider = {
+        statement: { query, params: params.map((value) => (value == null ? null : String(value))) },
+        refuses: (result) => judge(buckets, rowsOf(result)).retryAfter > 0,
+        settle: (outcome) =>
+          'result' in outcome ? settle(judge(buckets, rowsOf(outcome.result))) : fail(outcome.error),
       }
-      return { retryAfter, attemptCounted }
+      const sendAlone = () => settle(this.take(buckets, account))
+      if (!carry(rider)) sendAlone()
+      return {
+        verdict,
+        sendNow() {
+          if (uncarry(rider)) sendAlone()
+        },
+      }
     },
     async giveBack(accountKey) {
       await database.sql.query('UPDATE rate_limit SET count = greatest(count - 1, 0) WHERE key = $1', [accountKey])

@@ -1,6 +1,8 @@
 /**
  * The retention of the auth event log: events older than AUTH_EVENT_RETENTION_DAYS (default 90)
- * are deleted by a scheduled prune.
+ * are deleted by a scheduled prune. The same prune deletes the rows whose time is over: expired
+ * verification values (email links and codes BetterAuth never deletes unless used) and expired
+ * rate-limit counters (each counted request prunes only a few).
  *
  * - Workers: a Cron Trigger (`[triggers] crons` in wrangler.toml) calls the Worker's `scheduled`
  *   handler (`scheduledPrune`, src/index.ts).
@@ -8,7 +10,9 @@
  *   `Authorization: Bearer <CRON_SECRET>`, as Vercel does when CRON_SECRET is set.
  * - Node: `src/node.ts` prunes on start and every 6 hours; the route works there too.
  */
+import { lt, sql } from 'drizzle-orm'
 import { Hono } from 'hono/tiny'
+import { rateLimit, verification } from '../../db/schema.ts'
 import type { EnvBindings } from '../config/env.ts'
 import type { AppEnv, ContextResult, ServiceContext } from '../context.ts'
 import { serviceError } from '../errors.ts'
@@ -18,11 +22,28 @@ import { logEvent } from '../logging.ts'
 
 export const PRUNE_PATH = '/api/cron/prune-auth-events'
 
-/** Prunes the events older than the retention, logs how many went, and resolves to that count. */
+/**
+ * Prunes the events older than the retention and the expired verification values and counters,
+ * logs how many went, and resolves to the count of events.
+ */
 export async function pruneAuthEvents(service: ServiceContext, now = new Date()): Promise<number> {
   const retentionDays = service.config.operator.authEventRetentionDays
   const deleted = await service.authEvents.prune(retentionDays, now)
-  logEvent('info', 'auth_events_pruned', { deleted, retentionDays })
+  const { db } = service.database
+  const [verifications, counters] = await Promise.all([
+    db.execute<{ n: number }>(
+      sql`with gone as (delete from ${verification} where ${lt(verification.expiresAt, now)} returning 1) select count(*)::int as n from gone`,
+    ),
+    db.execute<{ n: number }>(
+      sql`with gone as (delete from ${rateLimit} where ${lt(rateLimit.resetAt, now)} returning 1) select count(*)::int as n from gone`,
+    ),
+  ])
+  logEvent('info', 'auth_events_pruned', {
+    deleted,
+    retentionDays,
+    expiredVerifications: verifications.rows[0]?.n ?? 0,
+    expiredCounters: counters.rows[0]?.n ?? 0,
+  })
   return deleted
 }
 

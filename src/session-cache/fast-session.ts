@@ -12,6 +12,7 @@
  */
 import { getAuthTables } from '@better-auth/core/db'
 import type { RequestCredentials } from '../credentials/request-credential.ts'
+import { TIMED_OUT, within } from '../deadline.ts'
 import { logEvent } from '../logging.ts'
 import { type CachedSession, createCacheCookieReader } from './cache-cookie.ts'
 import { type AuthContext, createSessionJwtSigner, jwtPluginOptions } from './session-jwt.ts'
@@ -20,6 +21,14 @@ import { type AuthContext, createSessionJwtSigner, jwtPluginOptions } from './se
 export type FastSession = (request: Request, credentials: RequestCredentials) => Promise<Response | null>
 
 type Model = 'session' | 'user'
+
+/**
+ * How long a cache hit waits for its JWT. Signing needs the signing keys, which a fresh isolate
+ * reads from the database: when that read is slow (the database hangs), the session is answered
+ * without `set-auth-jwt` rather than after the database deadline, and the read goes on in the
+ * background, so the next hit signs from the isolate's keys.
+ */
+export const JWT_PATIENCE_MS = 75
 
 /**
  * BetterAuth's parseSessionOutput / parseUserOutput (better-auth/dist/db/schema): the record without
@@ -48,10 +57,13 @@ const dates = <T extends { createdAt: Date; updatedAt: Date }>(record: T) => ({
  * options and JWT plugin.
  *
  * @example
- * const answer = await createFastSession(auth)
+ * const answer = await createFastSession(auth, platform.waitUntil)
  * const response = (await answer(request, c.var.credentials)) ?? (await auth.handler(request))
  */
-export async function createFastSession(auth: { readonly $context: Promise<unknown> }): Promise<FastSession> {
+export async function createFastSession(
+  auth: { readonly $context: Promise<unknown> },
+  waitUntil: (work: Promise<unknown>) => void,
+): Promise<FastSession> {
   // The instance's own context, typed as plugins see it.
   const context = (await auth.$context) as unknown as AuthContext
   const { options, authCookies } = context
@@ -76,12 +88,14 @@ export async function createFastSession(auth: { readonly $context: Promise<unkno
     if (!cached) return null
     const headers = new Headers({ 'cache-control': 'no-store', pragma: 'no-cache' })
     if (signJwt) {
-      try {
-        headers.set('set-auth-jwt', await signJwt(cached))
-      } catch (error) {
-        // As plugins/jwt.ts does for BetterAuth's answer: the session without the header, not a 500.
+      // As plugins/jwt.ts does for BetterAuth's answer: a failure drops the header, never the session.
+      const signing = signJwt(cached).catch((error: unknown) => {
         logEvent('error', 'jwt_signing_failed', { error })
-      }
+        return undefined
+      })
+      const jwt = await within(signing, JWT_PATIENCE_MS)
+      if (jwt === TIMED_OUT) waitUntil(signing)
+      else if (jwt) headers.set('set-auth-jwt', jwt)
     }
     headers.set('content-type', 'application/json')
     return new Response(JSON.stringify(body(cached)), { status: 200, headers })

@@ -16,6 +16,18 @@ export type AuthContext = GenericEndpointContext['context']
 
 export type SessionJwtSigner = (cached: CachedSession) => Promise<string>
 
+/** A signed JWT is reused for its session until it has used this share of its life. */
+export const JWT_REUSE_SHARE = 0.8
+/** Sessions whose JWT an isolate keeps, at most; beyond them it starts over. */
+const MAX_KEPT = 10_000
+const DEFAULT_TTL_SECONDS = 15 * 60
+
+function ttlSeconds(options: JwtOptions): number {
+  const expiration = options.jwt?.expirationTime
+  const seconds = typeof expiration === 'string' ? /^(\d+)s$/.exec(expiration)?.[1] : undefined
+  return seconds ? Number(seconds) : DEFAULT_TTL_SECONDS
+}
+
 /** The JWT plugin's options as registered with BetterAuth, key store included; undefined without the plugin. */
 export function jwtPluginOptions(context: AuthContext): JwtOptions | undefined {
   const plugin = context.options.plugins?.find((p) => p.id === 'jwt') as { options?: JwtOptions } | undefined
@@ -48,13 +60,21 @@ export function createSessionJwtSigner(context: AuthContext, options: JwtOptions
 
   // Signing reads the context's options, secret config and logger; no request state.
   const ctx = { context, path: '/get-session' } as unknown as GenericEndpointContext
+  const reuseMs = ttlSeconds(options) * 1000 * JWT_REUSE_SHARE
+  // The JWT signed last for a session and its claims, until it has used 80 % of its life: a
+  // cache hit then costs no signature. Keyed by the claims, so a changed email is signed anew.
+  const kept = new Map<string, { token: string; until: number }>()
   return async function signSessionJwt(cached) {
     const defined = options.jwt?.definePayload ? await options.jwt.definePayload(cached as never) : cached.user
-    const payload = {
-      iat: Math.floor(Date.now() / 1000),
-      ...defined,
-      sub: (await options.jwt?.getSubject?.(cached as never)) ?? cached.user.id,
-    }
-    return signJWT(ctx, { options, payload, resolvedKey: await signingKey(ctx) })
+    const claims = { ...defined, sub: (await options.jwt?.getSubject?.(cached as never)) ?? cached.user.id }
+    const keptKey = `${cached.session.id}|${JSON.stringify(claims)}`
+    const now = Date.now()
+    const reuse = kept.get(keptKey)
+    if (reuse && reuse.until > now) return reuse.token
+    const payload = { iat: Math.floor(now / 1000), ...claims }
+    const token = await signJWT(ctx, { options, payload, resolvedKey: await signingKey(ctx) })
+    if (kept.size >= MAX_KEPT) kept.clear()
+    kept.set(keptKey, { token, until: now + reuseMs })
+    return token
   }
 }

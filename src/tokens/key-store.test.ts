@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { jwks } from '../../db/schema.ts'
 import { backendNames } from '../../test/support/backends.ts'
 import { deployment, ISSUER, randomSecret, useKeyDatabase } from '../../test/support/jwt-deployments.ts'
-import { SIGNING_KEY_CACHE_MS, shareInFlight } from './key-store.ts'
+import { FAILED_READ_BACKOFF_MS, SIGNING_KEY_CACHE_MS, SigningKeysUnavailable, shareInFlight } from './key-store.ts'
 
 /** `BETTER_AUTH_SECRETS` entries, current first: the first value gets the highest version. */
 function versions(...values: string[]) {
@@ -144,5 +144,19 @@ describe.each(backendNames)('createKeyStore on %s', (backendName) => {
     const made = kid(await deployment(database.db, { single: secret }).sign())
     expect(kid(await stale.sign())).toBe(made)
     expect(await rows()).toHaveLength(2)
+  })
+  it('fails one read, then fails signings at once until its back-off has passed, and reads again after it', async () => {
+    let clock = Date.now()
+    const isolate = deployment(database.db, { single: randomSecret() }, { now: () => clock })
+    const ctx = { path: '/token', context: await isolate.auth.$context } as unknown as GenericEndpointContext
+    database.endpoint.faults.inject({ match: 'from "jwks"', action: { kind: 'drop' } })
+    await expect(isolate.store.getJwks!(ctx)).rejects.not.toBeInstanceOf(SigningKeysUnavailable)
+    database.endpoint.resetStats()
+    await expect(isolate.store.getJwks!(ctx)).rejects.toBeInstanceOf(SigningKeysUnavailable)
+    expect(database.endpoint.requests()).toEqual([])
+    database.endpoint.faults.clear()
+    clock += FAILED_READ_BACKOFF_MS
+    expect(await isolate.store.getJwks!(ctx)).toEqual([])
+    expect(database.endpoint.requests()).toHaveLength(1)
   })
 })

@@ -20,6 +20,9 @@ import { TIMED_OUT, within } from '../deadline.ts'
 import { createKeyOpener, type SecretConfig } from './key-encryption.ts'
 
 export const SIGNING_KEY_CACHE_MS = 60_000
+/** After a failed read, signing waits this long before reading again, doubling per failure up to the cap. */
+export const FAILED_READ_BACKOFF_MS = 1_000
+export const FAILED_READ_BACKOFF_CAP_MS = 30_000
 /** How long a request waits for another request's in-flight read before reading itself. */
 export const SHARED_READ_PATIENCE_MS = 1_500
 const JWKS_PATH = '/jwks'
@@ -68,6 +71,14 @@ function toJwk(row: typeof jwks.$inferSelect): Jwk {
 
 const isLive = (key: Jwk, at: Date) => !key.expiresAt || key.expiresAt > at
 
+/** Thrown to a signing while the keys could not be read lately: it fails at once instead of waiting for the database. */
+export class SigningKeysUnavailable extends Error {
+  override readonly name = 'SigningKeysUnavailable'
+  constructor(retryInMs: number) {
+    super(`The signing keys could not be read; the next read is in ${retryInMs} ms`)
+  }
+}
+
 /** The signing keys that have not expired at `at`, newest first, straight from the database. */
 export async function liveKeys(db: Database, at: Date): Promise<Jwk[]> {
   const rows = await db
@@ -94,6 +105,8 @@ export function createKeyStore(db: Database, options: KeyStoreOptions): KeyAdapt
   const now = options.now ?? Date.now
   const open = createKeyOpener(options.secrets)
   let cached: { at: number; keys: Jwk[] } | undefined
+  // A read that failed: until `retryAt` signings use the keys read before, or fail at once.
+  let failed: { retryAt: number; backoffMs: number } | undefined
 
   async function allKeys(): Promise<Jwk[]> {
     return (await db.select().from(jwks).orderBy(desc(jwks.createdAt))).map(toJwk)
@@ -113,7 +126,20 @@ export function createKeyStore(db: Database, options: KeyStoreOptions): KeyAdapt
     return keys
   }
 
-  const readSigningKeysOnce = shareInFlight(readSigningKeys, SHARED_READ_PATIENCE_MS)
+  async function readOrBackOff(secretConfig: SecretConfig): Promise<Jwk[]> {
+    try {
+      const keys = await readSigningKeys(secretConfig)
+      failed = undefined
+      return keys
+    } catch (error) {
+      const backoffMs = failed ? Math.min(failed.backoffMs * 2, FAILED_READ_BACKOFF_CAP_MS) : FAILED_READ_BACKOFF_MS
+      failed = { retryAt: now() + backoffMs, backoffMs }
+      if (cached) return cached.keys
+      throw error
+    }
+  }
+
+  const readSigningKeysOnce = shareInFlight(readOrBackOff, SHARED_READ_PATIENCE_MS)
   // One creation at a time per isolate, and none when a key this deployment can use appeared meanwhile.
   const createOnce = shareInFlight(async function createIfNoneUsable(
     data: Omit<Jwk, 'id'>,
@@ -150,8 +176,12 @@ export function createKeyStore(db: Database, options: KeyStoreOptions): KeyAdapt
   return {
     async getJwks(ctx: GenericEndpointContext) {
       if (ctx.path === JWKS_PATH) return allKeys()
-      if (!cached || now() - cached.at >= SIGNING_KEY_CACHE_MS) return readSigningKeysOnce(ctx.context.secretConfig)
-      return cached.keys
+      if (cached && now() - cached.at < SIGNING_KEY_CACHE_MS) return cached.keys
+      if (failed && now() < failed.retryAt) {
+        if (cached) return cached.keys
+        throw new SigningKeysUnavailable(failed.retryAt - now())
+      }
+      return readSigningKeysOnce(ctx.context.secretConfig)
     },
     createJwk: createOnce,
   }

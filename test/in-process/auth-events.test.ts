@@ -250,10 +250,31 @@ describe.each(embeddedBackendNames)('auth event log on %s', (backendName) => {
     })
     expect(wrong.status).toBe(401)
     expect(await wrong.json()).toMatchObject({ code: 'INVALID_CRON_SECRET' })
+    const mark = randomBytes(8).toString('hex')
+    await queryEndpoint(
+      service.endpoint,
+      `insert into verification (id, identifier, value, expires_at) values
+         ($1 || '-expired', $1, 'v', now() - interval '1 minute'), ($1 || '-live', $1, 'v', now() + interval '1 hour')`,
+      [mark],
+    )
+    await queryEndpoint(
+      service.endpoint,
+      `insert into rate_limit (key, count, reset_at) values
+         ($1 || '-expired', 1, now() - interval '1 minute'), ($1 || '-live', 1, now() + interval '1 hour')`,
+      [mark],
+    )
     const pruned = await service.request('/api/cron/prune-auth-events', {
       headers: { authorization: `Bearer ${CRON_SECRET}` },
     })
     expect(pruned.status).toBe(200)
+    // The same prune deletes expired verification values and rate-limit counters, and keeps live ones.
+    for (const table of ['verification', 'rate_limit']) {
+      const column = table === 'verification' ? 'id' : 'key'
+      const rows = await queryEndpoint(service.endpoint, `select ${column} from ${table} where ${column} like $1`, [
+        `${mark}%`,
+      ])
+      expect(rows).toEqual([[`${mark}-live`]])
+    }
     expect(((await pruned.json()) as { deleted: number }).deleted).toBeGreaterThanOrEqual(1)
     const ids = (await eventsOf(service, client, userId)).map((e) => e.id)
     expect(ids).toContain(recent)

@@ -93,6 +93,15 @@ describe.each(embeddedBackendNames)('session cache on %s', (backendName) => {
     expect(await roundTrips(service, () => tab.request('/api/auth/get-session?disableCookieCache=true'))).toBe(1)
   })
 
+  it('reuses the JWT it signed for a session on later cache hits, rather than signing each time', async () => {
+    const { tab } = await signedIn(running.service)
+    const first = (await tab.request('/api/auth/get-session')).headers.get('set-auth-jwt')
+    expect(first).toBeTruthy()
+    // Past a second boundary a new signature would carry another iat.
+    await new Promise((resolve) => setTimeout(resolve, 1100))
+    expect((await tab.request('/api/auth/get-session')).headers.get('set-auth-jwt')).toBe(first)
+  })
+
   it('answers from the fast path exactly as BetterAuth answers the same request', async () => {
     const { service } = running
     const { tab } = await signedIn(service)

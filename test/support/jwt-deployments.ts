@@ -35,7 +35,10 @@ export async function startDatabase(backend: TestDatabase) {
  * A database on the named backend for the enclosing `describe`: started before its tests, its
  * signing keys deleted before each test, stopped (and dropped) after them. Read `db` inside tests.
  */
-export function useKeyDatabase(backendName: string): { readonly db: Database } {
+export function useKeyDatabase(backendName: string): {
+  readonly db: Database
+  readonly endpoint: Awaited<ReturnType<typeof startDatabase>>['endpoint']
+} {
   const backend = backendNamed(backendName)
   let database: Awaited<ReturnType<typeof startDatabase>> | undefined
   beforeAll(async () => {
@@ -52,6 +55,10 @@ export function useKeyDatabase(backendName: string): { readonly db: Database } {
     get db() {
       if (!database) throw new Error('the database starts in beforeAll; use it inside a test')
       return database.db
+    },
+    get endpoint() {
+      if (!database) throw new Error('the database starts in beforeAll; use it inside a test')
+      return database.endpoint
     },
   }
 }

@@ -33,6 +33,20 @@ function readCompatibility(): { date: string; flags: string[] } {
   return { date, flags: [...flags.matchAll(/"([^"]+)"/g)].map((m) => m[1]!) }
 }
 
+/** wrangler.toml's Rate Limiting bindings, as Miniflare runs them. */
+function readRateLimits(): Record<string, { namespace_id: string; simple: { limit: number; period: 10 | 60 } }> {
+  const text = readFileSync(wranglerToml, 'utf8')
+  const blocks = text.matchAll(
+    /\[\[ratelimits\]\]\s*name\s*=\s*"([^"]+)"\s*namespace_id\s*=\s*"([^"]+)"\s*simple\s*=\s*\{\s*limit\s*=\s*(\d+)\s*,\s*period\s*=\s*(\d+)\s*\}/g,
+  )
+  return Object.fromEntries(
+    [...blocks].map(([, name, namespace, limit, period]) => [
+      name!,
+      { namespace_id: namespace!, simple: { limit: Number(limit), period: Number(period) as 10 | 60 } },
+    ]),
+  )
+}
+
 /** How workerd serves: over HTTPS with a PEM key and certificate, and where its output goes. */
 export interface WorkerServerOptions {
   readonly tls?: { readonly key: string; readonly cert: string }
@@ -65,6 +79,7 @@ export function createWorkerMiniflare(bindings: Record<string, string>, server: 
     compatibilityDate: date,
     compatibilityFlags: flags,
     bindings,
+    ratelimits: readRateLimits(),
     // No request.cf lookup: the tests have no network beyond loopback.
     cf: false,
     // GET /cdn-cgi/local/scheduled runs the Worker's scheduled handler (the Cron Trigger) on demand.

@@ -30,6 +30,11 @@ async function codeOf(response: Response): Promise<string> {
   return response.status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST'
 }
 
+async function refused(refusal: Response): Promise<FormCallResult> {
+  const retry = Number(refusal.headers.get('retry-after'))
+  return { ok: false, code: await codeOf(refusal), retryAfter: retry > 0 ? retry : undefined, setCookies: [] }
+}
+
 /**
  * Calls a BetterAuth route (`/sign-in/email`) for the page's request.
  *
@@ -51,17 +56,14 @@ export async function callAuth(
     body: method === 'POST' ? JSON.stringify(body ?? {}) : undefined,
   }
   const admission = await limits.admit(new Request(url, init), `${AUTH_BASE}${path}`, c.var.credentials)
-  if (admission?.refusal) {
-    const retry = Number(admission.refusal.headers.get('retry-after'))
-    return {
-      ok: false,
-      code: await codeOf(admission.refusal),
-      retryAfter: retry > 0 ? retry : undefined,
-      setCookies: [],
-    }
-  }
+  if (admission?.early) return refused(admission.early)
   // The forwarded headers carry the page request's own credentials, read once by the credential middleware.
   const response = await auth.handler(attachCredentials(new Request(url, init), c.var.credentials))
+  // The count rode on the route's first read (database/carried.ts): over a budget, that read was
+  // discarded and nothing was written, so the answer (and its cookies) is dropped for the refusal.
+  admission?.send()
+  const refusal = await admission?.refusal
+  if (refusal) return refused(refusal)
   admission?.settle(response.status)
   const setCookies = response.headers.getSetCookie()
   if (response.status >= 400) return { ok: false, code: await codeOf(response), setCookies }

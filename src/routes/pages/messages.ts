@@ -25,6 +25,8 @@ const OURS: Readonly<Record<keyof typeof ERRORS, string>> = {
   INVALID_PAGINATION: 'That page of results does not exist.',
   DATABASE_UNAVAILABLE: 'The service is briefly unavailable. Nothing was changed; please try again in a few seconds.',
   WRITE_CONFLICT: 'Something changed at the same moment. Nothing was saved; please try again.',
+  WRITE_OUTCOME_UNKNOWN:
+    'The service did not hear back in time, so it cannot tell whether that went through. Check before you try again.',
   OAUTH_CROSS_SITE_FETCH: 'That sign-in has to start from a link. Please use the button on this page.',
   OAUTH_PROVIDER_NOT_ENABLED: 'That sign-in provider is not available here.',
   OAUTH_PROVIDER_UNAVAILABLE: 'The sign-in provider could not be reached. Please try again shortly.',
