@@ -162,6 +162,12 @@ describe('client address on Node: the socket peer', () => {
     expect(hashes[0]).toMatch(/^[A-Za-z0-9_-]{43}$/)
     expect(new Set(hashes).size).toBe(1)
   })
+})
+
+describe('client address on Node for the hosted pages', () => {
+  // Limits off: the recorded address is what is tested, and the socket peer's budget is the other
+  // describes'.
+  const running = useService('pglite', { RATE_LIMIT: 'off' }, { target: 'node' })
 
   it('records the socket peer for a sign-in on the hosted page, whatever address header the form sends', async () => {
     const { service } = running
@@ -183,6 +189,7 @@ describe('client address on Node: the socket peer', () => {
       body: new URLSearchParams({ email, password }).toString(),
     })
     expect(signIn.status).toBe(303)
+    expect(signIn.headers.get('location')).not.toContain('error=')
     for (;;) {
       const response = await client.request(`/api/users/${user.id}/events?limit=100`)
       const { events } = (await response.json()) as { events: { addressHash: string | null }[] }
