@@ -7,6 +7,8 @@
 import type { Context } from 'hono'
 import type { AppEnv } from '../../context.ts'
 import { attachCredentials } from '../../credentials/request-credential.ts'
+import { isRefusedByCarried } from '../../database/unavailable.ts'
+import { errorResponse } from '../../errors.ts'
 
 const AUTH_BASE = '/api/auth'
 
@@ -58,12 +60,18 @@ export async function callAuth(
   const admission = await limits.admit(new Request(url, init), `${AUTH_BASE}${path}`, c.var.credentials)
   if (admission?.early) return refused(admission.early)
   // The forwarded headers carry the page request's own credentials, read once by the credential middleware.
-  const response = await auth.handler(attachCredentials(new Request(url, init), c.var.credentials))
-  // The count rode on the route's first read (database/carried.ts): over a budget, that read was
-  // discarded and nothing was written, so the answer (and its cookies) is dropped for the refusal.
+  // The count rides on the route's first read (database/carried.ts): over a budget, that read was
+  // discarded (BetterAuth sees it throw) and nothing was written, so the refusal is the answer.
+  const response = await auth
+    .handler(attachCredentials(new Request(url, init), c.var.credentials))
+    .catch((error: unknown) => {
+      if (admission && isRefusedByCarried(error)) return null
+      throw error
+    })
   admission?.send()
   const refusal = await admission?.refusal
   if (refusal) return refused(refusal)
+  if (!response) return refused(errorResponse('RATE_LIMITED'))
   admission?.settle(response.status)
   const setCookies = response.headers.getSetCookie()
   if (response.status >= 400) return { ok: false, code: await codeOf(response), setCookies }
