@@ -99,7 +99,7 @@ export const rateLimit = pgTable(
   (table) => [index('rate_limit_reset_at_idx').on(table.resetAt)],
 )
 
-/** What the auth event log records (src/events/). */
+/** What the auth event log records (src/event-log.ts). */
 export const AUTH_EVENT_TYPES = [
   'sign_up',
   'sign_in',

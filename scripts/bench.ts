@@ -166,7 +166,7 @@ interface Sample {
   count: number
 }
 
-/** What edge-auth writes after the answer: the auth event log (events/log.ts), and a successful sign-in giving back its throttle attempt (limits/middleware.ts). */
+/** What edge-auth writes after the answer: the auth event log (src/event-log.ts), and a successful sign-in giving back its throttle attempt (src/limits/index.ts). */
 const isAfterAnswer = (sql: string[]) =>
   sql.some((statement) => statement.includes('"auth_event"') || statement.startsWith('UPDATE rate_limit SET count'))
 

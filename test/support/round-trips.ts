@@ -1,6 +1,6 @@
 /**
  * Round trips an answer waits for. The local endpoint counts every request; the auth event log
- * writes its row after the response (src/events/log.ts), so requests touching it are left out:
+ * writes its row after the response (src/event-log.ts), so requests touching it are left out:
  * they cost the database, not the client.
  */
 import type { TestService } from './service.ts'
