@@ -236,6 +236,18 @@ describe.each(backendNames)('hosted pages on %s', (backendName) => {
     }
   })
 
+  it('answers a browser whose cookie holds a byte that is not ASCII with a page, an API client with JSON', async () => {
+    const cookie = 'better-auth.session_token=caf\u00e9'
+    const browser = await page().request('/sign-in', { headers: { cookie, accept: 'text/html,*/*;q=0.8' } })
+    expect(browser.status).toBe(400)
+    expect(browser.headers.get('content-type')).toMatch(/^text\/html/)
+    const text = await browser.text()
+    expect(text).toContain('role="alert"')
+    expect(text).not.toContain('caf')
+    const api = await page().request('/sign-in', { headers: { cookie } })
+    expect(await api.json()).toMatchObject({ code: 'INVALID_CREDENTIAL_HEADER' })
+  })
+
   it('answers an unknown path below the pages with a page, not JSON', async () => {
     const response = await page().request('/account/no-such-page')
     expect(response.status).toBe(404)
