@@ -38,6 +38,12 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false
 }
 
+/** The trip's deadline passed with no answer (database/deadline.ts), as opposed to a failed connection. */
+export function isDatabaseTimeout(error: unknown): boolean {
+  for (const failure of chain(error)) if (failure.name === 'TimeoutError') return true
+  return false
+}
+
 /** The limits refused the request on its first trip (database/carried.ts): not a failure at all. */
 export function isRefusedByCarried(error: unknown): boolean {
   for (const failure of chain(error)) if (failure.name === 'RefusedByCarried') return true

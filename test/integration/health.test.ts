@@ -54,4 +54,12 @@ describe('health when the database hangs', () => {
     expect(body.database).toMatchObject({ reachable: false, error: expect.stringContaining('no answer') })
     expect(ms).toBeLessThan(HEALTH_DEADLINE_MS)
   })
+
+  it("says 'no answer' when the trip's own deadline passes before the probe's", async () => {
+    const { port } = hanging.address() as AddressInfo
+    await running.service.restart({ NEON_HTTP_ENDPOINT: `http://127.0.0.1:${port}/sql`, DATABASE_TIMEOUT_MS: '500' })
+    const { response, body } = await timed(running.service, '/health/auth', FULL_HEALTH)
+    expect(response.status).toBe(503)
+    expect(body.database).toMatchObject({ reachable: false, error: expect.stringContaining('no answer') })
+  })
 })

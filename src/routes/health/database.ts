@@ -3,6 +3,7 @@
  */
 import journal from '../../../db/migrations/meta/_journal.json' with { type: 'json' }
 import type { DatabaseClient } from '../../database/index.ts'
+import { isDatabaseTimeout } from '../../database/unavailable.ts'
 import { TIMED_OUT, within } from '../../deadline.ts'
 
 export interface DatabaseHealth {
@@ -24,12 +25,18 @@ export async function probeDatabase(database: DatabaseClient, timeoutMs: number)
   const query = database.sql.query('select max(created_at)::text as last from drizzle.__drizzle_migrations', [], {
     fetchOptions: { signal: abort.signal },
   })
+  const noAnswer = (): DatabaseHealth => ({
+    reachable: false,
+    latencyMs: elapsed(),
+    error: `no answer within ${timeoutMs} ms`,
+    migrations: null,
+  })
   try {
     const rows = await within(query, timeoutMs)
     if (rows === TIMED_OUT) {
       abort.abort()
       query.catch(() => undefined)
-      return { reachable: false, latencyMs: elapsed(), error: `no answer within ${timeoutMs} ms`, migrations: null }
+      return noAnswer()
     }
     const last = Number((rows[0] as { last: string | null } | undefined)?.last ?? 0)
     return { reachable: true, latencyMs: elapsed(), migrations: migrationState(last) }
@@ -38,6 +45,8 @@ export async function probeDatabase(database: DatabaseClient, timeoutMs: number)
     if (code === UNDEFINED_TABLE || code === UNDEFINED_SCHEMA) {
       return { reachable: true, latencyMs: elapsed(), migrations: migrationState(0) }
     }
+    // The trip's own deadline (DATABASE_TIMEOUT_MS, database/deadline.ts) can pass before ours.
+    if (isDatabaseTimeout(error)) return noAnswer()
     return { reachable: false, latencyMs: elapsed(), error: 'connection failed', migrations: null }
   }
 }
