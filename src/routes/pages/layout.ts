@@ -8,6 +8,7 @@ import { html, raw } from 'hono/html'
 import type { HtmlEscapedString } from 'hono/utils/html'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { Config } from '../../config/index.ts'
+import { encodeBase64 } from '../../crypto/base64.ts'
 
 export type Markup = HtmlEscapedString | Promise<HtmlEscapedString>
 
@@ -28,7 +29,7 @@ form.inline{display:inline}form.inline button{margin:0}footer{margin:3em 0 1em;c
 
 async function sha256Base64(text: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
-  return btoa(String.fromCharCode(...new Uint8Array(digest)))
+  return encodeBase64(digest, 'base64')
 }
 
 /** The stylesheet for a brand colour, and the CSP that allows exactly it. Computed once per colour. */
